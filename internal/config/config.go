@@ -1,0 +1,422 @@
+// Package config reads a site's optional cmesite.yaml into a typed Config
+// with defaults: site title and description, language, base URL, the
+// vocabularies (levels, topics, audiences, formats), learning paths,
+// support contacts, search synonyms and the credits label.
+//
+// Every problem is reported as a positioned diagnostic; unknown keys are
+// warnings with a did-you-mean. A missing file is not an error: the
+// defaults describe a working site.
+package config
+
+import (
+	"errors"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/fields"
+	"gopkg.in/yaml.v3"
+)
+
+// File is the name of the config file at the site root.
+const File = "cmesite.yaml"
+
+// Term is one entry of a vocabulary.
+type Term struct {
+	ID          string
+	Label       string
+	Description string
+	Group       string // optional grouping, e.g. an EAPC curriculum domain for topics
+}
+
+// Vocabulary is the allowed set of ids for one frontmatter field. An open
+// vocabulary (no list configured) accepts any id and labels it from the id.
+type Vocabulary struct {
+	Name  string // "level", "topic", "audience", "format"
+	Terms []Term
+	Open  bool
+	index map[string]int
+}
+
+// NewVocabulary returns a closed vocabulary of terms.
+func NewVocabulary(name string, terms []Term) Vocabulary {
+	v := Vocabulary{Name: name, Terms: terms, index: make(map[string]int, len(terms))}
+	for i, t := range terms {
+		v.index[t.ID] = i
+	}
+	return v
+}
+
+// Has reports whether id is allowed.
+func (v *Vocabulary) Has(id string) bool {
+	if v.Open {
+		return true
+	}
+	_, ok := v.index[id]
+	return ok
+}
+
+// Term returns the term for id; an id of an open vocabulary gets a label
+// made from the id ("nausea-vomiting" -> "Nausea vomiting").
+func (v *Vocabulary) Term(id string) Term {
+	if i, ok := v.index[id]; ok {
+		return v.Terms[i]
+	}
+	label := strings.ReplaceAll(id, "-", " ")
+	if r, size := utf8.DecodeRuneInString(label); r != utf8.RuneError {
+		label = strings.ToUpper(string(r)) + label[size:]
+	}
+	return Term{ID: id, Label: label}
+}
+
+// Rank is the position of id in the vocabulary's order (open vocabularies
+// order after every listed term; the caller then sorts by id).
+func (v *Vocabulary) Rank(id string) int {
+	if i, ok := v.index[id]; ok {
+		return i
+	}
+	return len(v.Terms)
+}
+
+// IDs lists the allowed ids in order.
+func (v *Vocabulary) IDs() []string {
+	ids := make([]string, len(v.Terms))
+	for i, t := range v.Terms {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// Path is a learning path: an ordered list of modules.
+type Path struct {
+	ID          string
+	Title       string
+	Description string
+	Modules     []string // module ids ("section/slug")
+	Line        int      // line of the path in cmesite.yaml
+	ModuleLines []int    // line of each module entry
+}
+
+// Contact is a support contact, typically the palliative home-care team.
+type Contact struct {
+	Name, Role, Phone, Hours, URL, Note string
+}
+
+// Config is a site's configuration.
+type Config struct {
+	File         string // File when the site has one, else ""
+	Title        string
+	Description  string
+	Language     string
+	BaseURL      string // absolute, ends in "/", or "" for relative-only output
+	Notice       string // shown on every page (for example "sample content")
+	CreditsLabel string
+	Theme        string
+	Levels       Vocabulary
+	Topics       Vocabulary
+	Audiences    Vocabulary
+	Formats      Vocabulary
+	Paths        []Path
+	Contacts     []Contact
+	Synonyms     [][]string
+}
+
+// Default returns the configuration of a site without cmesite.yaml.
+func Default() *Config {
+	return &Config{
+		Title:        "CME curriculum",
+		Language:     "en",
+		CreditsLabel: "CME credits",
+		Theme:        "default",
+		Levels: NewVocabulary("level", []Term{
+			{ID: "basic", Label: "Basic", Description: "The palliative care approach and general palliative care: what every GP needs."},
+			{ID: "specialist", Label: "Specialist", Description: "Specialist palliative care: depth for GPs with a special interest and home-care team physicians."},
+		}),
+		Topics: Vocabulary{Name: "topic", Open: true},
+		Audiences: NewVocabulary("audience", []Term{
+			{ID: "gp", Label: "GPs"},
+			{ID: "gp-trainee", Label: "GP trainees"},
+			{ID: "district-nurse", Label: "District nurses"},
+			{ID: "home-care-team", Label: "Palliative home-care teams"},
+			{ID: "pharmacist", Label: "Pharmacists"},
+			{ID: "organizer", Label: "CME organizers"},
+		}),
+		Formats: NewVocabulary("format", DefaultFormats()),
+	}
+}
+
+// DefaultFormats are the five CME formats that match how GPs learn.
+func DefaultFormats() []Term {
+	return []Term{
+		{ID: "e-learning", Label: "E-learning", Description: "A self-study module."},
+		{ID: "small-group", Label: "Small group", Description: "A session guide with facilitator notes."},
+		{ID: "peer-review", Label: "Peer review", Description: "A case discussion for a local peer-review group."},
+		{ID: "clinical-attachment", Label: "Clinical attachment", Description: "Learning alongside a palliative home-care team."},
+		{ID: "quick-reference", Label: "Quick reference", Description: "A just-in-time card for a difficult case."},
+	}
+}
+
+var (
+	idRE   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	langRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]+)*$`)
+)
+
+// Load reads cmesite.yaml from the root of fsys. Without the file it
+// returns Default() and no diagnostics.
+func Load(fsys fs.FS) (*Config, diag.List) {
+	cfg := Default()
+	var diags diag.List
+	data, err := fs.ReadFile(fsys, File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		diags.Errorf(File, 0, "cannot read: %v", err)
+		return cfg, diags
+	}
+	cfg.File = File
+	if !utf8.Valid(data) {
+		diags.Errorf(File, 0, "not UTF-8 text; save the file as UTF-8")
+		return cfg, diags
+	}
+	data = []byte(strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff"))
+	root, err := fields.Parse(fields.YAML, data)
+	if err != nil {
+		var se *fields.SyntaxError
+		errors.As(err, &se)
+		diags.Errorf(File, se.Line, "%s", se.Error())
+		return cfg, diags
+	}
+	d := &fields.Decoder{File: File, Diags: &diags}
+	decode(d, root, cfg)
+	return cfg, diags
+}
+
+var keys = []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme",
+	"levels", "topics", "audiences", "formats", "paths", "contacts", "synonyms"}
+
+func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
+	for _, kv := range d.Mapping(root, File) {
+		switch kv.Key {
+		case "title":
+			setString(d, kv, &cfg.Title)
+		case "description":
+			setString(d, kv, &cfg.Description)
+		case "notice":
+			setString(d, kv, &cfg.Notice)
+		case "credits_label":
+			setString(d, kv, &cfg.CreditsLabel)
+		case "language":
+			if s, ok := d.String(kv); ok {
+				if !langRE.MatchString(s) {
+					d.Diags.Errorf(d.File, kv.Line, "language %q is not a language code; write one such as en, nl, fr or en-GB", s)
+				} else {
+					cfg.Language = s
+				}
+			}
+		case "theme":
+			if s, ok := d.String(kv); ok {
+				if !idRE.MatchString(s) {
+					d.Diags.Errorf(d.File, kv.Line, "theme %q must be a folder name under themes/ (lowercase letters, digits and hyphens)", s)
+				} else {
+					cfg.Theme = s
+				}
+			}
+		case "base_url":
+			if s, ok := d.String(kv); ok {
+				u, err := url.Parse(s)
+				if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+					d.Diags.Errorf(d.File, kv.Line, "base_url %q must be an absolute http(s) URL such as https://cme.example.org/palliative/", s)
+				} else {
+					cfg.BaseURL = strings.TrimSuffix(s, "/") + "/"
+				}
+			}
+		case "levels":
+			vocab(d, kv, &cfg.Levels, "level")
+		case "topics":
+			vocab(d, kv, &cfg.Topics, "topic")
+		case "audiences":
+			vocab(d, kv, &cfg.Audiences, "audience")
+		case "formats":
+			vocab(d, kv, &cfg.Formats, "format")
+		case "paths":
+			cfg.Paths = paths(d, kv)
+		case "contacts":
+			cfg.Contacts = contacts(d, kv)
+		case "synonyms":
+			cfg.Synonyms = synonyms(d, kv)
+		default:
+			d.Unknown(kv, "cmesite.yaml", keys)
+		}
+	}
+}
+
+func setString(d *fields.Decoder, kv fields.KV, dst *string) {
+	if s, ok := d.String(kv); ok {
+		*dst = s
+	}
+}
+
+func list(d *fields.Decoder, kv fields.KV, what string) []*yaml.Node {
+	n := kv.Value
+	if n == nil || n.Kind != yaml.SequenceNode {
+		d.Diags.Errorf(d.File, kv.Line, "%s must be a list of %s", kv.Key, what)
+		return nil
+	}
+	return n.Content
+}
+
+func vocab(d *fields.Decoder, kv fields.KV, dst *Vocabulary, name string) {
+	items := list(d, kv, "entries with id, label and description")
+	if items == nil {
+		return
+	}
+	var terms []Term
+	seen := map[string]bool{}
+	for _, item := range items {
+		var t Term
+		if item.Kind == yaml.ScalarNode { // a bare id
+			t.ID = item.Value
+		} else {
+			for _, f := range d.Mapping(item, kv.Key+" entry") {
+				switch f.Key {
+				case "id":
+					setString(d, f, &t.ID)
+				case "label":
+					setString(d, f, &t.Label)
+				case "description":
+					setString(d, f, &t.Description)
+				case "group":
+					setString(d, f, &t.Group)
+				default:
+					d.Unknown(f, kv.Key+" entry", []string{"id", "label", "description", "group"})
+				}
+			}
+		}
+		switch {
+		case t.ID == "":
+			d.Errorf(item, "%s entry needs an id", kv.Key)
+			continue
+		case !idRE.MatchString(t.ID):
+			d.Errorf(item, "%s id %q must be lowercase letters, digits and single hyphens (it becomes a URL)", kv.Key, t.ID)
+			continue
+		case seen[t.ID]:
+			d.Errorf(item, "%s id %q appears twice", kv.Key, t.ID)
+			continue
+		}
+		seen[t.ID] = true
+		if t.Label == "" {
+			t.Label = (&Vocabulary{Open: true}).Term(t.ID).Label
+		}
+		terms = append(terms, t)
+	}
+	if len(terms) == 0 {
+		d.Diags.Errorf(d.File, kv.Line, "%s must list at least one entry", kv.Key)
+		return
+	}
+	*dst = NewVocabulary(name, terms)
+}
+
+func paths(d *fields.Decoder, kv fields.KV) []Path {
+	var out []Path
+	seen := map[string]bool{}
+	for _, item := range list(d, kv, "learning paths (id, title, description, modules)") {
+		p := Path{Line: d.Line(item)}
+		for _, f := range d.Mapping(item, "path") {
+			switch f.Key {
+			case "id":
+				setString(d, f, &p.ID)
+			case "title":
+				setString(d, f, &p.Title)
+			case "description":
+				setString(d, f, &p.Description)
+			case "modules":
+				if f.Value != nil && f.Value.Kind == yaml.SequenceNode {
+					for _, m := range f.Value.Content {
+						if m.Kind != yaml.ScalarNode || strings.TrimSpace(m.Value) == "" {
+							d.Errorf(m, "each module of a path must be a module id such as pain/opioid-titration")
+							continue
+						}
+						p.Modules = append(p.Modules, strings.TrimSuffix(strings.Trim(strings.TrimSpace(m.Value), "/"), ".md"))
+						p.ModuleLines = append(p.ModuleLines, d.Line(m))
+					}
+				} else {
+					d.Diags.Errorf(d.File, f.Line, "modules must be a list of module ids such as pain/opioid-titration")
+				}
+			default:
+				d.Unknown(f, "path", []string{"id", "title", "description", "modules"})
+			}
+		}
+		switch {
+		case p.ID == "" || !idRE.MatchString(p.ID):
+			d.Errorf(item, "a path needs an id of lowercase letters, digits and hyphens (it becomes paths/<id>/)")
+			continue
+		case seen[p.ID]:
+			d.Errorf(item, "path id %q appears twice", p.ID)
+			continue
+		case p.Title == "":
+			d.Errorf(item, "path %q needs a title", p.ID)
+		case len(p.Modules) == 0:
+			d.Errorf(item, "path %q lists no modules", p.ID)
+		}
+		seen[p.ID] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+func contacts(d *fields.Decoder, kv fields.KV) []Contact {
+	var out []Contact
+	for _, item := range list(d, kv, "contacts (name, role, phone, hours, url, note)") {
+		var c Contact
+		for _, f := range d.Mapping(item, "contact") {
+			switch f.Key {
+			case "name":
+				setString(d, f, &c.Name)
+			case "role":
+				setString(d, f, &c.Role)
+			case "phone":
+				setString(d, f, &c.Phone)
+			case "hours":
+				setString(d, f, &c.Hours)
+			case "url":
+				if s, ok := d.String(f); ok {
+					if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "mailto") {
+						d.Errorf(f.Value, "contact url %q must be an http(s) or mailto: address", s)
+					} else {
+						c.URL = s
+					}
+				}
+			case "note":
+				setString(d, f, &c.Note)
+			default:
+				d.Unknown(f, "contact", []string{"name", "role", "phone", "hours", "url", "note"})
+			}
+		}
+		if c.Name == "" {
+			d.Errorf(item, "a contact needs a name")
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func synonyms(d *fields.Decoder, kv fields.KV) [][]string {
+	var out [][]string
+	for _, item := range list(d, kv, "synonym groups, each a list of terms") {
+		terms, ok := d.Strings(fields.KV{Key: "a synonym group", Line: d.Line(item), Value: item}, false)
+		if !ok {
+			continue
+		}
+		if len(terms) < 2 {
+			d.Errorf(item, "a synonym group needs at least two terms")
+			continue
+		}
+		out = append(out, terms)
+	}
+	return out
+}

@@ -1,0 +1,464 @@
+// Package content reads the Markdown files of a site's content/ folder: it
+// finds them, splits each into frontmatter and body, and decodes the
+// frontmatter strictly into a typed Front, keeping the file line of every
+// field so that later stages can point at it.
+//
+// Frontmatter may be YAML (between --- lines), TOML (between +++ lines) or
+// JSON (a {...} object whose braces stand on lines of their own). The
+// splitting is github.com/adrg/frontmatter's; the decoding is ours
+// (internal/fields), because the library's own YAML decoding drops unknown
+// keys and positions. A UTF-8 byte-order mark and CRLF line endings are
+// accepted. Nothing here writes to the content folder.
+package content
+
+import (
+	"bytes"
+	"errors"
+	"hash/maphash"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/adrg/frontmatter"
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/fields"
+	"gopkg.in/yaml.v3"
+)
+
+// Dir is the content folder under the site root.
+const Dir = "content"
+
+// IndexName is the file that describes a section (a folder).
+const IndexName = "_index.md"
+
+// Tree lists the files under content/.
+type Tree struct {
+	Markdown []string // content-relative paths of .md files, sorted
+	Static   []string // other files (images, PDFs), copied to the output as they are
+	Dirs     []string // every folder, "" for content/ itself
+}
+
+// Walk lists the content tree of fsys (rooted at the site root). Hidden
+// files and folders (a leading dot) and editors' backup files are skipped.
+func Walk(fsys fs.FS) (Tree, diag.List) {
+	var t Tree
+	var diags diag.List
+	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == Dir && errors.Is(err, fs.ErrNotExist) {
+				diags.Errorf(Dir, 0, "no content folder; create content/ with Markdown modules (cmesite new SECTION/SLUG scaffolds one)")
+				return fs.SkipAll
+			}
+			diags.Errorf(p, 0, "cannot read: %v", err)
+			return nil
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, Dir), "/")
+		name := d.Name()
+		if rel != "" && Ignored(name) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case d.IsDir():
+			t.Dirs = append(t.Dirs, rel)
+		case strings.HasSuffix(name, ".md"):
+			t.Markdown = append(t.Markdown, rel)
+		case d.Type().IsRegular():
+			t.Static = append(t.Static, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		diags.Errorf(Dir, 0, "cannot read: %v", err)
+	}
+	sort.Strings(t.Markdown)
+	sort.Strings(t.Static)
+	return t, diags
+}
+
+// Ignored reports whether a file or folder name is skipped: hidden names and
+// editors' temporary and backup files.
+func Ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
+		strings.HasSuffix(name, ".tmp") || strings.Contains(name, "___jb_") || name == "4913"
+}
+
+// Author is a module author.
+type Author struct {
+	Name string
+	Role string
+}
+
+// Front is a decoded frontmatter. Zero values mean "not given"; the Has*
+// fields tell the absent from the zero where that matters.
+type Front struct {
+	Title         string
+	Level         string
+	Topics        []string
+	Audience      []string
+	Summary       string
+	Objectives    []string
+	Minutes       int
+	Credits       float64
+	HasCredits    bool
+	Format        string
+	Prerequisites []string
+	Keywords      []string
+	Authors       []Author
+	Reviewed      time.Time
+	ReviewBy      time.Time
+	Disclosures   []string
+	HasDiscl      bool
+	Competencies  []int
+	References    []string
+	Weight        int
+	Draft         bool
+	// Lines holds the file line of every key present, and "" for the
+	// line of the frontmatter's opening delimiter.
+	Lines map[string]int
+}
+
+// Line returns the line of field key, or of the frontmatter when absent.
+func (f *Front) Line(key string) int {
+	if l, ok := f.Lines[key]; ok {
+		return l
+	}
+	return f.Lines[""]
+}
+
+// Doc is one parsed Markdown file.
+type Doc struct {
+	Path     string // content-relative, "pain/opioids.md"
+	File     string // site-root-relative, "content/pain/opioids.md"
+	Section  bool   // an _index.md
+	Front    Front
+	Body     []byte // the Markdown after the frontmatter, LF line endings
+	BodyLine int    // file line on which Body starts
+	Hash     uint64 // of the file's bytes, for incremental rebuilds
+	Diags    diag.List
+}
+
+// ModuleFields are the frontmatter keys of a module.
+var ModuleFields = []string{"title", "level", "topics", "audience", "summary", "objectives", "duration",
+	"credits", "format", "prerequisites", "keywords", "authors", "reviewed", "review_by", "disclosures",
+	"competencies", "references", "weight", "draft"}
+
+// SectionFields are the frontmatter keys of a section's _index.md.
+var SectionFields = []string{"title", "summary", "weight", "draft"}
+
+var seed = maphash.MakeSeed()
+
+// HashBytes is the hash Doc.Hash uses; stable within one process.
+func HashBytes(b []byte) uint64 { return maphash.Bytes(seed, b) }
+
+// Parse splits and decodes one Markdown file. It never fails: problems are
+// in the returned Doc's Diags.
+func Parse(contentPath string, data []byte) *Doc {
+	doc := &Doc{
+		Path:    contentPath,
+		File:    path.Join(Dir, contentPath),
+		Section: path.Base(contentPath) == IndexName,
+		Hash:    HashBytes(data),
+	}
+	doc.Front.Lines = map[string]int{"": 1}
+	errorf := func(line int, format string, args ...any) { doc.Diags.Errorf(doc.File, line, format, args...) }
+
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		errorf(line, "not UTF-8 text (first bad byte on this line); save the file as UTF-8")
+		return doc
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.Contains(data, []byte("\r")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		if doc.Section {
+			errorf(1, "empty file; a section's _index.md needs frontmatter with at least a title")
+		} else {
+			errorf(1, "empty file; a module needs frontmatter with title, level, topics, audience and summary (cmesite new scaffolds one)")
+		}
+		return doc
+	}
+
+	var raw rawFront
+	rest, err := frontmatter.Parse(bytes.NewReader(data), &raw, formats...)
+	if err != nil { // the unmarshal functions only record; this is a read error
+		errorf(1, "cannot split frontmatter: %v", err)
+		return doc
+	}
+	prefix := data[:len(data)-len(rest)]
+	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
+	doc.Body = rest
+	start := openingLine(data)
+	doc.Front.Lines[""] = start
+
+	if raw.syntax == "" {
+		// No frontmatter found: either none was written, or it never ends.
+		if delim := openingDelim(data); delim != "" {
+			errorf(start, "frontmatter opened with %q is never closed; end it with a line holding only %q", delim, closingDelim(delim))
+		} else if doc.Section {
+			errorf(1, "no frontmatter; start the file with a --- line, then title: ..., then a --- line")
+		} else {
+			errorf(1, "no frontmatter; start the file with a --- line, then title, level, topics, audience and summary, then a --- line")
+		}
+		doc.Body, doc.BodyLine = data, 1
+		return doc
+	}
+	offset := start // YAML/TOML data starts on the line after the delimiter
+	if raw.syntax == fields.JSON {
+		offset = start - 1 // JSON data includes its braces
+	}
+	node, err := fields.Parse(raw.syntax, raw.data)
+	if err != nil {
+		var se *fields.SyntaxError
+		errors.As(err, &se)
+		line := start
+		if se.Line > 0 {
+			line = se.Line + offset
+		}
+		errorf(line, "%s in frontmatter", se.Error())
+		return doc
+	}
+	d := &fields.Decoder{File: doc.File, Offset: offset, Diags: &doc.Diags}
+	if node == nil {
+		errorf(start, "the frontmatter is empty; it needs at least a title")
+		return doc
+	}
+	decodeFront(d, node, doc)
+	return doc
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// rawFront records what the splitter found; decoding happens afterwards so
+// it can be positioned.
+type rawFront struct {
+	syntax fields.Syntax
+	data   []byte
+}
+
+func recorder(syntax fields.Syntax) frontmatter.UnmarshalFunc {
+	return func(data []byte, v any) error {
+		r := v.(*rawFront)
+		r.syntax, r.data = syntax, append([]byte(nil), data...)
+		return nil
+	}
+}
+
+var formats = []*frontmatter.Format{
+	frontmatter.NewFormat("---", "---", recorder(fields.YAML)),
+	frontmatter.NewFormat("+++", "+++", recorder(fields.TOML)),
+	{Start: "{", End: "}", Unmarshal: recorder(fields.JSON), UnmarshalDelims: true, RequiresNewLine: true},
+}
+
+// openingLine is the line of the first non-blank line (where the splitter
+// looks for a delimiter).
+func openingLine(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		if len(bytes.TrimSpace(l)) > 0 {
+			return line
+		}
+		line++
+	}
+	return 1
+}
+
+func openingDelim(data []byte) string {
+	first := strings.TrimSpace(string(firstNonBlank(data)))
+	switch first {
+	case "---", "+++", "{":
+		return first
+	}
+	return ""
+}
+
+func closingDelim(open string) string {
+	if open == "{" {
+		return "}"
+	}
+	return open
+}
+
+func firstNonBlank(data []byte) []byte {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		if len(bytes.TrimSpace(l)) > 0 {
+			return l
+		}
+	}
+	return nil
+}
+
+func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
+	f := &doc.Front
+	known := ModuleFields
+	what := "module"
+	if doc.Section {
+		known, what = SectionFields, "section"
+	}
+	allowed := make(map[string]bool, len(known))
+	for _, k := range known {
+		allowed[k] = true
+	}
+	for _, kv := range d.Mapping(node, "frontmatter") {
+		if !allowed[kv.Key] {
+			if doc.Section && contains(ModuleFields, kv.Key) {
+				d.Diags.Warnf(d.File, kv.Line, "%q is a module field and is ignored in a section's _index.md; section fields: %s", kv.Key, strings.Join(SectionFields, ", "))
+			} else {
+				d.Unknown(kv, what, known)
+			}
+			continue
+		}
+		f.Lines[kv.Key] = kv.Line
+		switch kv.Key {
+		case "title":
+			f.Title, _ = d.String(kv)
+		case "level":
+			f.Level, _ = d.String(kv)
+		case "summary":
+			f.Summary, _ = d.String(kv)
+		case "format":
+			f.Format, _ = d.String(kv)
+		case "topics":
+			f.Topics, _ = d.Strings(kv, true)
+		case "audience":
+			f.Audience, _ = d.Strings(kv, true)
+		case "objectives":
+			f.Objectives, _ = d.Strings(kv, true)
+		case "prerequisites":
+			f.Prerequisites, _ = d.Strings(kv, true)
+		case "keywords":
+			f.Keywords, _ = d.Strings(kv, true)
+		case "references":
+			f.References, _ = d.Strings(kv, true)
+		case "disclosures":
+			f.Disclosures, f.HasDiscl = d.Strings(kv, true)
+		case "authors":
+			f.Authors = authors(d, kv)
+		case "duration":
+			f.Minutes, _ = d.Minutes(kv)
+		case "credits":
+			if v, ok := d.Float(kv); ok {
+				if v < 0 {
+					d.Errorf(kv.Value, "credits must be 0 or more, found %v", v)
+				} else {
+					f.Credits, f.HasCredits = v, true
+				}
+			}
+		case "reviewed":
+			f.Reviewed, _ = d.Date(kv)
+		case "review_by":
+			f.ReviewBy, _ = d.Date(kv)
+		case "competencies":
+			if cs, ok := d.Ints(kv); ok {
+				for _, c := range cs {
+					if c < 1 || c > 10 {
+						d.Errorf(kv.Value, "competencies are the EAPC core competencies, numbered 1 to 10; found %d", c)
+						ok = false
+					}
+				}
+				if ok {
+					f.Competencies = cs
+				}
+			}
+		case "weight":
+			f.Weight, _ = d.Int(kv)
+		case "draft":
+			f.Draft, _ = d.Bool(kv)
+		}
+	}
+	required := []string{"title", "level", "topics", "audience", "summary"}
+	if doc.Section {
+		required = []string{"title"}
+	}
+	for _, k := range required {
+		if _, ok := f.Lines[k]; !ok {
+			doc.Diags.Errorf(doc.File, f.Lines[""], "missing required field %q; a %s needs %s", k, what, strings.Join(required, ", "))
+		}
+	}
+	if !f.Reviewed.IsZero() && !f.ReviewBy.IsZero() && !f.ReviewBy.After(f.Reviewed) {
+		doc.Diags.Errorf(doc.File, f.Lines["review_by"], "review_by %s must be after reviewed %s",
+			f.ReviewBy.Format(time.DateOnly), f.Reviewed.Format(time.DateOnly))
+	}
+}
+
+func authors(d *fields.Decoder, kv fields.KV) []Author {
+	n := kv.Value
+	if n != nil && n.Kind == yaml.ScalarNode {
+		if s, ok := d.String(kv); ok {
+			return []Author{{Name: s}}
+		}
+		return nil
+	}
+	if n == nil || n.Kind != yaml.SequenceNode {
+		d.Diags.Errorf(d.File, kv.Line, "authors must be a list of names (\"Dr A. Example (GP)\") or of name/role pairs")
+		return nil
+	}
+	var out []Author
+	for _, item := range n.Content {
+		switch item.Kind {
+		case yaml.ScalarNode:
+			if s := strings.TrimSpace(item.Value); s != "" {
+				out = append(out, Author{Name: s})
+				continue
+			}
+		case yaml.MappingNode:
+			var a Author
+			for _, f := range d.Mapping(item, "author") {
+				switch f.Key {
+				case "name":
+					a.Name, _ = d.String(f)
+				case "role":
+					a.Role, _ = d.String(f)
+				default:
+					d.Unknown(f, "author", []string{"name", "role"})
+				}
+			}
+			if a.Name != "" {
+				out = append(out, a)
+				continue
+			}
+		}
+		d.Errorf(item, "each author must be a name or a mapping with name and role")
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,407 @@
+// Package curriculum is the domain model of a CME site: modules with their
+// competence level, topics, audiences and format; sections (folders) that
+// hold them; learning paths; prerequisites and what each module is needed
+// for. Assemble validates decoded content against the site's vocabularies
+// and links it together. It does no I/O and knows no HTML.
+package curriculum
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
+	"github.com/cmesite/cmesite/internal/diag"
+)
+
+// Module is one CME module.
+type Module struct {
+	ID    string // content path without ".md": "pain/opioid-titration"
+	URL   string // page URL relative to the site root: "pain/opioid-titration/"
+	Doc   *content.Doc
+	Front *content.Front
+
+	Section   *Section
+	Level     config.Term
+	Topics    []config.Term
+	Audiences []config.Term
+	Format    config.Term // zero when the module gives none
+
+	Prerequisites []*Module
+	NeededFor     []*Module // modules that list this one as a prerequisite
+	Paths         []*Path   // learning paths this module is on
+	Prev, Next    *Module   // neighbours within the section
+	Overdue       bool      // review_by is in the past
+}
+
+// File is the module's site-root-relative file name.
+func (m *Module) File() string { return m.Doc.File }
+
+// Section is a folder under content/: a curriculum unit.
+type Section struct {
+	ID       string // folder path, "" for content/ itself
+	URL      string // "pain/", "" for the root
+	Title    string
+	Summary  string
+	Weight   int
+	Doc      *content.Doc // the _index.md, nil when the folder has none
+	Parent   *Section
+	Children []*Section
+	Modules  []*Module // sorted by weight, then title
+}
+
+// Path is a learning path with its modules resolved.
+type Path struct {
+	*config.Path
+	URL     string // "paths/<id>/"
+	Modules []*Module
+}
+
+// Facet is one of the four ways to browse: level, topic, audience, format.
+type Facet struct {
+	Name   string // "level", "topic", "audience", "format"
+	Plural string // URL folder: "levels", "topics", "audiences", "formats"
+	Vocab  *config.Vocabulary
+	Terms  []*TermPage // in vocabulary order; only terms with modules for open vocabularies
+}
+
+// TermPage lists the modules tagged with one term.
+type TermPage struct {
+	Facet   *Facet
+	Term    config.Term
+	URL     string // "topics/pain/"
+	Modules []*Module
+}
+
+// Curriculum is a whole, validated site model.
+type Curriculum struct {
+	Config   *config.Config
+	Root     *Section
+	Sections []*Section // sorted by ID, root first
+	Modules  []*Module  // sorted by ID
+	ByID     map[string]*Module
+	Facets   []*Facet // level, topic, audience, format
+	Paths    []*Path
+}
+
+// Options control assembly.
+type Options struct {
+	Drafts bool      // include modules marked draft
+	Today  time.Time // for "overdue for review"; zero means time.Now()
+}
+
+// Assemble builds the curriculum from parsed documents. It reports every
+// problem it finds; the returned curriculum is usable for rendering only
+// when the list holds no errors.
+func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculum, diag.List) {
+	var diags diag.List
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	c := &Curriculum{Config: cfg, ByID: map[string]*Module{}}
+	sections := map[string]*Section{}
+	var section func(id string) *Section
+	section = func(id string) *Section {
+		if s, ok := sections[id]; ok {
+			return s
+		}
+		s := &Section{ID: id}
+		if id != "" {
+			s.URL = id + "/"
+			s.Title = (&config.Vocabulary{Open: true}).Term(path.Base(id)).Label
+			s.Parent = section(parentDir(id))
+			s.Parent.Children = append(s.Parent.Children, s)
+		} else {
+			s.Title = cfg.Title
+		}
+		sections[id] = s
+		return s
+	}
+	c.Root = section("")
+
+	urls := map[string]string{} // URL -> file that claims it
+	claim := func(url, file string, line int) bool {
+		if prev, ok := urls[url]; ok {
+			diags.Errorf(file, line, "this file and %s both map to the URL /%s; rename one of them", prev, url)
+			return false
+		}
+		urls[url] = file
+		return true
+	}
+	for _, doc := range docs {
+		if doc.Section {
+			s := section(parentDir(doc.Path))
+			if doc.Front.Draft && !opts.Drafts {
+				continue
+			}
+			s.Doc = doc
+			if doc.Front.Title != "" {
+				s.Title = doc.Front.Title
+			}
+			s.Summary, s.Weight = doc.Front.Summary, doc.Front.Weight
+			claim(s.URL, doc.File, 1)
+			continue
+		}
+		if doc.Front.Draft && !opts.Drafts {
+			continue
+		}
+		id := strings.TrimSuffix(doc.Path, ".md")
+		m := &Module{ID: id, URL: id + "/", Doc: doc, Front: &doc.Front}
+		if !claim(m.URL, doc.File, 1) {
+			continue
+		}
+		m.Section = section(parentDir(doc.Path))
+		m.Section.Modules = append(m.Section.Modules, m)
+		c.ByID[id] = m
+		c.Modules = append(c.Modules, m)
+	}
+	// A folder without _index.md still claims its URL.
+	for _, s := range sections {
+		if s.Doc == nil && s.ID != "" {
+			if prev, ok := urls[s.URL]; ok && prev != s.ID {
+				diags.Errorf(prev, 1, "this file and the folder content/%s both map to the URL /%s; rename one of them", s.ID, s.URL)
+			}
+		}
+	}
+	slices.SortFunc(c.Modules, func(a, b *Module) int { return cmp.Compare(a.ID, b.ID) })
+
+	f := func(name, plural string, v *config.Vocabulary) *Facet {
+		return &Facet{Name: name, Plural: plural, Vocab: v}
+	}
+	levels, topics := f("level", "levels", &cfg.Levels), f("topic", "topics", &cfg.Topics)
+	audiences, formats := f("audience", "audiences", &cfg.Audiences), f("format", "formats", &cfg.Formats)
+	c.Facets = []*Facet{levels, topics, audiences, formats}
+
+	for _, m := range c.Modules {
+		fr, file := m.Front, m.Doc.File
+		if fr.Level != "" {
+			if t, ok := check(&diags, file, fr.Line("level"), "level", fr.Level, &cfg.Levels); ok {
+				m.Level = t
+			}
+		}
+		for _, id := range fr.Topics {
+			if t, ok := check(&diags, file, fr.Line("topics"), "topic", id, &cfg.Topics); ok {
+				m.Topics = append(m.Topics, t)
+			}
+		}
+		for _, id := range fr.Audience {
+			if t, ok := check(&diags, file, fr.Line("audience"), "audience", id, &cfg.Audiences); ok {
+				m.Audiences = append(m.Audiences, t)
+			}
+		}
+		if fr.Format != "" {
+			if t, ok := check(&diags, file, fr.Line("format"), "format", fr.Format, &cfg.Formats); ok {
+				m.Format = t
+			}
+		}
+		for _, p := range fr.Prerequisites {
+			id := strings.TrimSuffix(strings.Trim(p, "/"), ".md")
+			pre, ok := c.ByID[id]
+			switch {
+			case ok && pre == m:
+				diags.Errorf(file, fr.Line("prerequisites"), "a module cannot be its own prerequisite (%s)", p)
+			case ok:
+				m.Prerequisites = append(m.Prerequisites, pre)
+				pre.NeededFor = append(pre.NeededFor, m)
+			default:
+				diags.Errorf(file, fr.Line("prerequisites"), "unknown prerequisite %q; write a module id such as section/slug (the path under content/ without .md)%s",
+					p, diag.DidYouMean(id, moduleIDs(c)))
+			}
+		}
+		if !fr.ReviewBy.IsZero() && fr.ReviewBy.Before(today.Truncate(24*time.Hour)) {
+			m.Overdue = true
+			diags.Warnf(file, fr.Line("review_by"), "overdue for review: review_by %s has passed; review the module and set reviewed and review_by anew",
+				fr.ReviewBy.Format(time.DateOnly))
+		}
+	}
+	cycles(c, &diags)
+
+	// Sections, ordered.
+	for _, s := range sections {
+		slices.SortFunc(s.Modules, compareModules)
+		slices.SortFunc(s.Children, func(a, b *Section) int {
+			return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
+		})
+		for i, m := range s.Modules {
+			if i > 0 {
+				m.Prev = s.Modules[i-1]
+			}
+			if i+1 < len(s.Modules) {
+				m.Next = s.Modules[i+1]
+			}
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	slices.SortFunc(c.Sections, func(a, b *Section) int { return cmp.Compare(a.ID, b.ID) })
+	for _, m := range c.Modules {
+		slices.SortFunc(m.NeededFor, compareModules)
+	}
+
+	// Term pages.
+	for _, fc := range c.Facets {
+		byID := map[string]*TermPage{}
+		for _, t := range fc.Vocab.Terms {
+			tp := &TermPage{Facet: fc, Term: t, URL: fc.Plural + "/" + t.ID + "/"}
+			byID[t.ID] = tp
+			fc.Terms = append(fc.Terms, tp)
+		}
+		for _, m := range c.Modules {
+			for _, t := range m.terms(fc.Name) {
+				tp, ok := byID[t.ID]
+				if !ok { // open vocabulary
+					tp = &TermPage{Facet: fc, Term: t, URL: fc.Plural + "/" + t.ID + "/"}
+					byID[t.ID] = tp
+					fc.Terms = append(fc.Terms, tp)
+				}
+				if n := len(tp.Modules); n == 0 || tp.Modules[n-1] != m {
+					tp.Modules = append(tp.Modules, m)
+				}
+			}
+		}
+		slices.SortStableFunc(fc.Terms, func(a, b *TermPage) int {
+			return cmp.Or(cmp.Compare(fc.Vocab.Rank(a.Term.ID), fc.Vocab.Rank(b.Term.ID)), cmp.Compare(a.Term.ID, b.Term.ID))
+		})
+		for _, tp := range fc.Terms {
+			slices.SortFunc(tp.Modules, c.compareForList)
+		}
+	}
+
+	// Learning paths.
+	for i := range cfg.Paths {
+		cp := &cfg.Paths[i]
+		p := &Path{Path: cp, URL: "paths/" + cp.ID + "/"}
+		seen := map[string]bool{}
+		for j, id := range cp.Modules {
+			m, ok := c.ByID[id]
+			switch {
+			case !ok:
+				diags.Errorf(config.File, cp.ModuleLines[j], "path %q lists unknown module %q; write a module id such as section/slug%s",
+					cp.ID, id, diag.DidYouMean(id, moduleIDs(c)))
+			case seen[id]:
+				diags.Errorf(config.File, cp.ModuleLines[j], "path %q lists module %q twice", cp.ID, id)
+			default:
+				seen[id] = true
+				p.Modules = append(p.Modules, m)
+				m.Paths = append(m.Paths, p)
+			}
+		}
+		c.Paths = append(c.Paths, p)
+	}
+	return c, diags
+}
+
+func (m *Module) terms(facet string) []config.Term {
+	switch facet {
+	case "level":
+		if m.Level.ID != "" {
+			return []config.Term{m.Level}
+		}
+	case "topic":
+		return m.Topics
+	case "audience":
+		return m.Audiences
+	case "format":
+		if m.Format.ID != "" {
+			return []config.Term{m.Format}
+		}
+	}
+	return nil
+}
+
+func check(diags *diag.List, file string, line int, field, id string, v *config.Vocabulary) (config.Term, bool) {
+	if v.Has(id) {
+		return v.Term(id), true
+	}
+	diags.Errorf(file, line, "%s %q is not in the site's %s vocabulary%s; allowed: %s",
+		field, id, field, diag.DidYouMean(id, v.IDs()), strings.Join(v.IDs(), ", "))
+	return config.Term{}, false
+}
+
+func moduleIDs(c *Curriculum) []string {
+	ids := make([]string, len(c.Modules))
+	for i, m := range c.Modules {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
+func parentDir(p string) string {
+	d := path.Dir(p)
+	if d == "." {
+		return ""
+	}
+	return d
+}
+
+// compareWeight orders weighted items first (by weight), unweighted (0) last.
+func compareWeight(a, b int) int {
+	switch {
+	case a == b:
+		return 0
+	case a == 0:
+		return 1
+	case b == 0:
+		return -1
+	}
+	return cmp.Compare(a, b)
+}
+
+func compareModules(a, b *Module) int {
+	return cmp.Or(compareWeight(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Front.Title, b.Front.Title), cmp.Compare(a.ID, b.ID))
+}
+
+// compareForList orders modules in cross-section lists (term pages,
+// catalogue): by level (vocabulary order), then weight, then title.
+func (c *Curriculum) compareForList(a, b *Module) int {
+	return cmp.Or(cmp.Compare(c.Config.Levels.Rank(a.Level.ID), c.Config.Levels.Rank(b.Level.ID)), compareModules(a, b))
+}
+
+// SortForList sorts modules as term pages and the catalogue list them.
+func (c *Curriculum) SortForList(ms []*Module) { slices.SortFunc(ms, c.compareForList) }
+
+// cycles reports every prerequisite cycle once, printing it in full.
+func cycles(c *Curriculum, diags *diag.List) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[*Module]int{}
+	var stack []*Module
+	var visit func(m *Module)
+	visit = func(m *Module) {
+		color[m] = grey
+		stack = append(stack, m)
+		for _, p := range m.Prerequisites {
+			switch color[p] {
+			case white:
+				visit(p)
+			case grey:
+				i := slices.Index(stack, p)
+				cyc := stack[i:]
+				names := make([]string, 0, len(cyc)+1)
+				for _, x := range cyc {
+					names = append(names, x.ID)
+				}
+				names = append(names, p.ID)
+				diags.Errorf(m.Doc.File, m.Front.Line("prerequisites"), "prerequisite cycle: %s; a module cannot (indirectly) require itself",
+					strings.Join(names, " -> "))
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[m] = black
+	}
+	for _, m := range c.Modules {
+		if color[m] == white {
+			visit(m)
+		}
+	}
+}
+
+// String is for debugging.
+func (m *Module) String() string { return fmt.Sprintf("module %s", m.ID) }

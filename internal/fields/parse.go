@@ -1,0 +1,192 @@
+package fields
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
+)
+
+// Syntax is the language of a document.
+type Syntax string
+
+// The syntaxes frontmatter may be written in.
+const (
+	YAML Syntax = "YAML"
+	TOML Syntax = "TOML"
+	JSON Syntax = "JSON"
+)
+
+// SyntaxError is a document that does not parse; Line is relative to the
+// document (1-based, 0 when unknown).
+type SyntaxError struct {
+	Syntax Syntax
+	Line   int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Syntax, e.Msg) }
+
+// Parse parses data written in syntax into a node tree whose lines are
+// relative to data. An empty document yields a nil node and no error.
+func Parse(syntax Syntax, data []byte) (*yaml.Node, error) {
+	switch syntax {
+	case TOML:
+		return parseTOML(data)
+	case JSON:
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			line := 0
+			var se *json.SyntaxError
+			var te *json.UnmarshalTypeError
+			switch {
+			case errors.As(err, &se):
+				line = 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+			case errors.As(err, &te):
+				line = 1 + bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n"))
+			}
+			return nil, &SyntaxError{Syntax: JSON, Line: line, Msg: strings.TrimPrefix(err.Error(), "json: ")}
+		}
+		// JSON is YAML: parse again for positions.
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		return nil, &SyntaxError{Syntax: syntax, Line: line, Msg: msg}
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return &doc, nil
+}
+
+// yamlErrorLine takes the line out of yaml.v3's messages, which it only
+// gives as text: "yaml: line 3: did not find expected key".
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.IndexByte(rest, ':'); i > 0 {
+			if n, e := strconv.Atoi(rest[:i]); e == nil {
+				return n, strings.TrimSpace(rest[i+1:])
+			}
+		}
+	}
+	return 0, msg
+}
+
+func parseTOML(data []byte) (*yaml.Node, error) {
+	var m map[string]any
+	md, err := toml.Decode(string(data), &m)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &SyntaxError{Syntax: TOML, Line: pe.Position.Line, Msg: pe.Message}
+		}
+		return nil, &SyntaxError{Syntax: TOML, Msg: err.Error()}
+	}
+	lines := tomlKeyLines(data)
+	root := &yaml.Node{Kind: yaml.MappingNode, Line: 1}
+	// Keys in document order, as TOML wrote them.
+	keys := make([]string, 0, len(m))
+	for _, k := range md.Keys() {
+		if len(k) == 1 {
+			keys = append(keys, k[0])
+		}
+	}
+	if len(keys) != len(m) { // defensive: fall back to sorted order
+		keys = keys[:0]
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+	}
+	for _, k := range keys {
+		line := lines[k]
+		if line == 0 {
+			line = 1
+		}
+		root.Content = append(root.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: line},
+			tomlNode(m[k], line))
+	}
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}, Line: 1}, nil
+}
+
+// tomlKeyLines finds the line of each top-level key ("key = ..." before
+// any [table]).
+func tomlKeyLines(data []byte) map[string]int {
+	out := map[string]int{}
+	for i, line := range strings.Split(string(data), "\n") {
+		s := strings.TrimSpace(line)
+		if strings.HasPrefix(s, "[") {
+			name := strings.Trim(s, "[] \t")
+			if _, ok := out[name]; !ok {
+				out[name] = i + 1
+			}
+			continue
+		}
+		if eq := strings.IndexByte(s, '='); eq > 0 {
+			key := strings.Trim(strings.TrimSpace(s[:eq]), `"'`)
+			if _, ok := out[key]; !ok {
+				out[key] = i + 1
+			}
+		}
+	}
+	return out
+}
+
+func tomlNode(v any, line int) *yaml.Node {
+	scalar := func(tag, val string) *yaml.Node {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: val, Line: line}
+	}
+	switch v := v.(type) {
+	case string:
+		return scalar("!!str", v)
+	case int64:
+		return scalar("!!int", strconv.FormatInt(v, 10))
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return scalar("!!str", fmt.Sprint(v))
+		}
+		return scalar("!!float", strconv.FormatFloat(v, 'g', -1, 64))
+	case bool:
+		return scalar("!!bool", strconv.FormatBool(v))
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
+			return scalar("!!timestamp", v.Format(time.DateOnly))
+		}
+		return scalar("!!timestamp", v.Format(time.RFC3339))
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: line}
+		for _, item := range v {
+			n.Content = append(n.Content, tomlNode(item, line))
+		}
+		return n
+	case []map[string]any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: line}
+		for _, item := range v {
+			n.Content = append(n.Content, tomlNode(item, line))
+		}
+		return n
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: line}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			n.Content = append(n.Content, scalar("!!str", k), tomlNode(v[k], line))
+		}
+		return n
+	}
+	return scalar("!!str", fmt.Sprint(v))
+}
