@@ -226,6 +226,9 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 				}
 			}
 		case "base_url":
+			if v := kv.Value; v != nil && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) == "" {
+				break // "" or null: no base URL, relative links only
+			}
 			if s, ok := d.String(kv); ok {
 				u, err := url.Parse(s)
 				if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

@@ -1,0 +1,244 @@
+// Package cli is cmesite's command line: it parses flags, runs the build,
+// check, new, serve and version commands, prints to the writers it is
+// given and returns the exit code: 0 ok, 1 content errors (or a refused
+// output folder), 2 usage errors. It is the only package that knows
+// about arguments, standard streams and exit codes.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/site"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitContent = 1
+	ExitUsage   = 2
+)
+
+const usage = `cmesite builds Markdown CME modules into a static curriculum site.
+
+Usage:
+  cmesite build   [--source DIR] [--out DIR] [--base-url URL] [--drafts]
+  cmesite serve   [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open]
+  cmesite check   [--source DIR] [--strict] [--format text|json]
+  cmesite new     [--source DIR] SECTION/SLUG
+  cmesite version
+
+Run 'cmesite COMMAND -h' for a command's flags.
+Exit codes: 0 ok, 1 content errors, 2 usage errors.
+`
+
+// Main runs the command line args (without the program name).
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return build(rest, stdout, stderr)
+	case "check":
+		return check(rest, stdout, stderr)
+	case "new":
+		return newModule(rest, stdout, stderr)
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "cmesite", Version())
+		return ExitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "cmesite: unknown command %q\n\n%s", cmd, usage)
+	return ExitUsage
+}
+
+// Version is the module version of the binary, or "(devel)".
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v := bi.Main.Version
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+		return v
+	}
+	return "(devel)"
+}
+
+// flags makes a flag set whose -h prints the command's usage to stdout.
+func flags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: cmesite %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; it returns the exit code to stop with, or -1 to go on.
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) int {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	return -1
+}
+
+func build(args []string, stdout, stderr io.Writer) int {
+	fs := flags("build", "[--source DIR] [--out DIR] [--base-url URL] [--drafts]", stdout, stderr)
+	source := fs.String("source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
+	out := fs.String("out", "", "output folder (default SOURCE/public); replaced whole on every build")
+	baseURL := fs.String("base-url", "", "absolute URL where the site is hosted, e.g. https://cme.example.org/palliative/ (overrides cmesite.yaml)")
+	drafts := fs.Bool("drafts", false, "include modules marked draft: true")
+	if code := parse(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cmesite build: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if code := checkSource(*source, stderr); code >= 0 {
+		return code
+	}
+	if *baseURL != "" && !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
+		fmt.Fprintf(stderr, "cmesite build: --base-url %q must be an absolute http(s) URL\n", *baseURL)
+		return ExitUsage
+	}
+	if *out == "" {
+		*out = filepath.Join(*source, "public")
+	}
+	dir, err := site.NewDir(*out, *source)
+	if err != nil {
+		fmt.Fprintf(stderr, "cmesite build: %v\n", err)
+		return ExitContent
+	}
+	start := time.Now()
+	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, BaseURL: *baseURL})
+	st, diags := b.Build(nil, dir)
+	printDiags(stderr, diags)
+	if diags.Errors() > 0 {
+		dir.Abort()
+		fmt.Fprintf(stderr, "build failed: %s; %s was not changed\n", counts(diags), *out)
+		return ExitContent
+	}
+	if err := dir.Commit(); err != nil {
+		fmt.Fprintf(stderr, "cmesite build: %v\n", err)
+		return ExitContent
+	}
+	fmt.Fprintf(stdout, "built %d modules, %d pages in %d ms -> %s%s\n", st.Modules, st.Pages,
+		time.Since(start).Milliseconds(), filepath.ToSlash(*out)+"/", warningsNote(diags))
+	return ExitOK
+}
+
+func checkSource(source string, stderr io.Writer) int {
+	fi, err := os.Stat(source)
+	if err != nil || !fi.IsDir() {
+		fmt.Fprintf(stderr, "cmesite: --source %q is not a folder\n", source)
+		return ExitUsage
+	}
+	return -1
+}
+
+func counts(diags diag.List) string {
+	plural := func(n int, s string) string {
+		if n == 1 {
+			return fmt.Sprintf("%d %s", n, s)
+		}
+		return fmt.Sprintf("%d %ss", n, s)
+	}
+	return plural(diags.Errors(), "error") + ", " + plural(diags.Warnings(), "warning")
+}
+
+func warningsNote(diags diag.List) string {
+	if w := diags.Warnings(); w > 0 {
+		return fmt.Sprintf(" (%d warnings)", w)
+	}
+	return ""
+}
+
+func printDiags(w io.Writer, diags diag.List) {
+	for _, d := range diags {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+// discard is an Output that keeps nothing (check).
+type discard struct{}
+
+func (discard) Put(string, []byte) error { return nil }
+func (discard) Remove(string) error      { return nil }
+
+func check(args []string, stdout, stderr io.Writer) int {
+	fs := flags("check", "[--source DIR] [--strict] [--format text|json]", stdout, stderr)
+	source := fs.String("source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
+	strict := fs.Bool("strict", false, "fail on warnings too (overdue reviews, unknown fields)")
+	format := fs.String("format", "text", "output format: text, or json for CI")
+	drafts := fs.Bool("drafts", false, "check modules marked draft: true as well")
+	if code := parse(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "cmesite check: --format must be text or json, not %q\n", *format)
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cmesite check: unexpected argument %q\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if code := checkSource(*source, stderr); code >= 0 {
+		return code
+	}
+	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts})
+	st, diags := b.Build(nil, discard{})
+	failed := diags.Errors() > 0 || (*strict && diags.Warnings() > 0)
+	if *format == "json" {
+		report := struct {
+			OK          bool              `json:"ok"`
+			Errors      int               `json:"errors"`
+			Warnings    int               `json:"warnings"`
+			Modules     int               `json:"modules"`
+			Diagnostics []diag.Diagnostic `json:"diagnostics"`
+		}{!failed, diags.Errors(), diags.Warnings(), st.Modules, diags}
+		if report.Diagnostics == nil {
+			report.Diagnostics = []diag.Diagnostic{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(report)
+	} else {
+		printDiags(stdout, diags)
+		if failed {
+			fmt.Fprintf(stdout, "check failed: %s\n", counts(diags))
+		} else {
+			fmt.Fprintf(stdout, "ok: %d modules, %s\n", st.Modules, counts(diags))
+		}
+	}
+	if failed {
+		return ExitContent
+	}
+	return ExitOK
+}

@@ -1,0 +1,54 @@
+package render
+
+import (
+	"html/template"
+
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/curriculum"
+)
+
+// Data is what a page template receives.
+type Data struct {
+	Kind        string // the page kind (template name)
+	URL         string // the page's path relative to the site root, "" for the home page
+	Root        string // relative path from the page to the site root: "./", "../", "../../"
+	Title       string // page title (without the site title)
+	Description string // meta description
+	Canonical   string // absolute URL when the site has a base URL, else ""
+	Lang        string
+
+	Site   *curriculum.Curriculum
+	Config *config.Config
+
+	Module *curriculum.Module // module pages
+	Body   template.HTML      // module body or section introduction
+	TOC    []Heading          // module pages with 3 or more headings
+
+	Section *curriculum.Section  // section pages
+	Facet   *curriculum.Facet    // terms and term pages
+	Term    *curriculum.TermPage // term pages
+	Path    *curriculum.Path     // path pages
+
+	List  template.HTML // pre-rendered module cards (lists) or rows (catalogue)
+	Count int           // modules in List
+
+	QuickRefs []*curriculum.Module // home and help pages: quick-reference cards
+}
+
+// Heading is an entry of a module's table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Item is what the "card" and "row" partials receive: one module, with the
+// root placeholder that the site builder replaces per page.
+type Item struct {
+	Root   string
+	Module *curriculum.Module
+	Config *config.Config
+}
+
+// RootMarker stands for the page's root path in cached fragments.
+const RootMarker = "@@ROOT@@"

@@ -1,0 +1,341 @@
+// Package render holds a site's theme: the HTML templates, the static
+// assets (CSS, JS, icons) with content-hashed names, and the translated UI
+// strings. A Theme is loaded once per build and is safe for concurrent use.
+//
+// A theme is a folder with templates/, assets/ and i18n/<language>.yaml.
+// The default theme is embedded (package themes); a site's themes/<name>/
+// overrides it file by file, so a site can replace a single template or
+// stylesheet. Templates are parsed with their file names, so a template
+// error names "templates/module.html:12".
+//
+// Each page kind K is the template file templates/K.html, which defines
+// "main" (and may define "head"); templates/base.html is the layout around
+// it, and templates/partials/*.html are shared by all. Templates receive a
+// *Data. Functions available: T (translated string, with an optional count
+// that picks key_one/key_other and fills {n}), asset (hashed asset path,
+// relative to the site root), minutes, date, credits, join, add, contains.
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/fields"
+	"github.com/cmesite/cmesite/themes"
+)
+
+// Kinds are the page templates every theme provides.
+var Kinds = []string{"home", "module", "section", "terms", "term", "catalogue", "paths", "path", "search", "help", "404"}
+
+// Asset is a static theme file with its output path.
+type Asset struct {
+	Name string // logical name, "main.css"
+	Path string // output path, "assets/main.3f2a9c1b.css"
+	Data []byte
+}
+
+// Theme is a loaded theme.
+type Theme struct {
+	pages   map[string]*template.Template
+	Assets  []Asset // sorted by Name
+	byName  map[string]*Asset
+	strings map[string]string
+	// Hash identifies the theme's content and language, for incremental
+	// rebuilds: a different Hash means every page must be rendered anew.
+	Hash string
+	pool sync.Pool
+}
+
+// overlay reads a file from the site's theme folder first, then the
+// embedded default.
+type overlay struct{ layers []layer }
+
+func (o overlay) ReadFile(name string) ([]byte, string, error) {
+	for _, l := range o.layers {
+		b, err := fs.ReadFile(l.fs, name)
+		if err == nil {
+			return b, l.prefix + name, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, "", err
+		}
+	}
+	return nil, "", fs.ErrNotExist
+}
+
+type layer struct {
+	fs     fs.FS
+	prefix string // for diagnostics: "themes/custom/" or "" for the embedded default
+}
+
+func (o overlay) glob(dir, suffix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range o.layers {
+		entries, _ := fs.ReadDir(l.fs, dir)
+		for _, e := range entries {
+			name := path.Join(dir, e.Name())
+			if !e.IsDir() && strings.HasSuffix(name, suffix) && !seen[name] && !strings.HasPrefix(e.Name(), ".") {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads the theme name for language lang: files from site's
+// themes/<name>/ (site may be nil) over the embedded default theme.
+func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
+	var diags diag.List
+	var o overlay
+	if site != nil {
+		if name != "default" {
+			if sub, err := fs.Sub(site, "themes/"+name); err == nil {
+				if _, err := fs.Stat(site, "themes/"+name); err != nil {
+					diags.Errorf("cmesite.yaml", 0, "theme %q not found: create the folder themes/%s/ or remove theme from cmesite.yaml", name, name)
+				}
+				o.layers = append(o.layers, layer{sub, "themes/" + name + "/"})
+			}
+		}
+		if sub, err := fs.Sub(site, "themes/default"); err == nil {
+			o.layers = append(o.layers, layer{sub, "themes/default/"})
+		}
+	}
+	o.layers = append(o.layers, layer{themes.Default(), "(built-in theme) "})
+	t := &Theme{pages: map[string]*template.Template{}, byName: map[string]*Asset{}}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
+
+	// UI strings.
+	t.strings = map[string]string{}
+	data, file, err := o.ReadFile("i18n/" + lang + ".yaml")
+	if err != nil {
+		data, file, _ = o.ReadFile("i18n/en.yaml")
+		diags.Errorf("cmesite.yaml", 0, "language %q has no UI strings in the theme: add i18n/%s.yaml to themes/%s/ (copy the built-in theme's en.yaml and translate it); using English", lang, lang, name)
+	}
+	h.Write(data)
+	loadStrings(file, data, t.strings, &diags)
+
+	// Assets, hashed by content.
+	for _, p := range o.glob("assets", "") {
+		b, _, err := o.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(b)
+		base := path.Base(p)
+		ext := path.Ext(base)
+		a := Asset{Name: base, Path: "assets/" + strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:4]) + ext, Data: b}
+		t.Assets = append(t.Assets, a)
+		h.Write([]byte(a.Path))
+	}
+	for i := range t.Assets {
+		t.byName[t.Assets[i].Name] = &t.Assets[i]
+	}
+
+	// Templates.
+	funcs := t.funcs()
+	common := template.New("").Funcs(funcs)
+	shared := append([]string{"templates/base.html"}, o.glob("templates/partials", ".html")...)
+	baseFile := ""
+	for i, p := range shared {
+		b, file, err := o.ReadFile(p)
+		if i == 0 {
+			baseFile = file
+		}
+		if err != nil {
+			diags.Errorf("themes/"+name+"/"+p, 0, "missing theme template")
+			continue
+		}
+		h.Write(b)
+		if _, err := common.New(file).Parse(string(b)); err != nil {
+			diags.Add(templateDiag(file, err))
+		}
+	}
+	for _, kind := range Kinds {
+		p := "templates/" + kind + ".html"
+		b, file, err := o.ReadFile(p)
+		if err != nil {
+			diags.Errorf("themes/"+name+"/"+p, 0, "missing theme template for %s pages", kind)
+			continue
+		}
+		h.Write(b)
+		if diags.Errors() > 0 {
+			continue
+		}
+		clone := template.Must(common.Clone())
+		if _, err := clone.New(file).Parse(string(b)); err != nil {
+			diags.Add(templateDiag(file, err))
+			continue
+		}
+		if clone.Lookup("main") == nil {
+			diags.Errorf(file, 0, "template must define \"main\" ({{define \"main\"}}…{{end}})")
+			continue
+		}
+		t.pages[kind] = clone.Lookup(baseFile)
+	}
+	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
+	t.pool.New = func() any { return new(bytes.Buffer) }
+	return t, diags
+}
+
+func templateDiag(file string, err error) diag.Diagnostic {
+	// html/template reports "template: FILE:LINE: message".
+	msg := strings.TrimPrefix(err.Error(), "template: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, file+":"); ok {
+		if i := strings.IndexByte(rest, ':'); i > 0 {
+			if n, e := strconv.Atoi(rest[:i]); e == nil {
+				line, msg = n, strings.TrimSpace(rest[i+1:])
+			}
+		}
+	}
+	return diag.Diagnostic{File: file, Line: line, Severity: diag.Error, Message: "template error: " + msg}
+}
+
+func loadStrings(file string, data []byte, dst map[string]string, diags *diag.List) {
+	node, err := fields.Parse(fields.YAML, data)
+	if err != nil {
+		var se *fields.SyntaxError
+		errors.As(err, &se)
+		diags.Errorf(file, se.Line, "%s", se.Error())
+		return
+	}
+	d := &fields.Decoder{File: file, Diags: diags}
+	for _, kv := range d.Mapping(node, "UI strings") {
+		if s, ok := d.String(kv); ok {
+			dst[kv.Key] = s
+		}
+	}
+}
+
+// Asset returns the output path of a theme asset by logical name.
+func (t *Theme) Asset(name string) (string, error) {
+	a, ok := t.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no asset %q in the theme's assets/ folder", name)
+	}
+	return a.Path, nil
+}
+
+// T returns a translated UI string. With a count, it uses key_one or
+// key_other and replaces {n}.
+func (t *Theme) T(key string, count ...any) (string, error) {
+	if len(count) > 0 {
+		n := fmt.Sprint(count[0])
+		k := key + "_other"
+		if n == "1" {
+			k = key + "_one"
+		}
+		s, ok := t.strings[k]
+		if !ok {
+			return "", fmt.Errorf("no UI string %q in the theme's i18n file", k)
+		}
+		return strings.ReplaceAll(s, "{n}", n), nil
+	}
+	s, ok := t.strings[key]
+	if !ok {
+		return "", fmt.Errorf("no UI string %q in the theme's i18n file", key)
+	}
+	return s, nil
+}
+
+func (t *Theme) funcs() template.FuncMap {
+	return template.FuncMap{
+		"T":     t.T,
+		"asset": t.Asset,
+		"minutes": func(m int) (string, error) {
+			h, min := m/60, m%60
+			switch {
+			case h == 0:
+				return t.T("duration_minutes", min)
+			case min == 0:
+				return t.T("duration_hours", h)
+			}
+			hs, err := t.T("duration_hours", h)
+			if err != nil {
+				return "", err
+			}
+			ms, err := t.T("duration_minutes", min)
+			return hs + " " + ms, err
+		},
+		"date": func(d time.Time) string { return d.Format(time.DateOnly) },
+		"credits": func(v float64) string {
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		},
+		"join": strings.Join,
+		"sectionTrail": func(s *curriculum.Section) []*curriculum.Section {
+			var trail []*curriculum.Section
+			for ; s != nil && s.ID != ""; s = s.Parent {
+				trail = append(trail, s)
+			}
+			slices.Reverse(trail)
+			return trail
+		},
+		"pathNav": PathNavFor,
+		"add":     func(a, b int) int { return a + b },
+	}
+}
+
+// Render executes the page template of kind with data.
+func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
+	tmpl, ok := t.pages[kind]
+	if !ok {
+		return nil, fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	buf := t.pool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer t.pool.Put(buf)
+	if err := tmpl.Execute(buf, data); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// Fragment executes a named partial template (for example "card") with data.
+func (t *Theme) Fragment(name string, data any) ([]byte, error) {
+	tmpl := t.pages["module"].Lookup(name)
+	if tmpl == nil {
+		return nil, fmt.Errorf("theme has no partial template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// PathNav is a module's place on a learning path.
+type PathNav struct {
+	Pos        int // 1-based
+	Prev, Next *curriculum.Module
+}
+
+// PathNavFor finds module m on path p.
+func PathNavFor(p *curriculum.Path, m *curriculum.Module) PathNav {
+	i := slices.Index(p.Modules, m)
+	nav := PathNav{Pos: i + 1}
+	if i > 0 {
+		nav.Prev = p.Modules[i-1]
+	}
+	if i >= 0 && i+1 < len(p.Modules) {
+		nav.Next = p.Modules[i+1]
+	}
+	return nav
+}

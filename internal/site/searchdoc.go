@@ -1,0 +1,71 @@
+//go:build search
+
+package site
+
+import (
+	"github.com/cmesite/cmesite/internal/content"
+	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/search"
+)
+
+// writeSearch updates the search index with the modules whose text or
+// metadata changed and writes the index files that changed.
+func (b *Builder) writeSearch(c *curriculum.Curriculum, w *writer) {
+	cfg := c.Config
+	if b.index == nil {
+		labels := map[string]map[string]string{}
+		order := map[string][]string{}
+		for _, f := range c.Facets {
+			labels[f.Name] = map[string]string{}
+			for _, t := range f.Vocab.Terms {
+				labels[f.Name][t.ID] = t.Label
+				order[f.Name] = append(order[f.Name], t.ID)
+			}
+		}
+		b.index = search.NewIndex(search.Options{Synonyms: cfg.Synonyms, Labels: labels, Order: order})
+	}
+	live := make(map[string]bool, len(c.Modules))
+	for _, m := range c.Modules {
+		live[m.URL] = true
+		ds := b.docs[m.Doc.Path]
+		h := newHasher().u64(ds.hash).str(m.URL).sum()
+		if old, ok := b.indexed[m.URL]; ok && old == h {
+			continue
+		}
+		b.indexed[m.URL] = h
+		b.index.Set(searchDoc(m, ds))
+	}
+	for url := range b.indexed {
+		if !live[url] {
+			delete(b.indexed, url)
+			b.index.Delete(url)
+		}
+	}
+	for name, data := range b.index.Files() {
+		w.put(name, content.HashBytes(data), func() ([]byte, error) { return data, nil }, false)
+	}
+}
+
+func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
+	d := search.Doc{
+		URL:      m.URL,
+		Title:    m.Front.Title,
+		Level:    m.Level.ID,
+		Format:   m.Format.ID,
+		Keywords: m.Front.Keywords,
+		Summary:  m.Front.Summary,
+		Weight:   m.Front.Weight,
+	}
+	for _, t := range m.Topics {
+		d.Topics = append(d.Topics, t.ID)
+	}
+	for _, t := range m.Audiences {
+		d.Audiences = append(d.Audiences, t.ID)
+	}
+	for _, s := range ds.res.Sections {
+		d.Sections = append(d.Sections, search.Section{Anchor: s.Anchor, Heading: s.Heading, Text: s.Text, Callout: s.Callout})
+	}
+	return d
+}
+
+type searchIndex = search.Index

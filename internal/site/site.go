@@ -1,0 +1,485 @@
+// Package site runs a build: it reads a site root (content/, cmesite.yaml,
+// themes/) through an fs.FS, and produces every output file — module,
+// section, term, catalogue, path, help and search pages, the search index,
+// sitemap.xml, feed.xml, robots.txt, 404.html and the theme's assets —
+// into an Output.
+//
+// A Builder keeps what it parsed and rendered, so that a later Build with
+// the list of changed files (serve mode) re-reads only those files and
+// re-renders only the pages whose inputs changed. Every page has a
+// fingerprint of the inputs its template reads; a page is rendered when
+// its fingerprint differs from the last build's. Full and incremental
+// builds go through the same code, so their output is byte-identical.
+//
+// Nothing is written when the content has errors: Build reports every
+// diagnostic and leaves the Output untouched.
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"html/template"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
+	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/markdown"
+	"github.com/cmesite/cmesite/internal/render"
+)
+
+// Options control a build.
+type Options struct {
+	Drafts  bool      // include modules marked draft
+	BaseURL string    // overrides cmesite.yaml's base_url when set
+	Today   time.Time // for "overdue for review"; zero means now
+}
+
+// Output receives a build's files. Put is called only for files whose
+// bytes may have changed since the previous build into the same Output;
+// Remove for files that are no longer part of the site. Calls come from a
+// single goroutine.
+type Output interface {
+	Put(name string, data []byte) error
+	Remove(name string) error
+}
+
+// Stats describes one build.
+type Stats struct {
+	Modules  int           // modules built
+	Pages    int           // HTML pages in the site
+	Files    int           // all output files
+	Rendered int           // files written by this build
+	Reread   int           // content files read by this build
+	Duration time.Duration // wall time
+}
+
+// Builder builds one site, repeatedly.
+type Builder struct {
+	root fs.FS
+	opts Options
+
+	global  uint64 // hash of everything that changes every page
+	cfg     *config.Config
+	theme   *render.Theme
+	md      *markdown.Renderer
+	docs    map[string]*docState // by content path
+	statics map[string]uint64    // static content files: content path -> hash
+	prints  map[string]uint64    // output path -> fingerprint of its inputs
+	frags   map[string]*frag     // module ID -> cached list fragments
+	index   *searchIndex
+	indexed map[string]uint64 // search doc URL -> doc hash
+	built   bool
+}
+
+type docState struct {
+	doc  *content.Doc
+	res  markdown.Result
+	html template.HTML
+	hash uint64 // of the file bytes
+}
+
+// frag holds a module's list fragments with RootMarker in place of the
+// page's root.
+type frag struct {
+	key       uint64
+	card, row []byte
+	hash      uint64
+}
+
+// New returns a Builder for the site rooted at root.
+func New(root fs.FS, opts Options) *Builder {
+	return &Builder{root: root, opts: opts}
+}
+
+var seed = maphash.MakeSeed()
+
+type hasher struct{ h maphash.Hash }
+
+func newHasher() *hasher {
+	h := &hasher{}
+	h.h.SetSeed(seed)
+	return h
+}
+
+func (h *hasher) str(ss ...string) *hasher {
+	for _, s := range ss {
+		h.h.WriteString(s)
+		h.h.WriteByte(0)
+	}
+	return h
+}
+
+func (h *hasher) u64(vs ...uint64) *hasher {
+	var b [8]byte
+	for _, v := range vs {
+		for i := range b {
+			b[i] = byte(v >> (8 * i))
+		}
+		h.h.Write(b[:])
+	}
+	return h
+}
+
+func (h *hasher) sum() uint64 { return h.h.Sum64() }
+
+// Build brings out up to date with the site. changed lists the site-root
+// relative paths that changed since the previous Build (as the watcher
+// reports them); nil means everything is read anew. It returns the
+// diagnostics; when they hold an error, out was not touched.
+func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
+	start := time.Now()
+	var st Stats
+	var diags diag.List
+
+	full := changed == nil || !b.built
+	for _, p := range changed {
+		if p == config.File || strings.HasPrefix(p, "themes/") || p == "themes" || p == content.Dir {
+			full = true
+		}
+	}
+
+	// Configuration and theme.
+	if full {
+		cfg, d := config.Load(b.root)
+		diags.Add(d...)
+		if b.opts.BaseURL != "" {
+			cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
+		}
+		theme, d := render.Load(b.root, cfg.Theme, cfg.Language)
+		diags.Add(d...)
+		if diags.Errors() > 0 {
+			diags.Sort()
+			return st, diags
+		}
+		b.cfg, b.theme = cfg, theme
+		b.md = markdown.New(markdown.Options{CalloutLabels: calloutLabels(theme)})
+		cfgBytes, _ := fs.ReadFile(b.root, config.File)
+		today := b.today().Format(time.DateOnly)
+		b.global = newHasher().str(theme.Hash, string(cfgBytes), cfg.BaseURL, fmt.Sprint(b.opts.Drafts), today).sum()
+		b.docs, b.statics, b.prints, b.frags = map[string]*docState{}, map[string]uint64{}, map[string]uint64{}, map[string]*frag{}
+		b.index, b.indexed = nil, map[string]uint64{}
+	}
+
+	// Content: read what changed, in parallel.
+	tree, d := content.Walk(b.root)
+	diags.Add(d...)
+	want := map[string]bool{}
+	var toRead []string
+	changedSet := map[string]bool{}
+	for _, p := range changed {
+		changedSet[p] = true
+	}
+	for _, p := range tree.Markdown {
+		want[p] = true
+		if _, ok := b.docs[p]; !ok || full || changedSet[path.Join(content.Dir, p)] {
+			toRead = append(toRead, p)
+		}
+	}
+	for p := range b.docs {
+		if !want[p] {
+			delete(b.docs, p)
+		}
+	}
+	st.Reread = len(toRead)
+	diags.Add(b.readDocs(toRead)...)
+
+	docs := make([]*content.Doc, 0, len(tree.Markdown))
+	for _, p := range tree.Markdown {
+		ds := b.docs[p]
+		docs = append(docs, ds.doc)
+		diags.Add(ds.doc.Diags...)
+		diags.Add(ds.res.Diagnostics...)
+	}
+	c, d := curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
+	diags.Add(d...)
+	diags.Add(b.checkLinks(c, tree)...)
+	diags.Add(reserved(c)...)
+	diags.Sort()
+	if diags.Errors() > 0 {
+		return st, diags
+	}
+
+	// Pages.
+	w := &writer{b: b, out: out, seen: map[string]bool{}}
+	b.renderPages(c, w)
+	b.writeStatics(tree, changedSet, full, w)
+	b.writeSearch(c, w)
+	w.put("sitemap.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return sitemap(c), nil }, true)
+	w.put("feed.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return feed(c, b.today()), nil }, true)
+	w.put("robots.txt", b.global, func() ([]byte, error) { return robots(c.Config), nil }, false)
+	w.put(".nojekyll", b.global, func() ([]byte, error) { return nil, nil }, false)
+	for _, a := range b.theme.Assets {
+		w.put(a.Path, b.global, func() ([]byte, error) { return a.Data, nil }, false)
+	}
+	if w.err != nil {
+		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
+		diags.Sort()
+		return st, diags
+	}
+	for name := range b.prints {
+		if !w.seen[name] {
+			delete(b.prints, name)
+			if err := out.Remove(name); err != nil {
+				diags.Errorf(name, 0, "cannot remove: %v", err)
+			}
+		}
+	}
+	b.built = true
+	st.Modules = len(c.Modules)
+	st.Files = len(w.seen)
+	st.Rendered = w.rendered
+	for name := range w.seen {
+		if strings.HasSuffix(name, ".html") {
+			st.Pages++
+		}
+	}
+	st.Duration = time.Since(start)
+	return st, diags
+}
+
+func (b *Builder) today() time.Time {
+	if b.opts.Today.IsZero() {
+		return time.Now()
+	}
+	return b.opts.Today
+}
+
+func calloutLabels(t *render.Theme) map[string]string {
+	labels := map[string]string{}
+	for _, kind := range []string{"KEY POINTS", "RED FLAGS", "CALL THE TEAM", "PRACTICE TIP", "NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
+		if s, err := t.T("callout_" + strings.ToLower(strings.ReplaceAll(kind, " ", "_"))); err == nil {
+			labels[kind] = s
+		}
+	}
+	return labels
+}
+
+// readDocs reads, parses and renders files on every core.
+func (b *Builder) readDocs(paths []string) diag.List {
+	var diags diag.List
+	var mu sync.Mutex
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				ds, err := b.readDoc(p)
+				mu.Lock()
+				if err != nil {
+					diags.Errorf(path.Join(content.Dir, p), 0, "cannot read: %v", err)
+					ds = &docState{doc: &content.Doc{Path: p, File: path.Join(content.Dir, p), Section: path.Base(p) == content.IndexName}}
+				}
+				b.docs[p] = ds
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, p := range paths {
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	return diags
+}
+
+func (b *Builder) readDoc(p string) (*docState, error) {
+	data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+	if err != nil {
+		return nil, err
+	}
+	doc := content.Parse(p, data)
+	ds := &docState{doc: doc, hash: doc.Hash}
+	if doc.Diags.Errors() == 0 || doc.Body != nil {
+		ds.res = b.md.Render(markdown.Input{Source: doc.Body, File: doc.File, Path: p, FirstLine: doc.BodyLine})
+		ds.html = template.HTML(ds.res.HTML) // goldmark's output, raw HTML disabled
+		ds.res.HTML = nil
+	}
+	doc.Body = nil // rendered; the Markdown is no longer needed
+	return ds, nil
+}
+
+// checkLinks reports relative links to files or headings that do not exist.
+func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree) diag.List {
+	var diags diag.List
+	statics := make(map[string]bool, len(tree.Static))
+	for _, s := range tree.Static {
+		statics[s] = true
+	}
+	anchors := func(ds *docState) map[string]bool {
+		m := make(map[string]bool, len(ds.res.Headings))
+		for _, h := range ds.res.Headings {
+			m[h.ID] = true
+		}
+		return m
+	}
+	cache := map[string]map[string]bool{}
+	built := func(p string) (*docState, bool) {
+		ds, ok := b.docs[p]
+		if !ok {
+			return nil, false
+		}
+		if ds.doc.Section {
+			// a section exists when it has modules or it is built
+			return ds, !ds.doc.Front.Draft || b.opts.Drafts
+		}
+		_, ok = c.ByID[strings.TrimSuffix(p, ".md")]
+		return ds, ok
+	}
+	for _, p := range sortedKeys(b.docs) {
+		src := b.docs[p]
+		if _, ok := built(p); !ok && !src.doc.Section {
+			continue // drafts are not checked when left out
+		}
+		for _, l := range src.res.Links {
+			target := l.Target
+			if target == "" {
+				target = p
+			}
+			if !strings.HasSuffix(target, ".md") {
+				if !statics[target] && !isDir(tree, target) {
+					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist", l.Raw, target)
+				}
+				continue
+			}
+			ds, ok := built(target)
+			if !ok {
+				if _, exists := b.docs[target]; exists {
+					diags.Errorf(src.doc.File, l.Line, "link %q points to a draft, which is not built; remove the link or build with --drafts", l.Raw)
+				} else if path.Base(target) == content.IndexName && isDir(tree, path.Dir(target)) {
+					continue // a folder without _index.md still has a section page
+				} else {
+					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, sortedKeys(b.docs)))
+				}
+				continue
+			}
+			if l.Fragment == "" {
+				continue
+			}
+			a, ok := cache[target]
+			if !ok {
+				a = anchors(ds)
+				cache[target] = a
+			}
+			if !a[l.Fragment] {
+				ids := make([]string, 0, len(ds.res.Headings))
+				for _, h := range ds.res.Headings {
+					ids = append(ids, h.ID)
+				}
+				allowed := "it has no headings"
+				if len(ids) > 0 {
+					allowed = "its headings are #" + strings.Join(ids, ", #")
+				}
+				diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s%s; %s", l.Raw, target, l.Fragment, diag.DidYouMean(l.Fragment, ids), allowed)
+			}
+		}
+	}
+	return diags
+}
+
+func isDir(tree content.Tree, p string) bool {
+	p = strings.TrimSuffix(p, "/")
+	if p == "." {
+		p = ""
+	}
+	_, found := slices.BinarySearch(tree.Dirs, p)
+	return found || slices.Contains(tree.Dirs, p)
+}
+
+// reservedNames are top-level URLs that cmesite generates.
+var reservedNames = []string{"assets", "audiences", "catalogue", "formats", "help", "levels", "paths", "search", "topics", "404.html", "feed.xml", "sitemap.xml", "robots.txt"}
+
+func reserved(c *curriculum.Curriculum) diag.List {
+	var diags diag.List
+	for _, s := range c.Root.Children {
+		if slices.Contains(reservedNames, s.ID) {
+			file := "content/" + s.ID
+			if s.Doc != nil {
+				file = s.Doc.File
+			}
+			diags.Errorf(file, 0, "the folder name %q is taken by pages cmesite generates; rename the folder (taken: %s)", s.ID, strings.Join(reservedNames, ", "))
+		}
+	}
+	for _, m := range c.Root.Modules {
+		if slices.Contains(reservedNames, path.Base(m.ID)) {
+			diags.Errorf(m.Doc.File, 0, "the file name %q is taken by pages cmesite generates; rename the file (taken: %s)", path.Base(m.ID), strings.Join(reservedNames, ", "))
+		}
+	}
+	return diags
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// writer funnels rendered files to the Output, skipping files whose
+// fingerprint did not change.
+type writer struct {
+	b        *Builder
+	out      Output
+	seen     map[string]bool
+	rendered int
+	err      error
+}
+
+// put renders and writes name unless its fingerprint is unchanged. always
+// forces a comparison-free write (for files derived from the whole site).
+func (w *writer) put(name string, print uint64, gen func() ([]byte, error), always bool) {
+	w.seen[name] = true
+	if old, ok := w.b.prints[name]; ok && old == print && !always {
+		return
+	}
+	data, err := gen()
+	if err != nil {
+		if w.err == nil {
+			w.err = fmt.Errorf("%s: %w", name, err)
+		}
+		return
+	}
+	w.write(name, print, data)
+}
+
+func (w *writer) write(name string, print uint64, data []byte) {
+	w.b.prints[name] = print
+	w.rendered++
+	if err := w.out.Put(name, data); err != nil && w.err == nil {
+		w.err = fmt.Errorf("%s: %w", name, err)
+	}
+}
+
+// rootOf is the relative path from a page URL to the site root.
+func rootOf(url string) string {
+	n := strings.Count(url, "/")
+	if n == 0 {
+		return "./"
+	}
+	return strings.Repeat("../", n)
+}
+
+// fileOf is the output file of a page URL.
+func fileOf(url string) string { return url + "index.html" }
+
+func sortModules(ms []*curriculum.Module, f func(a, b *curriculum.Module) int) []*curriculum.Module {
+	out := slices.Clone(ms)
+	slices.SortStableFunc(out, f)
+	return out
+}
+
+var _ = bytes.Equal
+var _ = cmp.Compare[int]

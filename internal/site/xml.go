@@ -1,0 +1,159 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/xml"
+	"slices"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/curriculum"
+)
+
+// feedSize caps feed.xml: the most recently reviewed modules.
+const feedSize = 50
+
+// abs makes a site-relative URL absolute when the site has a base URL;
+// without one, sitemap and feed carry root-relative paths ("/pain/x/"),
+// which crawlers and feed readers resolve against where the file was found.
+func abs(cfg *config.Config, url string) string {
+	if cfg.BaseURL != "" {
+		return cfg.BaseURL + url
+	}
+	return "/" + url
+}
+
+type urlset struct {
+	XMLName xml.Name     `xml:"urlset"`
+	NS      string       `xml:"xmlns,attr"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+func sitemap(c *curriculum.Curriculum) []byte {
+	cfg := c.Config
+	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	add := func(url, lastmod string) { s.URLs = append(s.URLs, sitemapURL{Loc: abs(cfg, url), LastMod: lastmod}) }
+	add("", "")
+	for _, sec := range c.Sections {
+		if sec.ID != "" {
+			add(sec.URL, "")
+		}
+	}
+	for _, m := range c.Modules {
+		lastmod := ""
+		if !m.Front.Reviewed.IsZero() {
+			lastmod = m.Front.Reviewed.Format(time.DateOnly)
+		}
+		add(m.URL, lastmod)
+	}
+	for _, f := range c.Facets {
+		add(f.Plural+"/", "")
+		for _, tp := range f.Terms {
+			add(tp.URL, "")
+		}
+	}
+	add("catalogue/", "")
+	if len(c.Paths) > 0 {
+		add("paths/", "")
+		for _, p := range c.Paths {
+			add(p.URL, "")
+		}
+	}
+	add("help/", "")
+	return encodeXML(s)
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"feed"`
+	NS      string      `xml:"xmlns,attr"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Link    []atomLink  `xml:"link"`
+	Updated string      `xml:"updated"`
+	Author  *atomAuthor `xml:"author,omitempty"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomEntry struct {
+	Title   string    `xml:"title"`
+	ID      string    `xml:"id"`
+	Link    atomLink  `xml:"link"`
+	Updated string    `xml:"updated"`
+	Summary string    `xml:"summary"`
+	Cats    []atomCat `xml:"category"`
+}
+
+type atomCat struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+// feed is an Atom feed of the most recently reviewed modules. Modules
+// without a review date carry the build day's date.
+func feed(c *curriculum.Curriculum, today time.Time) []byte {
+	cfg := c.Config
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			t = today
+		}
+		return t.UTC().Format("2006-01-02") + "T00:00:00Z"
+	}
+	ms := slices.Clone(c.Modules)
+	slices.SortStableFunc(ms, func(a, b *curriculum.Module) int {
+		return cmp.Or(b.Front.Reviewed.Compare(a.Front.Reviewed), cmp.Compare(a.ID, b.ID))
+	})
+	ms = ms[:min(len(ms), feedSize)]
+	f := atomFeed{NS: "http://www.w3.org/2005/Atom", Title: cfg.Title, ID: abs(cfg, ""),
+		Link:   []atomLink{{Href: abs(cfg, "")}, {Rel: "self", Href: abs(cfg, "feed.xml")}},
+		Author: &atomAuthor{Name: cfg.Title}, Updated: day(time.Time{})}
+	if len(ms) > 0 && !ms[0].Front.Reviewed.IsZero() {
+		f.Updated = day(ms[0].Front.Reviewed)
+	}
+	for _, m := range ms {
+		e := atomEntry{Title: m.Front.Title, ID: abs(cfg, m.URL), Link: atomLink{Href: abs(cfg, m.URL)},
+			Updated: day(m.Front.Reviewed), Summary: m.Front.Summary}
+		if m.Level.ID != "" {
+			e.Cats = append(e.Cats, atomCat{Term: "level:" + m.Level.ID, Label: m.Level.Label})
+		}
+		for _, t := range m.Topics {
+			e.Cats = append(e.Cats, atomCat{Term: "topic:" + t.ID, Label: t.Label})
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	return encodeXML(f)
+}
+
+func encodeXML(v any) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(v); err != nil {
+		panic(err) // only fixed struct types are encoded here
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+func robots(cfg *config.Config) []byte {
+	s := "User-agent: *\nAllow: /\n"
+	if cfg.BaseURL != "" {
+		s += "Sitemap: " + cfg.BaseURL + "sitemap.xml\n"
+	}
+	return []byte(s)
+}
