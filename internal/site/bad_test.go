@@ -1,0 +1,162 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const okModule = "---\ntitle: %s\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"
+
+// TestBadInput: every mistake an author can make is reported as
+// file:line: message, all in one run, and nothing is written.
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"unknown level with did-you-mean", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basci\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"},
+			[]string{`content/x/a.md:3: level "basci" is not in the site's level vocabulary; did you mean basic?; allowed: basic, specialist`}},
+		{"unknown topic and audience", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlesness]\naudience: [gps]\nsummary: s\n---\n"},
+			[]string{`content/x/a.md:4: topic "breathlesness" is not in the site's topic vocabulary; did you mean breathlessness?`,
+				`content/x/a.md:5: audience "gps" is not in the site's audience vocabulary; did you mean gp?`}},
+		{"unknown format", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\nformat: webinar\n---\n"},
+			[]string{`content/x/a.md:7: format "webinar" is not in the site's format vocabulary; allowed: e-learning, small-group, peer-review, clinical-attachment, quick-reference`}},
+		{"unknown prerequisite", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\nprerequisites: [symptoms/breathlesness]\n---\n"},
+			[]string{`content/x/a.md:7: unknown prerequisite "symptoms/breathlesness"`, "did you mean symptoms/breathlessness?"}},
+		{"prerequisite cycle", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\nprerequisites: [x/b]\n---\n",
+			"content/x/b.md": "---\ntitle: B\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\nprerequisites: [x/a]\n---\n"},
+			[]string{"prerequisite cycle: x/a -> x/b -> x/a"}},
+		{"broken link", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n\nSee [b](b.md).\n"},
+			[]string{`content/x/a.md:9: broken link "b.md": content/x/b.md does not exist`}},
+		{"broken anchor", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n\n\nSee [b](../symptoms/breathlessness.md#non-drug-measure).\n"},
+			[]string{`content/x/a.md:10: broken link "../symptoms/breathlessness.md#non-drug-measure": content/symptoms/breathlessness.md has no heading #non-drug-measure; did you mean non-drug-measures?`}},
+		{"broken same-page anchor", map[string]string{
+			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n## One\n\n[up](#two)\n"},
+			[]string{`content/x/a.md:10: broken link "#two"`}},
+		{"two files, one URL", map[string]string{
+			"content/x/a.md":          "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+			"content/x/a/_index.md":   "---\ntitle: A section\n---\n"},
+			[]string{"both map to the URL /x/a/"}},
+		{"invalid yaml", map[string]string{
+			"content/x/a.md": "---\ntitle: A\ntopics: [pain, opioids\n---\n"},
+			[]string{"content/x/a.md:", "invalid YAML"}},
+		{"unterminated", map[string]string{"content/x/a.md": "---\ntitle: A\n"}, []string{"content/x/a.md:1: frontmatter opened"}},
+		{"missing field", map[string]string{"content/x/a.md": "---\ntitle: A\nlevel: basic\n---\n"}, []string{`content/x/a.md:1: missing required field "topics"`}},
+		{"wrong types", map[string]string{"content/x/a.md": "---\ntitle: A\nlevel: [basic]\ntopics: pain\naudience: gp\nsummary: s\nduration: soon\n---\n"},
+			[]string{"content/x/a.md:3: level must be text, found a list", "content/x/a.md:7: duration must be"}},
+		{"not utf-8", map[string]string{"content/x/a.md": "---\ntitle: \xff\n---\n"}, []string{"content/x/a.md:2: not UTF-8"}},
+		{"empty file", map[string]string{"content/x/a.md": ""}, []string{"content/x/a.md:1: empty file"}},
+		{"unknown callout", map[string]string{"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n\n> [!RED FLAG]\n> x\n"},
+			[]string{`content/x/a.md:9: unknown callout kind "RED FLAG"`}},
+		{"path lists unknown module", map[string]string{"cmesite.yaml": "paths:\n  - id: p\n    title: P\n    modules: [symptoms/nope]\n"},
+			[]string{`cmesite.yaml:4: path "p" lists unknown module "symptoms/nope"`}},
+		{"reserved folder", map[string]string{"content/topics/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"},
+			[]string{`the folder name "topics" is taken`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := fixture(t, "small.txtar")
+			files := tt.files
+			if _, ok := files["cmesite.yaml"]; !ok {
+				files["content/x/_index.md"] = "---\ntitle: X\n---\n"
+			}
+			out := NewMemory()
+			_, diags := New(overlayFS{base, files}, Options{Today: today}).Build(nil, out)
+			var lines []string
+			for _, d := range diags {
+				lines = append(lines, d.String())
+			}
+			all := strings.Join(lines, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("diagnostics do not contain %q:\n%s", w, all)
+				}
+			}
+			if diags.Errors() == 0 {
+				t.Error("no error reported")
+			}
+			if len(out.Snapshot()) != 0 {
+				t.Errorf("a failed build wrote %d files", len(out.Snapshot()))
+			}
+		})
+	}
+}
+
+// TestAllErrorsInOneRun: several broken files are all reported at once.
+func TestAllErrorsInOneRun(t *testing.T) {
+	files := map[string]string{
+		"content/x/a.md": "---\ntitle: A\nlevel: expert\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+		"content/x/b.md": "---\ntitle: B\n",
+		"content/x/c.md": "---\ntitle: C\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n[x](nope.md)\n",
+	}
+	_, diags := New(overlayFS{fixture(t, "small.txtar"), files}, Options{Today: today}).Build(nil, NewMemory())
+	seen := map[string]bool{}
+	for _, d := range diags {
+		seen[d.File] = true
+	}
+	for f := range files {
+		if !seen[f] {
+			t.Errorf("no diagnostic for %s in %v", f, diags)
+		}
+	}
+}
+
+func TestOutputSafety(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "content"), 0o755)
+	theirs := filepath.Join(root, "theirs")
+	os.MkdirAll(theirs, 0o755)
+	os.WriteFile(filepath.Join(theirs, "thesis.docx"), []byte("precious"), 0o644)
+	for _, out := range []string{root, filepath.Dir(root), filepath.Join(root, "content"), filepath.Join(root, "content", "x"), theirs} {
+		if _, err := NewDir(out, root); err == nil {
+			t.Errorf("NewDir(%s) was allowed", out)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(theirs, "thesis.docx")); string(b) != "precious" {
+		t.Fatal("a refused output folder was changed")
+	}
+	// A fresh folder, then a rebuild over it: the old files go, the new come.
+	out := filepath.Join(root, "public")
+	for i, file := range []string{"one.html", "two.html"} {
+		d, err := NewDir(out, root)
+		if err != nil {
+			t.Fatalf("build %d: %v", i, err)
+		}
+		d.Put(file, []byte("x"))
+		d.Put("a/b/c.html", []byte("y"))
+		if err := d.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "one.html")); err == nil {
+		t.Error("a file of the previous build survived the rebuild")
+	}
+	for _, f := range []string{"two.html", "a/b/c.html", Marker} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("%s missing after commit: %v", f, err)
+		}
+	}
+	// An aborted build leaves the output as it was, and no temp folder.
+	d, _ := NewDir(out, root)
+	d.Put("three.html", []byte("z"))
+	d.Abort()
+	if _, err := os.Stat(filepath.Join(out, "two.html")); err != nil {
+		t.Error("abort changed the previous output")
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "cmesite-new") {
+			t.Errorf("temporary folder %s left behind", e.Name())
+		}
+	}
+}

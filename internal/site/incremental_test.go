@@ -1,0 +1,149 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestIncrementalEqualsFull applies a random sequence of edits, creates,
+// renames and deletes, rebuilds incrementally after each, and compares the
+// output with a full build of the same tree: they must be byte-identical,
+// and report the same diagnostics.
+func TestIncrementalEqualsFull(t *testing.T) {
+	for seed := range uint64(12) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			testIncremental(t, seed, 60)
+		})
+	}
+}
+
+func testIncremental(t *testing.T, seed uint64, steps int) {
+	rng := rand.New(rand.NewPCG(seed, 42))
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	inc := New(fsys, Options{Today: today})
+	out := NewMemory()
+	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	modules := func() []string {
+		var ms []string
+		for p := range fsys {
+			if strings.HasPrefix(p, "content/") && strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, "_index.md") {
+				ms = append(ms, p)
+			}
+		}
+		slices.Sort(ms)
+		return ms
+	}
+	pick := func() string { ms := modules(); return ms[rng.IntN(len(ms))] }
+	n := 0
+	newModule := func(title string) string {
+		n++
+		levels := []string{"basic", "specialist"}
+		topics := []string{"breathlessness", "communication", "last-days"}
+		formats := []string{"e-learning", "quick-reference", "small-group"}
+		return fmt.Sprintf("---\ntitle: %s\nlevel: %s\ntopics: [%s]\naudience: [gp]\nsummary: Summary %d.\nformat: %s\nweight: %d\n---\n\n## Part %d\n\nText %d.\n",
+			title, levels[rng.IntN(2)], topics[rng.IntN(3)], n, formats[rng.IntN(3)], rng.IntN(3)*10, n, n)
+	}
+	for step := range steps {
+		var changed []string
+		var what string
+		op := rng.IntN(9)
+		if (op == 4 || op == 5) && len(modules()) < 3 {
+			op = 3
+		}
+		switch op {
+		case 0, 1: // edit a body
+			p := pick()
+			fsys[p] = &fstest.MapFile{Data: append(bytes.Clone(fsys[p].Data), fmt.Sprintf("\nMore text %d.\n", step)...)}
+			changed, what = []string{p}, "edit body of "+p
+		case 2: // retitle or reweight (changes lists and neighbours)
+			p := pick()
+			fsys[p] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("Retitled %d", step)))}
+			changed, what = []string{p}, "rewrite "+p
+		case 3: // create
+			p := fmt.Sprintf("content/%s/new-%d.md", []string{"symptoms", "talking", "cards", "fresh"}[rng.IntN(4)], step)
+			fsys[p] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("New %d", step)))}
+			changed, what = []string{p}, "create "+p
+		case 4: // delete (may break links, prerequisites and paths)
+			p := pick()
+			delete(fsys, p)
+			changed, what = []string{p}, "delete "+p
+		case 5: // rename
+			p := pick()
+			q := strings.TrimSuffix(p, ".md") + "-renamed.md"
+			fsys[q] = fsys[p]
+			delete(fsys, p)
+			changed, what = []string{p, q}, "rename "+p
+		case 6: // a section's title
+			p := "content/symptoms/_index.md"
+			fsys[p] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Symptoms %d\nsummary: s\n---\nIntro %d.\n", step, step))}
+			changed, what = []string{p}, "edit section"
+		case 7: // add a prerequisite (may make a cycle)
+			p, q := pick(), pick()
+			id := strings.TrimSuffix(strings.TrimPrefix(q, "content/"), ".md")
+			fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\nsummary:"), []byte("\nprerequisites: ["+id+"]\nsummary:"), 1)}
+			changed, what = []string{p}, "prerequisite "+p+" -> "+id
+		case 8: // the config
+			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
+			changed, what = []string{"cmesite.yaml"}, "edit config"
+		}
+		_, incDiags := inc.Build(changed, out)
+		fullOut := NewMemory()
+		_, fullDiags := New(fsys, Options{Today: today}).Build(nil, fullOut)
+		if fmt.Sprint(incDiags) != fmt.Sprint(fullDiags) {
+			t.Fatalf("step %d (%s): diagnostics differ\nincremental: %v\nfull: %v", step, what, incDiags, fullDiags)
+		}
+		if fullDiags.Errors() > 0 {
+			continue // the incremental output keeps the last good build
+		}
+		got, want := out.Snapshot(), fullOut.Snapshot()
+		for _, name := range keys(want) {
+			if !bytes.Equal(got[name], want[name]) {
+				t.Fatalf("step %d (%s): %s differs from a full build:\n%s", step, what, name, lineDiff(want[name], got[name]))
+			}
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Fatalf("step %d (%s): %s is left over from an earlier build", step, what, name)
+			}
+		}
+	}
+}
+
+// TestIncrementalRetitleEach retitles every module in turn: each module's
+// title shows on its neighbours' pages (previous/next, learning path,
+// prerequisites, needed for), which must all be rendered anew.
+func TestIncrementalRetitleEach(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	inc := New(fsys, Options{Today: today})
+	out := NewMemory()
+	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	var names []string
+	for p := range fsys {
+		if strings.HasSuffix(p, ".md") {
+			names = append(names, p)
+		}
+	}
+	slices.Sort(names)
+	for _, p := range names {
+		fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("title: "), []byte("title: Renamed "), 1)}
+		if _, diags := inc.Build([]string{p}, out); diags.Errors() > 0 {
+			t.Fatal(diags)
+		}
+		want, _ := build(t, fsys, Options{})
+		got := out.Snapshot()
+		for _, name := range keys(want) {
+			if !bytes.Equal(got[name], want[name]) {
+				t.Fatalf("after retitling %s, %s differs from a full build:\n%s", p, name, lineDiff(want[name], got[name]))
+			}
+		}
+	}
+}

@@ -1,0 +1,256 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+var today = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+
+// fixture loads a txtar site from testdata.
+func fixture(t testing.TB, name string) fs.FS {
+	t.Helper()
+	a, err := txtar.ParseFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := txtar.FS(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+// build builds fsys into memory and fails the test on errors.
+func build(t testing.TB, fsys fs.FS, opts Options) (map[string][]byte, Stats) {
+	t.Helper()
+	if opts.Today.IsZero() {
+		opts.Today = today
+	}
+	out := NewMemory()
+	st, diags := New(fsys, opts).Build(nil, out)
+	if diags.Errors() > 0 {
+		t.Fatalf("build failed:\n%v", diags)
+	}
+	return out.Snapshot(), st
+}
+
+var assetHash = regexp.MustCompile(`\.[0-9a-f]{8}\.(css|js)`)
+
+// TestGolden compares pages of the fixture site with golden files. Asset
+// hashes are blanked, so a stylesheet change does not churn the goldens.
+func TestGolden(t *testing.T) {
+	files, _ := build(t, fixture(t, "small.txtar"), Options{})
+	for _, name := range []string{
+		"symptoms/breathlessness/index.html",
+		"symptoms/last-days/index.html",
+		"topics/breathlessness/index.html",
+		"catalogue/index.html",
+		"symptoms/index.html",
+		"index.html",
+		"sitemap.xml",
+		"feed.xml",
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, ok := files[name]
+			if !ok {
+				t.Fatalf("%s was not built", name)
+			}
+			got = assetHash.ReplaceAll(got, []byte(".HASH.$1"))
+			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(name, "/", "_"))
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s (go test -update rewrites it):\n%s", name, golden, lineDiff(want, got))
+			}
+		})
+	}
+}
+
+// lineDiff shows the first differing lines.
+func lineDiff(want, got []byte) string {
+	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\nwant: %s\n got: %s", i+1, wl, gl)
+		}
+	}
+	return "(same lines)"
+}
+
+// TestPages checks what a reader of the fixture site would notice.
+func TestPages(t *testing.T) {
+	files, st := build(t, fixture(t, "small.txtar"), Options{})
+	if st.Modules != 4 {
+		t.Errorf("Modules = %d, want 4", st.Modules)
+	}
+	page := func(name string) string {
+		t.Helper()
+		b, ok := files[name]
+		if !ok {
+			t.Fatalf("missing %s", name)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		file string
+		want []string
+		not  []string
+	}{
+		{"symptoms/breathlessness/index.html", []string{
+			`<h1>Breathlessness at home</h1>`,
+			`data-root="../../"`,
+			`href="../../cards/breathless-card/#red-flags"`, // .md link rewritten, relative
+			`class="callout callout-key-points"`,
+			`none declared`,              // empty disclosures, shown with credits
+			`href="../../help/#contacts"`, // call the team, one tap away
+			`Sample content for tests.`,   // site notice on every page
+			`Needed for`, `href="../../symptoms/last-days/"`,
+			`Start here`, // on a learning path
+			`NICE guideline NG31`,
+			`1 CME points`,
+		}, nil},
+		{"symptoms/last-days/index.html", []string{`overdue for review`, `Before this module`, `1 h 30 min`, `<div class="table-wrap">`}, nil},
+		{"talking/bad-news/index.html", []string{`callout-call-the-team`}, []string{"<script>alert"}},
+		{"topics/breathlessness/index.html", []string{`href="../../symptoms/breathlessness/"`, `href="../../cards/breathless-card/"`}, []string{"@@ROOT@@"}},
+		{"catalogue/index.html", []string{`data-level="basic"`, `data-topic="breathlessness"`, `href="../symptoms/breathlessness/"`}, nil},
+		{"levels/basic/index.html", []string{"Breaking bad news"}, []string{"Last days of life</a>"}},
+		{"formats/quick-reference/index.html", []string{"Breathlessness card"}, nil},
+		{"audiences/district-nurse/index.html", []string{"Breathlessness at home"}, nil},
+		{"paths/start-here/index.html", []string{"Breathlessness at home", "Breaking bad news"}, nil},
+		{"help/index.html", []string{"Sample home-care team", `href="tel:&#43;00%20000"`, "Breathlessness card"}, nil},
+		{"index.html", []string{`data-root="./"`, "Welcome to the <strong>test</strong> curriculum.", "In a difficult case now", "Start here"}, nil},
+		{"404.html", []string{`href="/catalogue/"`}, nil},
+		{"cards/diagram.png", []string{"PNG"}, nil},
+		{"sitemap.xml", []string{"<loc>/symptoms/breathlessness/</loc>", "<lastmod>2026-01-10</lastmod>"}, nil},
+		{"feed.xml", []string{"<title>Breathlessness at home</title>"}, nil},
+		{"robots.txt", []string{"User-agent: *"}, nil},
+	}
+	for _, tt := range tests {
+		got := page(tt.file)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s does not contain %q", tt.file, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%s contains %q", tt.file, n)
+			}
+		}
+	}
+	for name := range files {
+		if strings.Contains(name, "public") {
+			t.Errorf("unexpected output path %s", name)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	files, _ := build(t, fixture(t, "small.txtar"), Options{BaseURL: "https://cme.example.org/pal"})
+	for name, want := range map[string]string{
+		"sitemap.xml":                        "<loc>https://cme.example.org/pal/symptoms/breathlessness/</loc>",
+		"feed.xml":                           `href="https://cme.example.org/pal/feed.xml"`,
+		"robots.txt":                         "Sitemap: https://cme.example.org/pal/sitemap.xml",
+		"symptoms/breathlessness/index.html": `<link rel="canonical" href="https://cme.example.org/pal/symptoms/breathlessness/">`,
+		"404.html":                           `href="https://cme.example.org/pal/catalogue/"`,
+	} {
+		if !strings.Contains(string(files[name]), want) {
+			t.Errorf("%s does not contain %q", name, want)
+		}
+	}
+	// Internal links stay relative even with a base URL.
+	if !strings.Contains(string(files["symptoms/breathlessness/index.html"]), `href="../../catalogue/"`) {
+		t.Error("internal links are not relative with a base URL")
+	}
+}
+
+func TestDrafts(t *testing.T) {
+	fsys := fixture(t, "small.txtar")
+	draft := overlayFS{fsys, map[string]string{"content/talking/draft.md": "---\ntitle: Draft\nlevel: basic\ntopics: communication\naudience: gp\nsummary: s\ndraft: true\n---\nx\n"}}
+	files, _ := build(t, draft, Options{})
+	if _, ok := files["talking/draft/index.html"]; ok {
+		t.Error("draft built without --drafts")
+	}
+	files, _ = build(t, draft, Options{Drafts: true})
+	if _, ok := files["talking/draft/index.html"]; !ok {
+		t.Error("draft not built with --drafts")
+	}
+}
+
+// TestDeterministic: two builds of the same tree are byte-identical.
+func TestDeterministic(t *testing.T) {
+	a, _ := build(t, fixture(t, "small.txtar"), Options{})
+	b, _ := build(t, fixture(t, "small.txtar"), Options{})
+	if len(a) != len(b) {
+		t.Fatalf("%d files, then %d", len(a), len(b))
+	}
+	for name, data := range a {
+		if !bytes.Equal(data, b[name]) {
+			t.Errorf("%s differs between two builds", name)
+		}
+	}
+}
+
+// overlayFS adds or replaces files of a base fs.FS (the value deleted
+// removes a file).
+type overlayFS struct {
+	base  fs.FS
+	files map[string]string
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	return o.mapFS().Open(name)
+}
+
+func (o overlayFS) mapFS() fs.FS {
+	m := mapFromFS(o.base)
+	for k, v := range o.files {
+		if v == deleted {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return toMapFS(m)
+}
+
+func keys(m map[string][]byte) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+const deleted = "\x00deleted"
