@@ -2,11 +2,180 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/devserver"
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/site"
+	"github.com/cmesite/cmesite/internal/watch"
 )
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "cmesite serve: not yet")
-	return ExitUsage
+// ServeOptions configure a dev server.
+type ServeOptions struct {
+	Source string
+	Addr   string
+	Drafts bool
+	Poll   time.Duration
+	Open   bool
+	// Ready, when set, is called once the first build is published and the
+	// server listens (tests use it to find the address and wait on builds).
+	Ready func(url string, srv *devserver.Server)
 }
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	set := flags("serve", "[--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open]", stdout, stderr)
+	var o ServeOptions
+	set.StringVar(&o.Source, "source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
+	set.StringVar(&o.Addr, "addr", "127.0.0.1:1313", "address to listen on; loopback by default, so only this computer can see the preview")
+	set.BoolVar(&o.Drafts, "drafts", false, "include modules marked draft: true")
+	set.DurationVar(&o.Poll, "poll", 0, "look for changes at this interval (e.g. 500ms) instead of file-system events: for network shares, WSL and containers that send none")
+	set.BoolVar(&o.Open, "open", false, "open the site in the default browser")
+	if code := parse(set, args, stdout); code >= 0 {
+		return code
+	}
+	if set.NArg() > 0 {
+		fmt.Fprintf(stderr, "cmesite serve: unexpected argument %q\n", set.Arg(0))
+		return ExitUsage
+	}
+	if code := checkSource(o.Source, stderr); code >= 0 {
+		return code
+	}
+	if o.Poll < 0 {
+		fmt.Fprintln(stderr, "cmesite serve: --poll must be a positive duration such as 500ms")
+		return ExitUsage
+	}
+	if err := Serve(ctx, o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "cmesite serve: %v\n", err)
+		return ExitContent
+	}
+	return ExitOK
+}
+
+// Serve builds the site in memory, serves it and rebuilds on every change
+// until ctx is done. Errors in the content do not stop it: they are shown
+// in the browser and the terminal, and the last good build stays served.
+func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error {
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w (is another cmesite serve running? choose another --addr)", o.Addr, err)
+	}
+	root := os.DirFS(o.Source)
+	b := site.New(root, site.Options{Drafts: o.Drafts})
+	mem := site.NewMemory()
+	srv := devserver.New(func(format string, args ...any) { fmt.Fprintf(stderr, "devserver: "+format+"\n", args...) })
+
+	w, err := watch.New(watch.Options{Root: o.Source, Paths: []string{"content", "themes", "cmesite.yaml"}, Poll: o.Poll})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer w.Close()
+
+	rebuild := func(changed []string, first bool) {
+		st, diags := b.Build(changed, mem)
+		if diags.Errors() > 0 {
+			printDiags(stderr, errorsOnly(diags))
+			fmt.Fprintf(stderr, "%s: %s; still serving the last good build\n", time.Now().Format("15:04:05"), counts(diags))
+			srv.Publish(devserver.Update{Problems: problems(root, diags)})
+			return
+		}
+		if first {
+			printDiags(stderr, diags)
+		}
+		srv.Publish(devserver.Update{Files: mem.Snapshot()})
+		what := "rebuilt"
+		if first {
+			what = "built"
+		}
+		fmt.Fprintf(stdout, "%s: %s %d modules, %d pages (%d files written) in %s%s\n", time.Now().Format("15:04:05"), what,
+			st.Modules, st.Pages, st.Rendered, st.Duration.Round(100*time.Microsecond), warningsNote(diags))
+	}
+	rebuild(nil, true)
+
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(stdout, "serving %s at %s (Ctrl-C to stop)\n", filepath.Clean(o.Source), url)
+	if o.Open {
+		openBrowser(url)
+	}
+	if o.Ready != nil {
+		o.Ready(url, srv)
+	}
+
+	serveCtx, stopServe := context.WithCancel(ctx)
+	defer stopServe()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(serveCtx, ln) }()
+
+	for {
+		select {
+		case <-ctx.Done():
+			w.Close()
+			err := <-served
+			fmt.Fprintln(stdout, "stopped")
+			return err
+		case err := <-served:
+			return err
+		case batch, ok := <-w.Batches():
+			if !ok {
+				stopServe()
+				return <-served
+			}
+			var changed []string
+			if !batch.Full {
+				changed = batch.Paths
+			}
+			rebuild(changed, false)
+		case err, ok := <-w.Errors():
+			if ok {
+				fmt.Fprintf(stderr, "watch: %v\n", err)
+			}
+		}
+	}
+}
+
+func errorsOnly(diags diag.List) diag.List {
+	var out diag.List
+	for _, d := range diags {
+		if d.Severity == diag.Error {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// problems turns error diagnostics into overlay entries with source lines.
+func problems(root fs.FS, diags diag.List) []devserver.Problem {
+	var out []devserver.Problem
+	for _, d := range errorsOnly(diags) {
+		out = append(out, devserver.Problem{Diagnostic: d, Source: diag.Excerpt(root, d, 2)})
+	}
+	return out
+}
+
+func openBrowser(url string) {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err == nil {
+		go cmd.Wait()
+	}
+}
+
+var _ = errors.Is
+var _ = strings.Contains

@@ -150,7 +150,9 @@ var ModuleFields = []string{"title", "level", "topics", "audience", "summary", "
 	"competencies", "references", "weight", "draft"}
 
 // SectionFields are the frontmatter keys of a section's _index.md.
-var SectionFields = []string{"title", "summary", "weight", "draft"}
+// "description" is accepted as another name for summary, as other
+// generators call it.
+var SectionFields = []string{"title", "summary", "description", "weight", "draft"}
 
 var seed = maphash.MakeSeed()
 
@@ -345,7 +347,7 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 			f.Title, _ = d.String(kv)
 		case "level":
 			f.Level, _ = d.String(kv)
-		case "summary":
+		case "summary", "description":
 			f.Summary, _ = d.String(kv)
 		case "format":
 			f.Format, _ = d.String(kv)

@@ -43,7 +43,11 @@ func build(t testing.TB, fsys fs.FS, opts Options) (map[string][]byte, Stats) {
 	out := NewMemory()
 	st, diags := New(fsys, opts).Build(nil, out)
 	if diags.Errors() > 0 {
-		t.Fatalf("build failed:\n%v", diags)
+		var lines []string
+		for _, d := range diags {
+			lines = append(lines, d.String())
+		}
+		t.Fatalf("build failed:\n%s", strings.Join(lines, "\n"))
 	}
 	return out.Snapshot(), st
 }
