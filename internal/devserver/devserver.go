@@ -1,0 +1,362 @@
+// Package devserver is the HTTP side of `cmesite serve`: it serves the latest
+// published build of a site from memory and keeps every open page live.
+//
+// The contract:
+//
+//   - The caller builds the site and calls Publish with the whole output
+//     (output path -> bytes) or, when a build fails, with nil Files and the
+//     problems; the last good files stay served underneath. The package knows
+//     nothing of curricula or file watching.
+//   - Requests map to output paths: "/" -> "index.html", "/a/" ->
+//     "a/index.html", "/a" (a folder with an index) -> 301 "/a/", unknown ->
+//     the site's "404.html" with status 404 (plain text when it has none).
+//     Before the first publish with Files every path answers 503 with a
+//     small HTML page, so the overlay can say why and the page reloads when
+//     the site appears.
+//     Only GET and HEAD are allowed; every response says Cache-Control:
+//     no-store. Paths are cleaned (a request that is not clean is redirected
+//     to its clean form), so no request reaches outside the site and there
+//     are no directory listings.
+//   - Every text/html response gets ScriptTag injected once, before </body>
+//     (at the end when there is none). Files handed to Publish are never
+//     modified: the injection happens per response, so the builder and the
+//     files it writes to disk never see it.
+//   - The script keeps a Server-Sent Events stream open on EventsPath and
+//     tells the server which page it shows. A page reloads only when its own
+//     bytes changed; when the only change is a stylesheet's hashed name, the
+//     <link> is swapped in place; pages that did not change do nothing.
+//     Scroll position survives a reload, and the stream reconnects with
+//     backoff when the server restarts, reloading if the page changed
+//     meanwhile.
+//   - Problems show as an overlay (id "cmesite-overlay", one element with a
+//     data-problem attribute per problem) in every open page until a
+//     publish without problems; messages and source are sent as JSON data
+//     and rendered with textContent only.
+//
+// The events on the stream, each with a JSON object as data:
+//
+//	hello     {"version":N,"hash":H}             first, on every connect
+//	problems  {"version":N,"problems":[...]}     after hello, and on each publish while there are (or just were) problems
+//	reload    {"version":N,"path":P}             the page's bytes changed
+//	css       {"version":N,"swaps":[{"old":O,"new":U}]}  only stylesheets changed
+//	version   {"version":N,"hash":H}             last event of every publish
+//
+// A problem is {"file","line","col","severity","message","where":"file:line",
+// "text":"file:line: message","source":[{"n","text","here"}]}.
+// H identifies the bytes of the client's page at version N (it is also sent
+// in the Server-Timing header of HTML responses as cmesite;desc="H"), so a
+// client that reconnects reloads exactly when its page changed meanwhile.
+// Every publish sends a client its events in one piece, ending with version:
+// a test that has seen "version N" has seen everything publish N caused.
+// In Go, Version, Changed, WaitVersion and WaitClients let a caller or a
+// test wait for a publish or a connection instead of sleeping; in a
+// browser, the script sets data-cmesite-version on <html> to the last
+// version the page has processed and keeps its state in window.__cmesite.
+package devserver
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/diag"
+)
+
+// Paths the server reserves for itself; a site's own files under
+// "/__cmesite/" are not reachable.
+const (
+	InternalPrefix = "/__cmesite/"
+	ScriptPath     = "/__cmesite/reload.js"
+	EventsPath     = "/__cmesite/events"
+	// ScriptTag is what every served HTML response gets, once.
+	ScriptTag = `<script src="/__cmesite/reload.js" defer></script>`
+)
+
+// reloadJS is the live-reload and overlay client served at ScriptPath.
+//
+//go:embed reload.js
+var reloadJS []byte
+
+const (
+	clientBuffer    = 32               // publishes a client may fall behind before it is dropped
+	defaultPing     = 20 * time.Second // SSE comment ping interval
+	writeTimeout    = 10 * time.Second // a stalled connection is cut after this
+	shutdownTimeout = 5 * time.Second
+)
+
+// Problem is one diagnostic with a few lines of source around it.
+type Problem struct {
+	diag.Diagnostic
+	Source []diag.Line // may be empty
+}
+
+// Update is one publish: the whole site, or nil Files when the build failed
+// and the last good files should stay served.
+type Update struct {
+	// Files maps output paths ("index.html", "pain/opioids/index.html",
+	// "assets/main.1a2b3c4d.css", "404.html") to their bytes. The map and
+	// the slices are treated as immutable once published.
+	Files map[string][]byte
+	// Problems is empty when the site is fine; that clears the overlay.
+	Problems []Problem
+}
+
+// state is one published version; immutable once stored.
+type state struct {
+	version  uint64
+	files    map[string][]byte // nil until the first good build
+	problems []Problem
+}
+
+// Server serves the latest published site with live reload. Create it with
+// New; the zero value is not usable.
+type Server struct {
+	logf func(string, ...any)
+	ping time.Duration
+
+	cur atomic.Pointer[state]
+
+	mu      sync.Mutex // serialises Publish and client (un)registration
+	clients map[*client]struct{}
+	changed chan struct{} // closed and replaced on every publish, connect and disconnect
+}
+
+// New returns a Server with nothing published yet: until the first Publish
+// with Files, every page says the site is still building. logf receives
+// notes such as a dropped slow client; nil discards them.
+func New(logf func(string, ...any)) *Server {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	s := &Server{
+		logf:    logf,
+		ping:    defaultPing,
+		clients: make(map[*client]struct{}),
+		changed: make(chan struct{}),
+	}
+	s.cur.Store(&state{})
+	return s
+}
+
+// Publish makes u the current state and tells every connected page what to
+// do about it. It never waits for a client: a client whose buffer is full is
+// dropped (its browser reconnects and catches up). Safe for concurrent use
+// with serving and with other calls to Publish.
+func (s *Server) Publish(u Update) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.cur.Load()
+	next := &state{
+		version:  old.version + 1,
+		files:    u.Files,
+		problems: append([]Problem(nil), u.Problems...),
+	}
+	if next.files == nil {
+		next.files = old.files
+	}
+	s.cur.Store(next)
+
+	if len(s.clients) > 0 {
+		d := newDiff(old, next, u.Files != nil)
+		type out struct {
+			msg  []byte
+			hash string
+		}
+		byPath := make(map[string]out)
+		for c := range s.clients {
+			o, ok := byPath[c.path]
+			if !ok {
+				o.msg, o.hash = d.message(c.path, c.hash)
+				byPath[c.path] = o
+			}
+			c.hash = o.hash
+			select {
+			case c.ch <- o.msg:
+			default:
+				delete(s.clients, c)
+				close(c.dropped)
+				s.logf("devserver: dropped a live-reload client on %s that fell %d builds behind; it will reconnect", c.path, clientBuffer)
+			}
+		}
+	}
+	s.signalLocked()
+}
+
+// Version is the number of publishes so far (0 before the first).
+func (s *Server) Version() uint64 { return s.cur.Load().version }
+
+// Clients is the number of connected live-reload streams.
+func (s *Server) Clients() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.clients)
+}
+
+// Changed returns a channel that is closed at the next Publish or the next
+// time a live-reload client connects or goes away. Read Version or Clients
+// after it fires, then call Changed again.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+// WaitVersion waits until Version() >= v or ctx is done.
+func (s *Server) WaitVersion(ctx context.Context, v uint64) error {
+	return s.wait(ctx, func() bool { return s.Version() >= v })
+}
+
+// WaitClients waits until exactly n live-reload clients are connected or ctx
+// is done.
+func (s *Server) WaitClients(ctx context.Context, n int) error {
+	return s.wait(ctx, func() bool { return s.Clients() == n })
+}
+
+func (s *Server) wait(ctx context.Context, done func() bool) error {
+	for {
+		ch := s.Changed()
+		if done() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (s *Server) signalLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// ServeHTTP serves the current site, the reload script and the event stream.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasPrefix(r.URL.Path, InternalPrefix) {
+		s.serveInternal(w, r)
+		return
+	}
+	if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+		return
+	}
+	st := s.cur.Load()
+	if st.files == nil {
+		serveBody(w, r, http.StatusServiceUnavailable, "building.html", []byte(buildingPage), pageHash(http.StatusServiceUnavailable, nil))
+		return
+	}
+	t := resolve(st.files, r.URL.Path)
+	switch {
+	case t.Redirect != "":
+		loc := (&url.URL{Path: t.Redirect}).EscapedPath()
+		if r.URL.RawQuery != "" {
+			loc += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, loc, http.StatusMovedPermanently)
+	case t.Found:
+		body := st.files[t.Name]
+		serveBody(w, r, http.StatusOK, t.Name, body, pageHash(http.StatusOK, body))
+	default:
+		if body, ok := st.files[notFoundFile]; ok {
+			serveBody(w, r, http.StatusNotFound, notFoundFile, body, pageHash(http.StatusNotFound, body))
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusNotFound)
+		if r.Method != http.MethodHead {
+			fmt.Fprintf(w, "404 page not found: %s\n", r.URL.Path)
+		}
+	}
+}
+
+func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case ScriptPath:
+		if !allowMethod(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		serveBody(w, r, http.StatusOK, "reload.js", reloadJS, "")
+	case EventsPath:
+		if !allowMethod(w, r, http.MethodGet) {
+			return
+		}
+		s.serveEvents(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func allowMethod(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	http.Error(w, fmt.Sprintf("405 method %s not allowed: use %s", r.Method, strings.Join(methods, " or ")), http.StatusMethodNotAllowed)
+	return false
+}
+
+// Serve serves on ln until ctx is done, then ends every event stream and
+// shuts the HTTP server down, waiting at most 5 s for requests in flight
+// before closing their connections. It returns nil after a shutdown caused
+// by ctx, or the error that stopped serving before that.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Request contexts derive from base: cancelling it ends every event
+	// stream (and nothing else: other responses are written from memory).
+	base, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          log.New(logWriter{s.logf}, "", 0),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("devserver: %w", err)
+	case <-ctx.Done():
+	}
+	cancelBase()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		s.logf("devserver: shutdown: %v; closing the remaining connections", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("devserver: %w", err)
+	}
+	return nil
+}
+
+type logWriter struct{ logf func(string, ...any) }
+
+func (l logWriter) Write(p []byte) (int, error) {
+	l.logf("devserver: %s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// buildingPage is served (503) before the first good build, so the overlay
+// can show why and the page reloads when the site appears.
+const buildingPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>cmesite: building</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><p>The site has no good build yet. This page reloads when there is one.</p></body></html>
+`

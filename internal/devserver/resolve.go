@@ -1,0 +1,189 @@
+package devserver
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const notFoundFile = "404.html"
+
+// target is where a request path leads in a site.
+type target struct {
+	Redirect string // non-empty: answer 301 with this clean path
+	Name     string // the output path the request maps to
+	Found    bool   // Name is in the site
+}
+
+// cleanPath returns the clean, rooted form of a URL path, keeping a trailing
+// slash: no "." or ".." segments, no repeated slashes.
+func cleanPath(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// resolve maps a request path to an output path of files. A path that is not
+// clean redirects to its clean form, so the name it maps to never contains
+// "." or ".." segments; a folder with an index redirects to its slash form.
+func resolve(files map[string][]byte, urlPath string) target {
+	p := cleanPath(urlPath)
+	if p != urlPath && urlPath != "" {
+		return target{Redirect: p}
+	}
+	name := strings.TrimPrefix(p, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if _, ok := files[name]; ok {
+		return target{Name: name, Found: true}
+	}
+	if !strings.HasSuffix(p, "/") {
+		if _, ok := files[name+"/index.html"]; ok {
+			return target{Redirect: p + "/"}
+		}
+	}
+	return target{Name: name}
+}
+
+// page is what a browser shows for a path: the status and the file's bytes
+// (before injection).
+type page struct {
+	status int
+	body   []byte
+}
+
+// lookupPage returns what a page at urlPath (as the browser's location
+// reports it) shows in files, following one redirect.
+func lookupPage(files map[string][]byte, urlPath string) page {
+	if files == nil {
+		return page{status: http.StatusServiceUnavailable}
+	}
+	t := resolve(files, cleanPath(urlPath))
+	if t.Redirect != "" {
+		t = resolve(files, t.Redirect)
+	}
+	if t.Found {
+		return page{http.StatusOK, files[t.Name]}
+	}
+	return page{http.StatusNotFound, files[notFoundFile]}
+}
+
+func (p page) equal(q page) bool {
+	return p.status == q.status && bytes.Equal(p.body, q.body)
+}
+
+func (p page) hash() string { return pageHash(p.status, p.body) }
+
+// pageHash identifies a page's status and bytes in 16 hex digits.
+func pageHash(status int, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte{byte(status >> 8), byte(status)})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// types pins the content types of the files a site is made of, so they do
+// not depend on the host's mime tables.
+var types = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".htm":         "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".map":         "application/json",
+	".xml":         "application/xml; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".webmanifest": "application/manifest+json",
+	".txt":         "text/plain; charset=utf-8",
+	".ics":         "text/calendar; charset=utf-8",
+}
+
+// contentType picks the Content-Type from the file name's extension,
+// sniffing the bytes only when the extension is unknown.
+func contentType(name string, body []byte) string {
+	ext := strings.ToLower(path.Ext(name))
+	if t, ok := types[ext]; ok {
+		return t
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return http.DetectContentType(body)
+}
+
+func isHTML(ctype string) bool {
+	mt, _, _ := strings.Cut(ctype, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/html")
+}
+
+// inject returns body with ScriptTag before the last </body>, or at the end
+// when there is none. A body that already has the tag is returned as is.
+func inject(body []byte) []byte {
+	if bytes.Contains(body, []byte(ScriptTag)) {
+		return body
+	}
+	at := lastCloseBody(body)
+	if at < 0 {
+		at = len(body)
+	}
+	out := make([]byte, 0, len(body)+len(ScriptTag))
+	out = append(out, body[:at]...)
+	out = append(out, ScriptTag...)
+	return append(out, body[at:]...)
+}
+
+// lastCloseBody finds the last "</body" (any case) that ends a tag name.
+func lastCloseBody(b []byte) int {
+	const tag = "</body"
+	for i := len(b) - len(tag); i >= 0; i-- {
+		if b[i] != '<' || !bytes.EqualFold(b[i:i+len(tag)], []byte(tag)) {
+			continue
+		}
+		j := i + len(tag)
+		if j == len(b) || b[j] == '>' || b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r' || b[j] == '\f' || b[j] == '/' {
+			return i
+		}
+	}
+	return -1
+}
+
+// serveBody writes one file: its Content-Type (unless already set), the
+// reload script when it is HTML, and the page hash for the script.
+func serveBody(w http.ResponseWriter, r *http.Request, status int, name string, body []byte, hash string) {
+	h := w.Header()
+	ctype := h.Get("Content-Type")
+	if ctype == "" {
+		ctype = contentType(name, body)
+		h.Set("Content-Type", ctype)
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+	if isHTML(ctype) {
+		body = inject(body)
+		if hash != "" {
+			h.Set("Server-Timing", `cmesite;desc="`+hash+`"`)
+		}
+	}
+	if status == http.StatusOK {
+		// Handles HEAD, Content-Length and Range requests (media files).
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
