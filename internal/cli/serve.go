@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/devserver"
@@ -176,6 +174,3 @@ func openBrowser(url string) {
 		go cmd.Wait()
 	}
 }
-
-var _ = errors.Is
-var _ = strings.Contains

@@ -7,8 +7,6 @@ import (
 	"testing"
 )
 
-const okModule = "---\ntitle: %s\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"
-
 // TestBadInput: every mistake an author can make is reported as
 // file:line: message, all in one run, and nothing is written.
 func TestBadInput(t *testing.T) {
@@ -44,8 +42,8 @@ func TestBadInput(t *testing.T) {
 			"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n## One\n\n[up](#two)\n"},
 			[]string{`content/x/a.md:10: broken link "#two"`}},
 		{"two files, one URL", map[string]string{
-			"content/x/a.md":          "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
-			"content/x/a/_index.md":   "---\ntitle: A section\n---\n"},
+			"content/x/a.md":        "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+			"content/x/a/_index.md": "---\ntitle: A section\n---\n"},
 			[]string{"both map to the URL /x/a/"}},
 		{"invalid yaml", map[string]string{
 			"content/x/a.md": "---\ntitle: A\ntopics: [pain, opioids\n---\n"},

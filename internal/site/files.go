@@ -14,8 +14,7 @@ func (b *Builder) writeStatics(tree content.Tree, changed map[string]bool, full 
 	for _, p := range tree.Static {
 		live[p] = true
 		src := path.Join(content.Dir, p)
-		h, known := b.statics[p]
-		if known && !full && !changed[src] {
+		if _, known := b.statics[p]; known && !full && !changed[src] {
 			w.seen[p] = true
 			continue
 		}
@@ -26,7 +25,7 @@ func (b *Builder) writeStatics(tree content.Tree, changed map[string]bool, full 
 			}
 			continue
 		}
-		h = content.HashBytes(data)
+		h := content.HashBytes(data)
 		b.statics[p] = h
 		w.put(p, h, func() ([]byte, error) { return data, nil }, false)
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
-	"strings"
+	"slices"
 	"sync"
 
 	"github.com/cmesite/cmesite/internal/curriculum"
@@ -115,7 +115,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer) {
 		}
 	}
 	// Catalogue.
-	all := sortModules(c.Modules, func(x, y *curriculum.Module) int { return 0 })
+	all := slices.Clone(c.Modules)
 	c.SortForList(all)
 	{
 		h := newHasher().u64(b.global).str("catalogue")
@@ -368,5 +368,3 @@ func (b *Builder) list(ms []*curriculum.Module, root string, rows bool) template
 	}
 	return template.HTML(bytes.ReplaceAll(buf, []byte(render.RootMarker), []byte(root))) // fragments are template output
 }
-
-var _ = strings.Repeat

@@ -16,8 +16,6 @@
 package site
 
 import (
-	"bytes"
-	"cmp"
 	"fmt"
 	"hash/maphash"
 	"html/template"
@@ -474,12 +472,3 @@ func rootOf(url string) string {
 
 // fileOf is the output file of a page URL.
 func fileOf(url string) string { return url + "index.html" }
-
-func sortModules(ms []*curriculum.Module, f func(a, b *curriculum.Module) int) []*curriculum.Module {
-	out := slices.Clone(ms)
-	slices.SortStableFunc(out, f)
-	return out
-}
-
-var _ = bytes.Equal
-var _ = cmp.Compare[int]

@@ -135,7 +135,7 @@ func TestPages(t *testing.T) {
 			`data-root="../../"`,
 			`href="../../cards/breathless-card/#red-flags"`, // .md link rewritten, relative
 			`class="callout callout-key-points"`,
-			`none declared`,              // empty disclosures, shown with credits
+			`none declared`,               // empty disclosures, shown with credits
 			`href="../../help/#contacts"`, // call the team, one tap away
 			`Sample content for tests.`,   // site notice on every page
 			`Needed for`, `href="../../symptoms/last-days/"`,
