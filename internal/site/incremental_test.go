@@ -53,7 +53,7 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 	for step := range steps {
 		var changed []string
 		var what string
-		op := rng.IntN(9)
+		op := rng.IntN(10)
 		if (op == 4 || op == 5) && len(modules()) < 3 {
 			op = 3
 		}
@@ -89,6 +89,16 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 			id := strings.TrimSuffix(strings.TrimPrefix(q, "content/"), ".md")
 			fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\nsummary:"), []byte("\nprerequisites: ["+id+"]\nsummary:"), 1)}
 			changed, what = []string{p}, "prerequisite "+p+" -> "+id
+		case 9: // rename a folder: the watcher asks for a full rebuild (nil)
+			from, to := "content/cards/", fmt.Sprintf("content/cards%d/", step)
+			for p, f := range fsys {
+				if strings.HasPrefix(p, "content/cards") && strings.Count(p, "/") == 2 {
+					from = p[:strings.LastIndex(p, "/")+1]
+					fsys[to+p[len(from):]] = f
+					delete(fsys, p)
+				}
+			}
+			changed, what = nil, "rename folder "+from+" to "+to
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"

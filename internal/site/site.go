@@ -73,6 +73,7 @@ type Builder struct {
 	docs    map[string]*docState // by content path
 	statics map[string]uint64    // static content files: content path -> hash
 	prints  map[string]uint64    // output path -> fingerprint of its inputs
+	stale   map[string]bool      // files of earlier builds to remove unless written again
 	frags   map[string]*frag     // module ID -> cached list fragments
 	index   *searchIndex
 	indexed map[string]uint64 // search doc URL -> doc hash
@@ -96,7 +97,7 @@ type frag struct {
 
 // New returns a Builder for the site rooted at root.
 func New(root fs.FS, opts Options) *Builder {
-	return &Builder{root: root, opts: opts}
+	return &Builder{root: root, opts: opts, stale: map[string]bool{}}
 }
 
 var seed = maphash.MakeSeed()
@@ -164,6 +165,11 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		cfgBytes, _ := fs.ReadFile(b.root, config.File)
 		today := b.today().Format(time.DateOnly)
 		b.global = newHasher().str(theme.Hash, string(cfgBytes), cfg.BaseURL, fmt.Sprint(b.opts.Drafts), today).sum()
+		// Forget every fingerprint, but remember the files: those the new
+		// build does not write again must still be removed.
+		for name := range b.prints {
+			b.stale[name] = true
+		}
 		b.docs, b.statics, b.prints, b.frags = map[string]*docState{}, map[string]uint64{}, map[string]uint64{}, map[string]*frag{}
 		b.index, b.indexed = nil, map[string]uint64{}
 	}
@@ -227,10 +233,16 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	for name := range b.prints {
 		if !w.seen[name] {
 			delete(b.prints, name)
+			b.stale[name] = true
+		}
+	}
+	for name := range b.stale {
+		if !w.seen[name] {
 			if err := out.Remove(name); err != nil {
 				diags.Errorf(name, 0, "cannot remove: %v", err)
 			}
 		}
+		delete(b.stale, name)
 	}
 	b.built = true
 	st.Modules = len(c.Modules)
