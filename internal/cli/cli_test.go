@@ -125,7 +125,10 @@ func TestCheck(t *testing.T) {
 		OK          bool
 		Errors      int
 		Warnings    int
-		Diagnostics []struct{ File, Severity, Message string; Line int }
+		Diagnostics []struct {
+			File, Severity, Message string
+			Line                    int
+		}
 	}
 	if err := json.Unmarshal([]byte(out), &report); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)

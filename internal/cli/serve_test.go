@@ -83,7 +83,7 @@ func TestServeRebuilds(t *testing.T) {
 	}{{"events", 0}, {"poll", 25 * time.Millisecond}} {
 		t.Run(mode.name, func(t *testing.T) {
 			root := writeSite(t, map[string]string{
-				"content/symptoms/_index.md":        section,
+				"content/symptoms/_index.md":         section,
 				"content/symptoms/breathlessness.md": module + "\nFirst words.\n",
 			})
 			url, srv, _, _ := served(t, root, mode.poll)
