@@ -79,6 +79,15 @@ func TestBuild(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "public", "symptoms", "breathlessness", "index.html")); err != nil {
 		t.Error(err)
 	}
+	// The live-reload script belongs to serve's responses, never to a build.
+	filepath.WalkDir(filepath.Join(root, "public"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, _ := os.ReadFile(p); bytes.Contains(b, []byte("__cmesite")) {
+				t.Errorf("%s contains the live-reload script", p)
+			}
+		}
+		return nil
+	})
 	// A broken edit fails with file:line and leaves the output as it was.
 	before, _ := os.ReadFile(filepath.Join(root, "public", "symptoms", "breathlessness", "index.html"))
 	os.WriteFile(filepath.Join(root, "content", "symptoms", "breathlessness.md"), []byte(strings.Replace(module, "level: basic", "level: expert", 1)), 0o644)

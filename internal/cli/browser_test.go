@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/cmesite/cmesite/internal/browsertest"
+)
+
+// poll waits in the page until the JavaScript expression is true. The
+// page may reload meanwhile (that is what live reload does): a poll cut
+// short by a navigation starts again in the new page.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			_, err := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, t)
+			if err == nil || time.Now().After(deadline) || ctx.Err() != nil ||
+				!(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "context was destroyed") || strings.Contains(err.Error(), "Cannot find context")) {
+				return chromedp.Void{}, err
+			}
+		}
+	}
+}
+
+// TestServeInBrowser opens a served page in headless Chromium, edits the
+// module on disk and waits for the page to change by itself; then breaks
+// the frontmatter and waits for the overlay to name the file and line,
+// fixes it and waits for the overlay to go.
+func TestServeInBrowser(t *testing.T) {
+	ctx := browsertest.New(t, 2*time.Minute)
+	root := writeSite(t, map[string]string{
+		"content/symptoms/_index.md":        section,
+		"content/symptoms/breathlessness.md": module + "\nFirst words.\n",
+	})
+	url, _, _, _ := served(t, root, 0)
+	file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(url+"symptoms/breathlessness/"),
+		chromedp.WaitVisible(chromedp.CSS("h1")),
+		// the live-reload stream is connected once the script has taken a version
+		poll(`document.documentElement.hasAttribute('data-cmesite-version')`),
+	); err != nil {
+		t.Fatal(err)
+	}
+
+	// An edit on disk shows without any action in the browser.
+	os.WriteFile(file, []byte(strings.Replace(module, "title: Breathlessness", "title: Breathlessness edited", 1)+"\nSecond words.\n"), 0o644)
+	if err := chromedp.Do(ctx, poll(`document.querySelector('h1') && document.querySelector('h1').textContent === 'Breathlessness edited'`)); err != nil {
+		t.Fatalf("the page did not change after an edit: %v", err)
+	}
+	if body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".module-body"))); !strings.Contains(body, "Second words.") {
+		t.Errorf("body after reload = %q", body)
+	}
+
+	// A broken frontmatter shows the overlay with file and line.
+	os.WriteFile(file, []byte("---\ntitle: Broken\nlevel: expert\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"), 0o644)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#cmesite-overlay"))); err != nil {
+		t.Fatalf("no overlay after a broken save: %v", err)
+	}
+	overlay, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#cmesite-overlay")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(overlay, "content/symptoms/breathlessness.md:3") || !strings.Contains(overlay, `level "expert"`) {
+		t.Errorf("overlay text = %q", overlay)
+	}
+	if h1, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('h1').textContent`)); h1 != "Breathlessness edited" {
+		t.Errorf("the last good page is not kept under the overlay: h1 = %q", h1)
+	}
+
+	// Fixing the file clears the overlay by itself.
+	os.WriteFile(file, []byte(module+"\nFixed words.\n"), 0o644)
+	if err := chromedp.Do(ctx,
+		poll(`(() => { const o = document.querySelector('#cmesite-overlay'); return !o || o.hidden || getComputedStyle(o).display === 'none'; })()`),
+		poll(`document.body.textContent.includes('Fixed words.')`),
+	); err != nil {
+		t.Fatalf("the overlay did not clear after the fix: %v", err)
+	}
+}
