@@ -35,7 +35,7 @@ func poll(expr string) chromedp.Action[chromedp.Void] {
 func TestServeInBrowser(t *testing.T) {
 	ctx := browsertest.New(t, 2*time.Minute)
 	root := writeSite(t, map[string]string{
-		"content/symptoms/_index.md":        section,
+		"content/symptoms/_index.md":         section,
 		"content/symptoms/breathlessness.md": module + "\nFirst words.\n",
 	})
 	url, _, _, _ := served(t, root, 0)
