@@ -1,0 +1,81 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func load(src string) (*Config, string) {
+	cfg, diags := Load(fstest.MapFS{File: {Data: []byte(src)}})
+	var lines []string
+	for _, d := range diags {
+		lines = append(lines, d.String())
+	}
+	return cfg, strings.Join(lines, "\n")
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, diags := Load(fstest.MapFS{})
+	if len(diags) > 0 || cfg.File != "" || cfg.Language != "en" || !cfg.Levels.Has("basic") || !cfg.Topics.Open ||
+		!cfg.Topics.Has("anything") || !cfg.Audiences.Has("district-nurse") || cfg.Audiences.Has("martian") || !cfg.Formats.Has("peer-review") {
+		t.Errorf("defaults = %+v, %v", cfg, diags)
+	}
+	if got := cfg.Topics.Term("nausea-vomiting").Label; got != "Nausea vomiting" {
+		t.Errorf("open vocabulary label = %q", got)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	cfg, diags := load(`title: Palliative care
+base_url: https://cme.example.org/pal
+topics:
+  - {id: pain, label: Pain, group: Symptoms}
+  - breathlessness
+paths:
+  - id: start
+    title: Start
+    modules: [symptoms/pain.md, /symptoms/breathlessness/]
+contacts:
+  - {name: Team, phone: "+00 1", url: "https://example.org"}
+synonyms:
+  - [breathlessness, dyspnoea, SOB]
+`)
+	if diags != "" {
+		t.Fatal(diags)
+	}
+	if cfg.BaseURL != "https://cme.example.org/pal/" || cfg.Topics.Open || !cfg.Topics.Has("pain") || cfg.Topics.Has("nausea") ||
+		cfg.Topics.Term("breathlessness").Label != "Breathlessness" || cfg.Topics.Term("pain").Group != "Symptoms" {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	if got := strings.Join(cfg.Paths[0].Modules, " "); got != "symptoms/pain symptoms/breathlessness" || cfg.Paths[0].ModuleLines[0] != 9 {
+		t.Errorf("path modules = %q at %v", got, cfg.Paths[0].ModuleLines)
+	}
+	if len(cfg.Synonyms) != 1 || len(cfg.Synonyms[0]) != 3 || cfg.Contacts[0].Phone != "+00 1" {
+		t.Errorf("synonyms %v contacts %v", cfg.Synonyms, cfg.Contacts)
+	}
+}
+
+func TestBad(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"titel: x\n", `cmesite.yaml:1: warning: unknown cmesite.yaml field "titel" is ignored; did you mean title?`},
+		{"title: [x]\n", "cmesite.yaml:1: title must be text, found a list"},
+		{"base_url: cme.example.org\n", `cmesite.yaml:1: base_url "cme.example.org" must be an absolute http(s) URL`},
+		{"language: English\n", `cmesite.yaml:1: language "English" is not a language code`},
+		{"levels:\n  - {id: Basic Level}\n", `cmesite.yaml:2: levels id "Basic Level" must be lowercase`},
+		{"levels:\n  - basic\n  - basic\n", `cmesite.yaml:3: levels id "basic" appears twice`},
+		{"levels: basic\n", "cmesite.yaml:1: levels must be a list"},
+		{"topics:\n  - {id: pain, lable: Pain}\n", `cmesite.yaml:2: warning: unknown topics entry field "lable" is ignored; did you mean label?`},
+		{"paths:\n  - id: p\n    modules: []\n", `cmesite.yaml:2: path "p" needs a title`},
+		{"contacts:\n  - {name: T, url: ftp://x}\n", `cmesite.yaml:2: contact url "ftp://x" must be an http(s) or mailto: address`},
+		{"synonyms:\n  - [alone]\n", "cmesite.yaml:2: a synonym group needs at least two terms"},
+		{"title: x\n  bad: indent\n", "cmesite.yaml:2: invalid YAML"},
+		{"- just\n- a list\n", "cmesite.yaml:1: cmesite.yaml must be a mapping"},
+		{"title: \xff\n", "cmesite.yaml: not UTF-8"},
+	}
+	for _, tt := range tests {
+		if _, got := load(tt.src); !strings.Contains(got, tt.want) {
+			t.Errorf("Load(%q):\n%s\nwant %q", tt.src, got, tt.want)
+		}
+	}
+}
