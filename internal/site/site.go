@@ -359,7 +359,11 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree) diag.L
 			}
 			if !strings.HasSuffix(target, ".md") {
 				if !statics[target] && !isDir(tree, target) {
-					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist", l.Raw, target)
+					what := "link"
+					if l.Image {
+						what = "image"
+					}
+					diags.Errorf(src.doc.File, l.Line, "broken %s %q: content/%s does not exist", what, l.Raw, target)
 				}
 				continue
 			}
