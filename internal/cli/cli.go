@@ -137,7 +137,11 @@ func build(args []string, stdout, stderr io.Writer) int {
 		return ExitContent
 	}
 	start := time.Now()
-	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, BaseURL: *baseURL})
+	opts := site.Options{Drafts: *drafts, BaseURL: *baseURL, Stream: true}
+	if os.Getenv("CMESITE_TRACE") != "" {
+		opts.Trace = stderr
+	}
+	b := site.New(os.DirFS(*source), opts)
 	st, diags := b.Build(nil, dir)
 	printDiags(stderr, diags)
 	if diags.Errors() > 0 {
@@ -212,7 +216,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if code := checkSource(*source, stderr); code >= 0 {
 		return code
 	}
-	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts})
+	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true})
 	st, diags := b.Build(nil, discard{})
 	failed := diags.Errors() > 0 || (*strict && diags.Warnings() > 0)
 	if *format == "json" {

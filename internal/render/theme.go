@@ -58,6 +58,9 @@ type Theme struct {
 	// rebuilds: a different Hash means every page must be rendered anew.
 	Hash string
 	pool sync.Pool
+
+	sharedMu sync.Mutex
+	sharedBy map[string][]byte // rendered shared partials, with RootMarker for the root
 }
 
 // overlay reads a file from the site's theme folder first, then the
@@ -289,8 +292,52 @@ func (t *Theme) funcs() template.FuncMap {
 			return trail
 		},
 		"pathNav": PathNavFor,
+		"shared":  t.shared,
 		"add":     func(a, b int) int { return a + b },
 	}
+}
+
+// shared renders a partial that is the same on every page of a kind (the
+// header, the footer): once per kind, with RootMarker for the root, then
+// the page's root is swapped in. Such a partial may read only .Kind,
+// .Root, .Facet, .Lang, .Config, .Site and T.
+func (t *Theme) shared(name string, d *Data) (template.HTML, error) {
+	key := name + "\x00" + d.Kind
+	if d.Facet != nil {
+		key += "\x00" + d.Facet.Name
+	}
+	t.sharedMu.Lock()
+	b, ok := t.sharedBy[key]
+	t.sharedMu.Unlock()
+	if !ok {
+		tmpl := t.pages[d.Kind].Lookup(name)
+		if tmpl == nil {
+			return "", fmt.Errorf("theme has no partial template %q", name)
+		}
+		shell := *d
+		shell.Root, shell.Title, shell.Description, shell.Canonical = RootMarker, "", "", ""
+		shell.Module, shell.Body, shell.TOC, shell.Section, shell.Term, shell.Path, shell.List = nil, "", nil, nil, nil, nil, ""
+		var buf bytes.Buffer
+		if err := tmpl.Execute(&buf, &shell); err != nil {
+			return "", err
+		}
+		b = buf.Bytes()
+		t.sharedMu.Lock()
+		if t.sharedBy == nil {
+			t.sharedBy = map[string][]byte{}
+		}
+		t.sharedBy[key] = b
+		t.sharedMu.Unlock()
+	}
+	return template.HTML(bytes.ReplaceAll(b, []byte(RootMarker), []byte(d.Root))), nil // template output
+}
+
+// ResetShared forgets the shared partials, which read site-wide data: a
+// new build starts with none.
+func (t *Theme) ResetShared() {
+	t.sharedMu.Lock()
+	t.sharedBy = nil
+	t.sharedMu.Unlock()
 }
 
 // Render executes the page template of kind with data.

@@ -21,7 +21,7 @@ type job struct {
 
 // renderPages renders every page whose fingerprint changed, on every core,
 // and writes them through w.
-func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer) {
+func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool) {
 	b.refreshFragments(c)
 	var jobs []job
 	add := func(url string, print uint64, data func() *render.Data) {
@@ -38,32 +38,16 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer) {
 		}})
 	}
 	cfg := c.Config
-	base := func(kind, url, title, desc string) *render.Data {
-		d := &render.Data{Kind: kind, URL: url, Root: rootOf(url), Title: title, Description: desc,
-			Lang: cfg.Language, Site: c, Config: cfg}
-		if cfg.BaseURL != "" {
-			d.Canonical = cfg.BaseURL + url
-		}
-		return d
-	}
+	base := func(kind, url, title, desc string) *render.Data { return pageData(c, kind, url, title, desc) }
 	t := func(key string) string { s, _ := b.theme.T(key); return s }
 
-	// Module pages.
+	// Module pages (unless a streamed build wrote them already).
 	for _, m := range c.Modules {
+		if !modules {
+			continue
+		}
 		add(m.URL, b.modulePrint(m), func() *render.Data {
-			d := base("module", m.URL, m.Front.Title, m.Front.Summary)
-			ds := b.docs[m.Doc.Path]
-			d.Module, d.Body = m, ds.html
-			var toc []render.Heading
-			for _, h := range ds.res.Headings {
-				if h.Level == 2 || h.Level == 3 {
-					toc = append(toc, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-				}
-			}
-			if len(toc) >= 3 {
-				d.TOC = toc
-			}
-			return d
+			return b.moduleData(c, m, b.docs[m.Doc.Path].html)
 		})
 	}
 	// Section pages (the root section is the home page).
@@ -210,6 +194,32 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer) {
 	b.run(jobs, w)
 }
 
+// pageData is the Data every page starts from.
+func pageData(c *curriculum.Curriculum, kind, url, title, desc string) *render.Data {
+	d := &render.Data{Kind: kind, URL: url, Root: rootOf(url), Title: title, Description: desc,
+		Lang: c.Config.Language, Site: c, Config: c.Config}
+	if c.Config.BaseURL != "" {
+		d.Canonical = c.Config.BaseURL + url
+	}
+	return d
+}
+
+// moduleData is what a module page shows.
+func (b *Builder) moduleData(c *curriculum.Curriculum, m *curriculum.Module, body template.HTML) *render.Data {
+	d := pageData(c, "module", m.URL, m.Front.Title, m.Front.Summary)
+	d.Module, d.Body = m, body
+	var toc []render.Heading
+	for _, h := range b.docs[m.Doc.Path].res.Headings {
+		if h.Level == 2 || h.Level == 3 {
+			toc = append(toc, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+		}
+	}
+	if len(toc) >= 3 {
+		d.TOC = toc
+	}
+	return d
+}
+
 // run renders jobs on every core and writes results from this goroutine.
 func (b *Builder) run(jobs []job, w *writer) {
 	type result struct {
@@ -240,6 +250,9 @@ func (b *Builder) run(jobs []job, w *writer) {
 	}()
 	for r := range results {
 		j := jobs[r.i]
+		if j.name == "" {
+			continue // a job with nothing to write
+		}
 		if r.err != nil {
 			if w.err == nil {
 				w.err = fmt.Errorf("cannot render %s: %w", j.name, r.err)

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"html/template"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -40,6 +41,12 @@ type Options struct {
 	Drafts  bool      // include modules marked draft
 	BaseURL string    // overrides cmesite.yaml's base_url when set
 	Today   time.Time // for "overdue for review"; zero means now
+	Trace   io.Writer // when set, receives the time each phase took
+	// Stream is for a single build into an Output that can be thrown away
+	// when the build fails (a Dir, or nothing at all for check): module
+	// pages are written as soon as they are rendered and their bodies are
+	// not kept, so memory stays low on large sites.
+	Stream bool
 }
 
 // Output receives a build's files. Put is called only for files whose
@@ -78,13 +85,15 @@ type Builder struct {
 	index   *searchIndex
 	indexed map[string]uint64 // search doc URL -> doc hash
 	built   bool
+	lapAt   time.Time
 }
 
 type docState struct {
-	doc  *content.Doc
-	res  markdown.Result
-	html template.HTML
-	hash uint64 // of the file bytes
+	doc      *content.Doc
+	res      markdown.Result // HTML moved to html
+	html     template.HTML   // the rendered body; not kept in a streamed build
+	hash     uint64          // of the file bytes
+	rendered bool            // res is up to date with doc
 }
 
 // frag holds a module's list fragments with RootMarker in place of the
@@ -137,6 +146,7 @@ func (h *hasher) sum() uint64 { return h.h.Sum64() }
 // diagnostics; when they hold an error, out was not touched.
 func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	start := time.Now()
+	b.lapAt = start
 	var st Stats
 	var diags diag.List
 
@@ -195,29 +205,46 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 	}
 	st.Reread = len(toRead)
+	b.lap("config, theme, walk")
 	diags.Add(b.readDocs(toRead)...)
+	b.lap("read, parse frontmatter")
 
 	docs := make([]*content.Doc, 0, len(tree.Markdown))
 	for _, p := range tree.Markdown {
 		ds := b.docs[p]
 		docs = append(docs, ds.doc)
 		diags.Add(ds.doc.Diags...)
-		diags.Add(ds.res.Diagnostics...)
 	}
 	c, d := curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
 	diags.Add(d...)
-	diags.Add(b.checkLinks(c, tree)...)
 	diags.Add(reserved(c)...)
+	b.lap("assemble")
+
+	// Bodies; in a streamed build, module pages are written as they come.
+	w := &writer{b: b, out: out, seen: map[string]bool{}}
+	b.theme.ResetShared()
+	stream := b.opts.Stream && diags.Errors() == 0
+	b.renderBodies(c, w, stream)
+	for _, p := range tree.Markdown {
+		diags.Add(b.docs[p].res.Diagnostics...)
+	}
+	b.lap("markdown" + map[bool]string{true: " and module pages", false: ""}[stream])
+	diags.Add(b.checkLinks(c, tree)...)
+	b.lap("check links")
+	if w.err != nil {
+		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
+	}
 	diags.Sort()
 	if diags.Errors() > 0 {
 		return st, diags
 	}
 
 	// Pages.
-	w := &writer{b: b, out: out, seen: map[string]bool{}}
-	b.renderPages(c, w)
+	b.renderPages(c, w, !stream)
+	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	b.writeSearch(c, w)
+	b.lap("search index")
 	w.put("sitemap.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return sitemap(c), nil }, true)
 	w.put("feed.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return feed(c, b.today()), nil }, true)
 	w.put("robots.txt", b.global, func() ([]byte, error) { return robots(c.Config), nil }, false)
@@ -257,6 +284,18 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	return st, diags
 }
 
+// lap reports the time since the previous lap to Options.Trace.
+func (b *Builder) lap(what string) {
+	if b.opts.Trace == nil {
+		return
+	}
+	now := time.Now()
+	if !b.lapAt.IsZero() {
+		fmt.Fprintf(b.opts.Trace, "%8.1f ms  %s\n", float64(now.Sub(b.lapAt).Microseconds())/1000, what)
+	}
+	b.lapAt = now
+}
+
 func (b *Builder) today() time.Time {
 	if b.opts.Today.IsZero() {
 		return time.Now()
@@ -274,7 +313,7 @@ func calloutLabels(t *render.Theme) map[string]string {
 	return labels
 }
 
-// readDocs reads, parses and renders files on every core.
+// readDocs reads and parses files on every core.
 func (b *Builder) readDocs(paths []string) diag.List {
 	var diags diag.List
 	var mu sync.Mutex
@@ -285,11 +324,18 @@ func (b *Builder) readDocs(paths []string) diag.List {
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				ds, err := b.readDoc(p)
+				file := path.Join(content.Dir, p)
+				data, err := fs.ReadFile(b.root, file)
+				var ds *docState
+				if err != nil {
+					ds = &docState{doc: &content.Doc{Path: p, File: file, Section: path.Base(p) == content.IndexName}}
+				} else {
+					doc := content.Parse(p, data)
+					ds = &docState{doc: doc, hash: doc.Hash}
+				}
 				mu.Lock()
 				if err != nil {
-					diags.Errorf(path.Join(content.Dir, p), 0, "cannot read: %v", err)
-					ds = &docState{doc: &content.Doc{Path: p, File: path.Join(content.Dir, p), Section: path.Base(p) == content.IndexName}}
+					diags.Errorf(file, 0, "cannot read: %v", err)
 				}
 				b.docs[p] = ds
 				mu.Unlock()
@@ -304,20 +350,37 @@ func (b *Builder) readDocs(paths []string) diag.List {
 	return diags
 }
 
-func (b *Builder) readDoc(p string) (*docState, error) {
-	data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
-	if err != nil {
-		return nil, err
+// renderBodies converts the Markdown of every built document not yet
+// rendered, on every core. When stream is set, each module's page is
+// rendered and written at once and its body HTML is not kept.
+func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool) {
+	var jobs []job
+	for _, p := range sortedKeys(b.docs) {
+		ds := b.docs[p]
+		if ds.rendered || ds.doc.Body == nil {
+			continue
+		}
+		m := c.ByID[strings.TrimSuffix(p, ".md")]
+		if m == nil && (!ds.doc.Section || (ds.doc.Front.Draft && !b.opts.Drafts)) {
+			continue // a draft left out: not rendered, not checked
+		}
+		j := job{gen: func() ([]byte, error) {
+			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
+			html := template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
+			ds.res.HTML, ds.doc.Body, ds.rendered = nil, nil, true
+			if m == nil || !stream {
+				ds.html = html
+				return nil, nil
+			}
+			return b.theme.Render("module", b.moduleData(c, m, html))
+		}}
+		if m != nil && stream {
+			j.name, j.print = fileOf(m.URL), b.modulePrint(m)
+			w.seen[j.name] = true
+		}
+		jobs = append(jobs, j)
 	}
-	doc := content.Parse(p, data)
-	ds := &docState{doc: doc, hash: doc.Hash}
-	if doc.Diags.Errors() == 0 || doc.Body != nil {
-		ds.res = b.md.Render(markdown.Input{Source: doc.Body, File: doc.File, Path: p, FirstLine: doc.BodyLine})
-		ds.html = template.HTML(ds.res.HTML) // goldmark's output, raw HTML disabled
-		ds.res.HTML = nil
-	}
-	doc.Body = nil // rendered; the Markdown is no longer needed
-	return ds, nil
+	b.run(jobs, w)
 }
 
 // checkLinks reports relative links to files or headings that do not exist.

@@ -225,6 +225,23 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestStreamed: a streamed build (as cmesite build does it) writes the
+// same files as a build kept in memory (as serve does it).
+func TestStreamed(t *testing.T) {
+	for _, fsys := range map[string]fs.FS{"fixture": fixture(t, "small.txtar"), "sample": os.DirFS("../..")} {
+		a, _ := build(t, fsys, Options{})
+		b, _ := build(t, fsys, Options{Stream: true})
+		if len(a) != len(b) {
+			t.Fatalf("%d files in memory, %d streamed", len(a), len(b))
+		}
+		for name, data := range a {
+			if !bytes.Equal(data, b[name]) {
+				t.Errorf("%s differs when streamed:\n%s", name, lineDiff(data, b[name]))
+			}
+		}
+	}
+}
+
 // overlayFS adds or replaces files of a base fs.FS (the value deleted
 // removes a file).
 type overlayFS struct {
