@@ -88,6 +88,32 @@ func TestBuild(t *testing.T) {
 		}
 		return nil
 	})
+	// A second build over the same output is byte-identical.
+	snapshot := func() map[string]string {
+		m := map[string]string{}
+		filepath.WalkDir(filepath.Join(root, "public"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := os.ReadFile(p)
+				m[p] = string(b)
+			}
+			return nil
+		})
+		return m
+	}
+	first := snapshot()
+	if code, _, errOut := run("build", "--source", root); code != ExitOK {
+		t.Fatalf("second build = %d: %s", code, errOut)
+	}
+	second := snapshot()
+	if len(first) != len(second) {
+		t.Errorf("%d files, then %d", len(first), len(second))
+	}
+	for p, data := range first {
+		if second[p] != data {
+			t.Errorf("%s differs between two builds", p)
+		}
+	}
+
 	// A broken edit fails with file:line and leaves the output as it was.
 	before, _ := os.ReadFile(filepath.Join(root, "public", "symptoms", "breathlessness", "index.html"))
 	os.WriteFile(filepath.Join(root, "content", "symptoms", "breathlessness.md"), []byte(strings.Replace(module, "level: basic", "level: expert", 1)), 0o644)

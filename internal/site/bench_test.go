@@ -37,7 +37,7 @@ func BenchmarkBuild(b *testing.B) {
 	root := os.DirFS(benchSite(b, 1000))
 	b.ResetTimer()
 	for b.Loop() {
-		if _, diags := New(root, Options{Today: today}).Build(nil, discard{}); diags.Errors() > 0 {
+		if _, diags := New(root, Options{Today: today, Stream: true}).Build(nil, discard{}); diags.Errors() > 0 {
 			b.Fatal(diags[0])
 		}
 	}

@@ -85,6 +85,7 @@ type Builder struct {
 	index   *searchIndex
 	indexed map[string]uint64 // search doc URL -> doc hash
 	built   bool
+	last    *curriculum.Curriculum // of the last good build
 	lapAt   time.Time
 }
 
@@ -271,7 +272,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 		delete(b.stale, name)
 	}
-	b.built = true
+	b.built, b.last = true, c
 	st.Modules = len(c.Modules)
 	st.Files = len(w.seen)
 	st.Rendered = w.rendered
