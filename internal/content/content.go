@@ -119,18 +119,40 @@ type Front struct {
 	References    []string
 	Weight        int
 	Draft         bool
-	// Lines holds the file line of every key present, and "" for the
-	// line of the frontmatter's opening delimiter.
-	Lines map[string]int
+	// lines holds the file line of every field present (by fieldIndex),
+	// and at 0 the line of the frontmatter's opening delimiter.
+	lines [len(allFields) + 1]int32
 }
 
-// Line returns the line of field key, or of the frontmatter when absent.
-func (f *Front) Line(key string) int {
-	if l, ok := f.Lines[key]; ok {
-		return l
+// allFields are the keys of ModuleFields and SectionFields.
+var allFields = [...]string{"title", "level", "topics", "audience", "summary", "objectives", "duration",
+	"credits", "format", "prerequisites", "keywords", "authors", "reviewed", "review_by", "disclosures",
+	"competencies", "references", "weight", "draft", "description"}
+
+var fieldIndex = func() map[string]int {
+	m := make(map[string]int, len(allFields))
+	for i, k := range allFields {
+		m[k] = i + 1
 	}
-	return f.Lines[""]
+	return m
+}()
+
+// Line returns the line of field key, or of the frontmatter when the
+// field is absent.
+func (f *Front) Line(key string) int {
+	if l := f.lines[fieldIndex[key]]; l > 0 {
+		return int(l)
+	}
+	return int(f.lines[0])
 }
+
+// Has reports whether the frontmatter gives field key.
+func (f *Front) Has(key string) bool {
+	i := fieldIndex[key]
+	return i > 0 && f.lines[i] > 0
+}
+
+func (f *Front) setLine(key string, line int) { f.lines[fieldIndex[key]] = int32(line) }
 
 // Doc is one parsed Markdown file.
 type Doc struct {
@@ -168,7 +190,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		Section: path.Base(contentPath) == IndexName,
 		Hash:    HashBytes(data),
 	}
-	doc.Front.Lines = map[string]int{"": 1}
+	doc.Front.lines[0] = 1
 	errorf := func(line int, format string, args ...any) { doc.Diags.Errorf(doc.File, line, format, args...) }
 
 	if !utf8.Valid(data) {
@@ -199,7 +221,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
 	doc.Body = rest
 	start := openingLine(data)
-	doc.Front.Lines[""] = start
+	doc.Front.lines[0] = int32(start)
 
 	if raw.syntax == "" {
 		// No frontmatter found: either none was written, or it never ends.
@@ -341,7 +363,7 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 			}
 			continue
 		}
-		f.Lines[kv.Key] = kv.Line
+		f.setLine(kv.Key, kv.Line)
 		switch kv.Key {
 		case "title":
 			f.Title, _ = d.String(kv)
@@ -404,12 +426,12 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 		required = []string{"title"}
 	}
 	for _, k := range required {
-		if _, ok := f.Lines[k]; !ok {
-			doc.Diags.Errorf(doc.File, f.Lines[""], "missing required field %q; a %s needs %s", k, what, strings.Join(required, ", "))
+		if !f.Has(k) {
+			doc.Diags.Errorf(doc.File, f.Line(""), "missing required field %q; a %s needs %s", k, what, strings.Join(required, ", "))
 		}
 	}
 	if !f.Reviewed.IsZero() && !f.ReviewBy.IsZero() && !f.ReviewBy.After(f.Reviewed) {
-		doc.Diags.Errorf(doc.File, f.Lines["review_by"], "review_by %s must be after reviewed %s",
+		doc.Diags.Errorf(doc.File, f.Line("review_by"), "review_by %s must be after reviewed %s",
 			f.ReviewBy.Format(time.DateOnly), f.Reviewed.Format(time.DateOnly))
 	}
 }
