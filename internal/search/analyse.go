@@ -1,0 +1,231 @@
+package search
+
+import (
+	"slices"
+	"strings"
+)
+
+// scratch is the working memory of one analysing goroutine, kept from doc
+// to doc so that a word seen before costs one hash-table probe and no
+// allocation. The table is open addressing over slots, keyed by the
+// token's FNV-1a hash and bytes (faster here than a Go map, which hashes
+// and compares the key again on every access).
+type scratch struct {
+	table []int32 // slot index + 1; 0 = empty; len is a power of 2
+	slots []termSlot
+	used  []int32 // slots the current doc uses
+	stamp int32   // the current doc, for termSlot.stamp
+}
+
+type termSlot struct {
+	term  string
+	hash  uint32
+	id    uint32 // term id in the Index
+	stop  bool   // a stop word: never indexed
+	stamp int32  // the doc count and field belong to
+	count uint32
+	field uint8
+}
+
+func newScratch() *scratch {
+	sc := &scratch{table: make([]int32, 1<<13)}
+	for _, w := range stopWords {
+		i := sc.find([]byte(w), fnv1a([]byte(w)))
+		sc.insert(i, termSlot{term: w, hash: fnv1a([]byte(w)), stop: true})
+	}
+	return sc
+}
+
+func fnv1a(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
+}
+
+// find returns the table position of tok: its slot, or the empty place
+// where it belongs.
+func (sc *scratch) find(tok []byte, h uint32) int {
+	mask := len(sc.table) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		s := sc.table[i]
+		if s == 0 {
+			return i
+		}
+		if sl := &sc.slots[s-1]; sl.hash == h && sl.term == string(tok) {
+			return i
+		}
+	}
+}
+
+// insert adds a slot at an empty table position returned by find, and
+// returns its slot index.
+func (sc *scratch) insert(pos int, sl termSlot) int32 {
+	sc.slots = append(sc.slots, sl)
+	idx := int32(len(sc.slots))
+	sc.table[pos] = idx
+	if 2*len(sc.slots) > len(sc.table) { // keep the table at most half full
+		old := sc.table
+		sc.table = make([]int32, 2*len(old))
+		mask := len(sc.table) - 1
+		for _, s := range old {
+			if s == 0 {
+				continue
+			}
+			i := int(sc.slots[s-1].hash) & mask
+			for sc.table[i] != 0 {
+				i = (i + 1) & mask
+			}
+			sc.table[i] = s
+		}
+	}
+	return idx - 1
+}
+
+// analyse turns a Doc into its terms (with where they occur) and its meta
+// entry. It only reads d and o, so docs can be analysed in parallel, each
+// goroutine with its own scratch; intern must be safe for concurrent use.
+func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *docEntry {
+	sc.stamp++
+	sc.used = sc.used[:0]
+	add := func(s string, field uint8) {
+		eachToken(s, func(tok []byte) {
+			h := fnv1a(tok)
+			pos := sc.find(tok, h)
+			var i int32
+			if s := sc.table[pos]; s != 0 {
+				i = s - 1
+			} else {
+				t := string(tok)
+				i = sc.insert(pos, termSlot{term: t, hash: h, id: intern(t)})
+			}
+			ts := &sc.slots[i]
+			if ts.stop {
+				return
+			}
+			if ts.stamp != sc.stamp {
+				ts.stamp, ts.count, ts.field = sc.stamp, 1, field
+				sc.used = append(sc.used, i)
+				return
+			}
+			ts.count++
+			ts.field = max(ts.field, field)
+		})
+	}
+	add(d.Title, fieldTitle)
+	for _, k := range d.Keywords {
+		add(k, fieldTitle)
+	}
+	add(d.Summary, fieldSummary)
+	for _, t := range d.Topics {
+		add(label(o, "topic", t), fieldCallout)
+	}
+	if d.Format != "" {
+		add(label(o, "format", d.Format), fieldCallout)
+	}
+	for _, s := range d.Sections {
+		add(s.Heading, fieldHeading)
+		switch {
+		case s.Callout == "":
+			add(s.Text, fieldBody)
+		case isKeyPoints(s.Callout):
+			add(s.Text, fieldSummary)
+		default:
+			add(s.Text, fieldCallout)
+		}
+	}
+	// Keep what ranking and facets need; the text is in the terms now.
+	e := &docEntry{
+		doc: Doc{URL: d.URL, Title: d.Title, Level: d.Level, Format: d.Format, Topics: d.Topics,
+			Audiences: d.Audiences, Weight: d.Weight},
+		terms: make([]uint32, len(sc.used)),
+	}
+	for j, i := range sc.used {
+		ts := &sc.slots[i]
+		e.terms[j] = ts.id<<5 | termCodeOf(ts.field, ts.count)
+	}
+	e.meta = metaEntry(&d)
+	return e
+}
+
+// repeated is the number of occurrences from which a word counts as
+// repeated in a doc (a small ranking bonus).
+const repeated = 4
+
+// termCodeOf is the code of a term in a doc: field<<1 | 1 if repeated.
+func termCodeOf(field uint8, count uint32) uint32 {
+	c := uint32(field) << 1
+	if count >= repeated {
+		c |= 1
+	}
+	return c
+}
+
+func isKeyPoints(kind string) bool {
+	return strings.Join(Tokenize(kind), "") == "keypoints"
+}
+
+func label(o *normOptions, facet, id string) string {
+	if l, ok := o.labels[facet][id]; ok && l != "" {
+		return l
+	}
+	return id
+}
+
+// snippetRunes is the length of the fallback snippet of a doc without a
+// summary.
+const snippetRunes = 200
+
+// metaEntry is the JSON array a meta shard holds for one doc:
+// [url, title, snippet, [anchor, heading, anchor, heading, ...]].
+func metaEntry(d *Doc) []byte {
+	b := make([]byte, 0, 256)
+	b = append(b, '[')
+	b = appendString(b, d.URL)
+	b = append(b, ',')
+	b = appendString(b, d.Title)
+	b = append(b, ',')
+	snippet := strings.Join(strings.Fields(d.Summary), " ")
+	if snippet == "" {
+		for _, s := range d.Sections {
+			if t := strings.Join(strings.Fields(s.Text), " "); t != "" {
+				snippet = cutWords(t, snippetRunes)
+				break
+			}
+		}
+	}
+	b = appendString(b, snippet)
+	b = append(b, ",["...)
+	var seen []string
+	for _, s := range d.Sections {
+		if s.Anchor == "" || slices.Contains(seen, s.Anchor) {
+			continue
+		}
+		if len(seen) > 0 {
+			b = append(b, ',')
+		}
+		seen = append(seen, s.Anchor)
+		b = appendString(b, s.Anchor)
+		b = append(b, ',')
+		b = appendString(b, strings.Join(strings.Fields(s.Heading), " "))
+	}
+	return append(b, "]]"...)
+}
+
+// cutWords shortens s to at most n runes, at a space, adding "…".
+func cutWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := n
+	for i := n; i > n/2; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:.") + "…"
+}

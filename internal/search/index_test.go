@@ -1,0 +1,375 @@
+package search
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestGolden pins the index format: the files of the fixture site, one
+// golden file per index file. Run with -update after a deliberate change.
+func TestGolden(t *testing.T) {
+	files := fixtureIndex().Files()
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var want []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			want = append(want, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for name := range files {
+		got = append(got, name)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("files %q, golden %q (run go test -update)", got, want)
+	}
+	for _, name := range got {
+		w, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(files[name], w) {
+			t.Errorf("%s differs from its golden file (run go test -update if the change is intended):\n%s", name, lineDiff(string(w), string(files[name])))
+		}
+	}
+}
+
+// lineDiff shows the first differing line of two texts.
+func lineDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n- %.300s\n+ %.300s", i+1, w, g)
+		}
+	}
+	return ""
+}
+
+func equalFiles(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d files, want %d", what, len(got), len(want))
+	}
+	for name, w := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: %s missing", what, name)
+		} else if !bytes.Equal(g, w) {
+			t.Errorf("%s: %s differs:\n%s", what, name, lineDiff(string(w), string(g)))
+		}
+	}
+}
+
+// TestDeterministic: the same doc set gives the same bytes whatever the
+// order of Set calls, and whatever Set/Delete history led to it.
+func TestDeterministic(t *testing.T) {
+	docs, _ := corpusDocs(t, 1200) // above smallIndex: sharded terms and meta
+	fresh := func(ds []Doc) map[string][]byte {
+		x := NewIndex(fixtureOptions)
+		for _, d := range ds {
+			x.Set(d)
+		}
+		return x.Files()
+	}
+	want := fresh(docs)
+	rng := rand.New(rand.NewPCG(1, 2))
+	shuffled := slices.Clone(docs)
+	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	equalFiles(t, "shuffled", fresh(shuffled), want)
+
+	// Incremental: start from a different set, then edit, add and delete
+	// until the set is the same.
+	x := NewIndex(fixtureOptions)
+	for _, d := range shuffled[:900] {
+		x.Set(d)
+	}
+	x.Set(Doc{URL: "zz/temporary/", Title: "Temporary", Sections: []Section{{Text: "gone soon"}}})
+	x.Files()
+	for i := range 50 { // edits of indexed docs, ids kept
+		d := shuffled[i]
+		d.Title += " (draft)"
+		d.Sections = append(slices.Clone(d.Sections), Section{Anchor: "extra", Heading: "Extra words", Text: "quetiapine zopiclone"})
+		x.Set(d)
+	}
+	x.Files()
+	for i := range 50 { // and back
+		x.Set(shuffled[i])
+	}
+	x.Files()
+	for _, d := range shuffled[900:] {
+		x.Set(d)
+	}
+	x.Delete("zz/temporary/")
+	equalFiles(t, "incremental", x.Files(), want)
+
+	// A content-only edit keeps ids: unchanged files are the same slices.
+	before := x.Files()
+	d := docs[7]
+	d.Sections = append(slices.Clone(d.Sections), Section{Text: "an extra sentence about hypodermoclysis"})
+	x.Set(d)
+	after := x.Files()
+	changed := 0
+	for name, b := range after {
+		if len(before[name]) > 0 && &before[name][0] == &b[0] {
+			continue
+		}
+		changed++
+	}
+	// The new sentence has four words in four shards (keyLen 1), plus the
+	// manifest; the doc's meta entry does not change.
+	if changed != 5 {
+		t.Errorf("a one-doc edit re-encoded %d of %d files, want 5", changed, len(after))
+	}
+	x.Set(docs[7])
+	equalFiles(t, "edited back", x.Files(), want)
+
+	// Files with nothing pending returns the same slices.
+	again := x.Files()
+	for name, b := range again {
+		if b2 := x.Files()[name]; &b2[0] != &b[0] {
+			t.Errorf("%s re-encoded with nothing changed", name)
+		}
+	}
+}
+
+// TestEditCrossesThreshold: an edit that grows the index past a shard
+// threshold reshards it exactly as a fresh build would, and back.
+func TestEditCrossesThreshold(t *testing.T) {
+	defer func(s, m int) { smallIndex, mediumIndex = s, m }(smallIndex, mediumIndex)
+	x := fixtureIndex()
+	x.Files()
+	smallIndex, mediumIndex = x.postings, x.postings+3
+	grown := fixtureDocs[0]
+	grown.Sections = append(slices.Clone(grown.Sections), Section{Text: "hypodermoclysis glycopyrronium"})
+	for _, tt := range []struct {
+		doc    Doc
+		keyLen int
+	}{{grown, 1}, {fixtureDocs[0], 0}} {
+		x.Set(tt.doc)
+		got := x.Files()
+		if x.keyLen != tt.keyLen {
+			t.Errorf("keyLen %d, want %d", x.keyLen, tt.keyLen)
+		}
+		fresh := fixtureIndex()
+		fresh.Set(tt.doc)
+		equalFiles(t, fmt.Sprintf("keyLen %d", tt.keyLen), got, fresh.Files())
+	}
+}
+
+// TestEmptyAndTinyIndex: no docs, and a doc without text.
+func TestEmptyAndTinyIndex(t *testing.T) {
+	x := NewIndex(Options{})
+	files := x.Files()
+	s, err := NewSearcher(memLoader(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Search("anything", nil, 10); err != nil || len(res.Hits) != 0 {
+		t.Errorf("empty index: %v, %v", res, err)
+	}
+	x.Set(Doc{URL: "a/"})
+	x.Set(Doc{URL: "b/", Title: "Ünïcode \u2028 \"quoted\" <b>", Summary: "line\nbreak\x00", Sections: []Section{{Anchor: "x\"y", Heading: "H"}}})
+	files = x.Files()
+	s, err = NewSearcher(memLoader(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search("unicode", nil, 10)
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Title != "Ünïcode \u2028 \"quoted\" <b>" {
+		t.Errorf("tiny index: %+v, %v", res, err)
+	}
+}
+
+// TestDamagedFiles: a damaged or missing file is an error that names it,
+// never a panic.
+func TestDamagedFiles(t *testing.T) {
+	good := fixtureIndex().Files()
+	for name := range good {
+		for _, damage := range []string{"", "{", "[1,2,3]", `["a","!!!"]`, `{"rank":"~~"}`, `[["x"]]`} {
+			files := map[string][]byte{}
+			for k, v := range good {
+				files[k] = v
+			}
+			if damage == "" {
+				delete(files, name)
+			} else {
+				files[name] = []byte(damage)
+			}
+			s, err := NewSearcher(memLoader(files))
+			if err == nil {
+				_, err = s.Search("breathlessness morphine oedema", nil, 20)
+			}
+			if err == nil {
+				continue // this damage does not touch what the query reads
+			}
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("%s = %.20q: error %q does not name the file", name, damage, err)
+			}
+		}
+	}
+}
+
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
+}
+
+// firstQueries are typical first queries; the size test reports what each
+// downloads.
+var firstQueries = []string{"br", "re", "co", "breathl", "sob", "morphine", "morfine", "breathlesness", "dyspnea",
+	"syringe driver", "advance care planning", "xyzzy"}
+
+// TestSizes reports the index size for 500 and 10,000 docs and what a
+// browser downloads (gzipped) to answer a first query, and checks the
+// budgets: the whole index of 500 docs at most 250 KB, a first query on
+// 10,000 docs at most 300 KB.
+func TestSizes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 10,000-doc index")
+	}
+	for _, n := range []int{500, 10000} {
+		docs, src := corpusDocs(t, n)
+		x := NewIndex(fixtureOptions)
+		for _, d := range docs {
+			x.Set(d)
+		}
+		files := x.Files()
+		gz := map[string]int{}
+		raw, total := 0, 0
+		for name, b := range files {
+			gz[name] = gzipSize(b)
+			raw += len(b)
+			total += gz[name]
+		}
+		t.Logf("%d docs (%s): %d files, %d KB raw, %d KB gzipped", n, src, len(files), raw/1000, total/1000)
+		if n == 500 && total > 250_000 {
+			t.Errorf("%d docs: whole index %d bytes gzipped, budget 250 KB", n, total)
+		}
+		worst := 0
+		for _, q := range firstQueries {
+			s, err := NewSearcher(memLoader(files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Search(q, nil, 10) // the dropdown shows 8, the page 20: 10 is typical
+			if err != nil {
+				t.Fatal(err)
+			}
+			bytes := 0
+			for _, f := range s.Loaded {
+				bytes += gz[f]
+			}
+			worst = max(worst, bytes)
+			t.Logf("  first query %-24q %5d hits, %2d files, %6.1f KB gzipped", q, len(res.Hits), len(s.Loaded), float64(bytes)/1000)
+		}
+		if worst > 300_000 {
+			t.Errorf("%d docs: a first query downloads %d bytes gzipped, budget 300 KB", n, worst)
+		}
+	}
+}
+
+// BenchmarkIndex is a full build of the index of 10,000 docs (analysis on
+// every CPU, postings, encoding); cpu-ms/op is the CPU time it takes.
+func BenchmarkIndex(b *testing.B) {
+	docs, src := corpusDocs(b, 10000)
+	b.Logf("docs: %s", src)
+	b.ResetTimer()
+	c0 := cpuTime()
+	for b.Loop() {
+		x := NewIndex(fixtureOptions)
+		for _, d := range docs {
+			x.Set(d)
+		}
+		x.Files()
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// BenchmarkEdit is the serve-mode update: one doc of 10,000 changes its
+// text, then Files.
+func BenchmarkEdit(b *testing.B) {
+	docs, _ := corpusDocs(b, 10000)
+	x := NewIndex(fixtureOptions)
+	for _, d := range docs {
+		x.Set(d)
+	}
+	x.Files()
+	edited := docs[5000]
+	edited.Sections = append(slices.Clone(edited.Sections), Section{Anchor: "new", Heading: "A new section", Text: "Hypodermoclysis is a route for fluids."})
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			x.Set(edited)
+		} else {
+			x.Set(docs[5000])
+		}
+		x.Files()
+	}
+}
+
+// TestEditIsFast logs how long a one-doc edit of a 10,000-doc index takes.
+func TestEditIsFast(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 10,000-doc index")
+	}
+	docs, _ := corpusDocs(t, 10000)
+	x := NewIndex(fixtureOptions)
+	for _, d := range docs {
+		x.Set(d)
+	}
+	t0 := time.Now()
+	x.Files()
+	full := time.Since(t0)
+	var times []time.Duration
+	for i := range 9 {
+		d := docs[i*1000+1]
+		d.Sections = append(slices.Clone(d.Sections), Section{Text: fmt.Sprintf("edit number %d mentions hypodermoclysis", i)})
+		x.Set(d)
+		t0 = time.Now()
+		x.Files()
+		times = append(times, time.Since(t0))
+	}
+	slices.Sort(times)
+	t.Logf("10,000 docs: full build %v; one-doc edit median %v (max %v)", full.Round(time.Millisecond), times[4], times[8])
+}
