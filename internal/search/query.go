@@ -608,7 +608,7 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 			continue
 		}
 		if s.qrIndex >= 0 && slices.Contains(s.facets["format"][d], s.qrIndex) {
-			total = total * 5 / 2
+			total = total * 3 / 2
 		}
 		cands = append(cands, cand{d, m, total})
 	}

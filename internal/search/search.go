@@ -38,8 +38,11 @@
 // plus 20 when it occurs 4 times or more; prefix, typo, spelling and
 // synonym matches score a fixed percentage of that. Docs that match every
 // query word (or a synonym of it) come first, then docs that match some of
-// them. A quick-reference card's score counts 2.5 times, so a card that
-// matches in its title or a heading comes before modules that match as well.
+// them. A quick-reference card's score counts 1.5 times, so a card whose
+// title or keywords name the query comes before modules that do too (the
+// GP in a difficult case wants the card), while a card that only has the
+// word in one of the headings every card shares ("Advice for carers")
+// does not push a module named for it off the first results.
 // Ties go to the lower level (vocabulary order: basic first), then the lower
 // Weight, then the title.
 //

@@ -535,7 +535,7 @@
           }
         }
         if (m === 0) continue;
-        if (this.qrIndex >= 0 && this.facetVals.format[d].includes(this.qrIndex)) total = Math.floor(total * 5 / 2);
+        if (this.qrIndex >= 0 && this.facetVals.format[d].includes(this.qrIndex)) total = Math.floor(total * 3 / 2);
         cands.push({ doc: d, matched: m, total });
       }
       const need = required === 0 ? cs.length : required;
