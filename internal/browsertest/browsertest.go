@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,4 +65,24 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 		t.Fatalf("starting Chromium at %s: %v", path, err)
 	}
 	return tctx
+}
+
+// Poll waits in the page until the JavaScript expression is true, for up
+// to 20 seconds. The page may navigate or reload meanwhile (live reload, a
+// followed link): a poll cut short by that starts again in the new page.
+func Poll(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			_, err := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, t)
+			if err == nil || time.Now().After(deadline) || ctx.Err() != nil || !navigated(err) {
+				return chromedp.Void{}, err
+			}
+		}
+	}
+}
+
+func navigated(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "navigated") || strings.Contains(s, "context was destroyed") || strings.Contains(s, "Cannot find context")
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,21 +11,7 @@ import (
 	"github.com/cmesite/cmesite/internal/browsertest"
 )
 
-// poll waits in the page until the JavaScript expression is true. The
-// page may reload meanwhile (that is what live reload does): a poll cut
-// short by a navigation starts again in the new page.
-func poll(expr string) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			_, err := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, t)
-			if err == nil || time.Now().After(deadline) || ctx.Err() != nil ||
-				!(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "context was destroyed") || strings.Contains(err.Error(), "Cannot find context")) {
-				return chromedp.Void{}, err
-			}
-		}
-	}
-}
+var poll = browsertest.Poll
 
 // TestServeInBrowser opens a served page in headless Chromium, edits the
 // module on disk and waits for the page to change by itself; then breaks
