@@ -33,11 +33,11 @@ func TestRelevance(t *testing.T) {
 	}{
 		{"breathlessness", "quick-reference/breathlessness/"},
 		{"dyspnoea", "symptoms/breathlessness/"},
-		{"dyspnea", "symptoms/breathlessness/"},                  // American spelling
-		{"SOB", "symptoms/breathlessness/"},                      // abbreviation
-		{"short of breath", "quick-reference/breathlessness/"},   // lay words
-		{"breathlesness", "symptoms/breathlessness/"},            // typo
-		{"breathl", "quick-reference/breathlessness/"},           // prefix while typing
+		{"dyspnea", "symptoms/breathlessness/"},                // American spelling
+		{"SOB", "symptoms/breathlessness/"},                    // abbreviation
+		{"short of breath", "quick-reference/breathlessness/"}, // lay words
+		{"breathlesness", "symptoms/breathlessness/"},          // typo
+		{"breathl", "quick-reference/breathlessness/"},         // prefix while typing
 		{"syringe driver", "quick-reference/syringe-driver-problems/"},
 		{"CSCI", "last-days-of-life/syringe-drivers/"},
 		{"just in case medicines", "last-days-of-life/anticipatory-prescribing/"},
@@ -58,8 +58,8 @@ func TestRelevance(t *testing.T) {
 		{"out of hours", "teamwork/out-of-hours-handover/"},
 		{"OOH handover", "teamwork/out-of-hours-handover/"},
 		{"constipation", "symptoms/constipation/"},
-		{"feeling sick", "symptoms/nausea-and-vomiting/"},         // lay words
-		{"morfine", "symptoms/opioids/"},                           // typo
+		{"feeling sick", "symptoms/nausea-and-vomiting/"}, // lay words
+		{"morfine", "symptoms/opioids/"},                  // typo
 		{"grief", "bereavement-and-self-care/bereavement/"},
 		{"burnout", "bereavement-and-self-care/self-care-for-clinicians/"},
 		{"surprise question", "foundations/early-identification/"},
