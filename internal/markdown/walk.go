@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -95,12 +96,14 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	}
 	// All texts are in one string; the records become the results. The
 	// scratch slices are reused by the next document: hand out copies.
+	// Heading texts are copied out of it, so that a caller can keep the
+	// headings and drop the section texts, and with them the big string.
 	all := string(st.text)
 	res := st.res
 	if len(st.headings) > 0 {
 		res.Headings = make([]Heading, len(st.headings))
 		for i, h := range st.headings {
-			res.Headings[i] = Heading{Level: h.level, ID: h.id, Text: h.text.of(all), Line: h.line}
+			res.Headings[i] = Heading{Level: h.level, ID: h.id, Text: strings.Clone(h.text.of(all)), Line: h.line}
 		}
 	}
 	if len(sections) > 0 {

@@ -13,7 +13,10 @@
 // it, and templates/partials/*.html are shared by all. Templates receive a
 // *Data. Functions available: T (translated string, with an optional count
 // that picks key_one/key_other and fills {n}), asset (hashed asset path,
-// relative to the site root), minutes, date, credits, join, add, contains.
+// relative to the site root), minutes, date, credits, join, add,
+// sectionTrail, pathNav, shared (see below), and the list helpers of
+// lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
+// termLabels, numbers.
 package render
 
 import (
@@ -291,9 +294,16 @@ func (t *Theme) funcs() template.FuncMap {
 			slices.Reverse(trail)
 			return trail
 		},
-		"pathNav": PathNavFor,
-		"shared":  t.shared,
-		"add":     func(a, b int) int { return a + b },
+		"pathNav":     PathNavFor,
+		"termLinks":   termLinks,
+		"moduleLinks": moduleLinks,
+		"pathLinks":   pathLinks,
+		"tocList":     tocList,
+		"termIDs":     termIDs,
+		"termLabels":  termLabels,
+		"numbers":     numbers,
+		"shared":      t.shared,
+		"add":         func(a, b int) int { return a + b },
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -114,6 +115,23 @@ func TestDeterministic(t *testing.T) {
 	shuffled := slices.Clone(docs)
 	rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	equalFiles(t, "shuffled", fresh(shuffled), want)
+
+	// Add from several goroutines (as the site builder does while it
+	// renders pages) gives the same bytes as Set.
+	added := NewIndex(fixtureOptions)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(shuffled); i += 4 {
+				added.Add(shuffled[i])
+			}
+		})
+	}
+	wg.Wait()
+	equalFiles(t, "added concurrently", added.Files(), want)
+	added.Add(Doc{URL: "zz/late/", Title: "Late", Sections: []Section{{Text: "late words"}}})
+	added.Delete("zz/late/")
+	equalFiles(t, "added and deleted", added.Files(), want)
 
 	// Incremental: start from a different set, then edit, add and delete
 	// until the set is the same.

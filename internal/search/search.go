@@ -142,10 +142,13 @@ const quickReference = "quick-reference"
 // Index is an incremental search index. The zero value is not usable; call
 // NewIndex.
 type Index struct {
-	opts     normOptions
-	docs     map[string]*docEntry // by URL, analysed
-	pending  map[string]Doc       // Set since the last Files
-	renumber bool                 // ids must be reassigned (docs added or removed)
+	opts      normOptions
+	docs      map[string]*docEntry // by URL, analysed
+	pending   map[string]Doc       // Set since the last Files
+	readyMu   sync.Mutex
+	ready     map[string]*docEntry // Add-ed since the last Files, analysed
+	scratches sync.Pool            // of *scratch, for Add
+	renumber  bool                 // ids must be reassigned (docs added or removed)
 
 	urls     []string // by id
 	postings int      // doc-term pairs
@@ -211,6 +214,7 @@ func NewIndex(opts Options) *Index {
 		opts:    normalizeOptions(opts),
 		docs:    map[string]*docEntry{},
 		pending: map[string]Doc{},
+		ready:   map[string]*docEntry{},
 		termIDs: map[string]uint32{},
 		tshards: map[string]*termShard{},
 	}
@@ -255,9 +259,26 @@ func (x *Index) Set(d Doc) {
 	x.pending[d.URL] = d
 }
 
+// Add is Set for a builder that renders pages on several goroutines: it
+// analyses d at once, on the calling goroutine, and keeps only what the
+// index needs, so the caller can drop d's text. It is safe for concurrent
+// use with other Add calls (not with Set, Delete or Files).
+func (x *Index) Add(d Doc) {
+	sc, _ := x.scratches.Get().(*scratch) // a scratch caches this index's term ids
+	if sc == nil {
+		sc = newScratch()
+	}
+	e := analyse(d, &x.opts, sc, x.intern)
+	x.scratches.Put(sc)
+	x.readyMu.Lock()
+	x.ready[d.URL] = e
+	x.readyMu.Unlock()
+}
+
 // Delete removes the Doc with this URL, if there is one.
 func (x *Index) Delete(url string) {
 	delete(x.pending, url)
+	delete(x.ready, url)
 	if _, ok := x.docs[url]; ok {
 		delete(x.docs, url)
 		x.renumber = true
@@ -286,12 +307,18 @@ func itoa(i int) string { return string(appendInt(nil, i)) }
 
 // apply analyses pending docs and re-encodes what they changed.
 func (x *Index) apply() {
-	if len(x.pending) == 0 && !x.renumber && x.manifest.data != nil {
+	if len(x.pending) == 0 && len(x.ready) == 0 && !x.renumber && x.manifest.data != nil {
 		return
 	}
 	urls := make([]string, 0, len(x.pending))
 	for u := range x.pending {
 		urls = append(urls, u)
+		delete(x.ready, u) // a later Set wins over an earlier Add
+	}
+	for u := range x.ready {
+		urls = append(urls, u)
+	}
+	for _, u := range urls {
 		if _, ok := x.docs[u]; !ok {
 			x.renumber = true
 		}
@@ -299,6 +326,7 @@ func (x *Index) apply() {
 	slices.Sort(urls)
 	entries := x.analyseAll(urls)
 	clear(x.pending)
+	clear(x.ready)
 	if x.renumber || x.manifest.data == nil {
 		for _, e := range entries {
 			x.docs[e.doc.URL] = e
@@ -331,6 +359,10 @@ func (x *Index) analyseAll(urls []string) []*docEntry {
 				i := int(next.Add(1) - 1)
 				if i >= len(urls) {
 					return
+				}
+				if e, ok := x.ready[urls[i]]; ok {
+					entries[i] = e
+					continue
 				}
 				entries[i] = analyse(x.pending[urls[i]], &x.opts, sc, x.intern)
 			}

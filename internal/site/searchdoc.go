@@ -1,32 +1,41 @@
 package site
 
 import (
+	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/search"
 )
 
-// writeSearch updates the search index with the modules whose text or
-// metadata changed and writes the index files that changed.
-func (b *Builder) writeSearch(c *curriculum.Curriculum, w *writer) {
-	cfg := c.Config
-	if b.index == nil {
-		labels := map[string]map[string]string{}
-		order := map[string][]string{}
-		for _, f := range c.Facets {
-			labels[f.Name] = map[string]string{}
-			for _, t := range f.Vocab.Terms {
-				labels[f.Name][t.ID] = t.Label
-				order[f.Name] = append(order[f.Name], t.ID)
-			}
+// newSearchIndex makes the site's search index, with the vocabularies'
+// labels and order for the facets.
+func newSearchIndex(cfg *config.Config) *search.Index {
+	labels := map[string]map[string]string{}
+	order := map[string][]string{}
+	for _, v := range []*config.Vocabulary{&cfg.Levels, &cfg.Topics, &cfg.Audiences, &cfg.Formats} {
+		labels[v.Name] = map[string]string{}
+		for _, t := range v.Terms {
+			labels[v.Name][t.ID] = t.Label
+			order[v.Name] = append(order[v.Name], t.ID)
 		}
-		b.index = search.NewIndex(search.Options{Synonyms: cfg.Synonyms, Labels: labels, Order: order})
 	}
+	return search.NewIndex(search.Options{Synonyms: cfg.Synonyms, Labels: labels, Order: order})
+}
+
+// searchKey identifies what a module's search entry was made from.
+func searchKey(m *curriculum.Module, ds *docState) uint64 {
+	return newHasher().u64(ds.hash).str(m.URL).sum()
+}
+
+// writeSearch indexes the modules that were not indexed while their
+// bodies were rendered, removes the pages that are gone, and writes the
+// index files that changed.
+func (b *Builder) writeSearch(c *curriculum.Curriculum, w *writer) {
 	live := make(map[string]bool, len(c.Modules))
 	for _, m := range c.Modules {
 		live[m.URL] = true
 		ds := b.docs[m.Doc.Path]
-		h := newHasher().u64(ds.hash).str(m.URL).sum()
+		h := searchKey(m, ds)
 		if old, ok := b.indexed[m.URL]; ok && old == h {
 			continue
 		}

@@ -182,7 +182,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 			b.stale[name] = true
 		}
 		b.docs, b.statics, b.prints, b.frags = map[string]*docState{}, map[string]uint64{}, map[string]uint64{}, map[string]*frag{}
-		b.index, b.indexed = nil, map[string]uint64{}
+		b.index, b.indexed = newSearchIndex(cfg), map[string]uint64{}
 	}
 
 	// Content: read what changed, in parallel.
@@ -369,6 +369,11 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
 			html := template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.doc.Body, ds.rendered = nil, nil, true
+			if m != nil {
+				// Index the page here, on this core, and drop its text.
+				b.index.Add(searchDoc(m, ds))
+				ds.res.Sections = nil
+			}
 			if m == nil || !stream {
 				ds.html = html
 				return nil, nil
@@ -382,6 +387,11 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 		jobs = append(jobs, j)
 	}
 	b.run(jobs, w)
+	for _, m := range c.Modules {
+		if ds := b.docs[m.Doc.Path]; ds.rendered && ds.res.Sections == nil {
+			b.indexed[m.URL] = searchKey(m, ds)
+		}
+	}
 }
 
 // checkLinks reports relative links to files or headings that do not exist.
