@@ -219,7 +219,9 @@ func Parse(contentPath string, data []byte) *Doc {
 	}
 	prefix := data[:len(data)-len(rest)]
 	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
-	doc.Body = rest
+	// The body is the tail of the file: slice it out of data rather than
+	// keep the splitter's copy, which has room to spare.
+	doc.Body = data[len(prefix):]
 	start := openingLine(data)
 	doc.Front.lines[0] = int32(start)
 
