@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,6 +138,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		return ExitContent
 	}
 	start := time.Now()
+	limitMemory()
 	opts := site.Options{Drafts: *drafts, BaseURL: *baseURL, Stream: true}
 	if os.Getenv("CMESITE_TRACE") != "" {
 		opts.Trace = stderr
@@ -185,8 +187,22 @@ func warningsNote(diags diag.List) string {
 }
 
 func printDiags(w io.Writer, diags diag.List) {
+	bw := bufio.NewWriter(w) // a large site can have thousands of warnings
 	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
+		bw.WriteString(d.String())
+		bw.WriteByte('\n')
+	}
+	bw.Flush()
+}
+
+// buildMemoryLimit keeps a one-off build of a large site within 300 MB:
+// the garbage collector works harder near the limit instead of letting
+// the heap double. GOMEMLIMIT overrides it.
+const buildMemoryLimit = 240 << 20
+
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(buildMemoryLimit)
 	}
 }
 
@@ -216,6 +232,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if code := checkSource(*source, stderr); code >= 0 {
 		return code
 	}
+	limitMemory()
 	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true})
 	st, diags := b.Build(nil, discard{})
 	failed := diags.Errors() > 0 || (*strict && diags.Warnings() > 0)
