@@ -36,6 +36,8 @@ type Module struct {
 	Paths         []*Path   // learning paths this module is on
 	Prev, Next    *Module   // neighbours within the section
 	Overdue       bool      // review_by is in the past
+
+	order, listOrder int // positions in section and list order
 }
 
 // File is the module's site-root-relative file name.
@@ -86,6 +88,8 @@ type Curriculum struct {
 	ByID     map[string]*Module
 	Facets   []*Facet // level, topic, audience, format
 	Paths    []*Path
+
+	byList []*Module
 }
 
 // Options control assembly.
@@ -156,7 +160,6 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			continue
 		}
 		m.Section = section(parentDir(doc.Path))
-		m.Section.Modules = append(m.Section.Modules, m)
 		c.ByID[id] = m
 		c.Modules = append(c.Modules, m)
 	}
@@ -221,9 +224,31 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 	}
 	cycles(c, &diags)
 
+	// Orders, sorted once: by weight and title within a section, and by
+	// level, weight and title in cross-section lists. Lists are filled in
+	// these orders, so no list needs a sort of its own.
+	bySection := slices.Clone(c.Modules)
+	slices.SortFunc(bySection, compareModules)
+	for i, m := range bySection {
+		m.order = i
+		m.Section.Modules = append(m.Section.Modules, m)
+	}
+	ranks := len(cfg.Levels.Terms) + 1
+	byList := make([]*Module, 0, len(c.Modules))
+	for r := 0; r < ranks; r++ {
+		for _, m := range bySection {
+			if min(cfg.Levels.Rank(m.Level.ID), ranks-1) == r {
+				byList = append(byList, m)
+			}
+		}
+	}
+	for i, m := range byList {
+		m.listOrder = i
+	}
+	c.byList = byList
+
 	// Sections, ordered.
 	for _, s := range sections {
-		slices.SortFunc(s.Modules, compareModules)
 		slices.SortFunc(s.Children, func(a, b *Section) int {
 			return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
 		})
@@ -239,7 +264,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 	}
 	slices.SortFunc(c.Sections, func(a, b *Section) int { return cmp.Compare(a.ID, b.ID) })
 	for _, m := range c.Modules {
-		slices.SortFunc(m.NeededFor, compareModules)
+		slices.SortFunc(m.NeededFor, func(a, b *Module) int { return cmp.Compare(a.order, b.order) })
 	}
 
 	// Term pages.
@@ -250,7 +275,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			byID[t.ID] = tp
 			fc.Terms = append(fc.Terms, tp)
 		}
-		for _, m := range c.Modules {
+		for _, m := range byList {
 			for _, t := range m.terms(fc.Name) {
 				tp, ok := byID[t.ID]
 				if !ok { // open vocabulary
@@ -266,9 +291,6 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		slices.SortStableFunc(fc.Terms, func(a, b *TermPage) int {
 			return cmp.Or(cmp.Compare(fc.Vocab.Rank(a.Term.ID), fc.Vocab.Rank(b.Term.ID)), cmp.Compare(a.Term.ID, b.Term.ID))
 		})
-		for _, tp := range fc.Terms {
-			slices.SortFunc(tp.Modules, c.compareForList)
-		}
 	}
 
 	// Learning paths.
@@ -355,14 +377,10 @@ func compareModules(a, b *Module) int {
 	return cmp.Or(compareWeight(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Front.Title, b.Front.Title), cmp.Compare(a.ID, b.ID))
 }
 
-// compareForList orders modules in cross-section lists (term pages,
-// catalogue): by level (vocabulary order), then weight, then title.
-func (c *Curriculum) compareForList(a, b *Module) int {
-	return cmp.Or(cmp.Compare(c.Config.Levels.Rank(a.Level.ID), c.Config.Levels.Rank(b.Level.ID)), compareModules(a, b))
-}
-
-// SortForList sorts modules as term pages and the catalogue list them.
-func (c *Curriculum) SortForList(ms []*Module) { slices.SortFunc(ms, c.compareForList) }
+// ListOrder returns every module in the order of cross-section lists (term
+// pages, the catalogue): by level (vocabulary order), then weight, then
+// title. The slice is shared: do not modify it.
+func (c *Curriculum) ListOrder() []*Module { return c.byList }
 
 // cycles reports every prerequisite cycle once, printing it in full.
 func cycles(c *Curriculum, diags *diag.List) {

@@ -68,7 +68,11 @@ func BenchmarkBuildToDisk(b *testing.B) {
 // does on every save.
 func BenchmarkIncremental(b *testing.B) {
 	dir := benchSite(b, 1000)
-	builder := New(os.DirFS(dir), Options{Today: today})
+	opts := Options{Today: today}
+	if os.Getenv("CMESITE_TRACE") != "" {
+		opts.Trace = os.Stderr
+	}
+	builder := New(os.DirFS(dir), opts)
 	out := NewMemory()
 	if _, diags := builder.Build(nil, out); diags.Errors() > 0 {
 		b.Fatal(diags[0])

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/cmesite/cmesite/internal/curriculum"
@@ -99,8 +98,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool)
 		}
 	}
 	// Catalogue.
-	all := slices.Clone(c.Modules)
-	c.SortForList(all)
+	all := c.ListOrder()
 	{
 		h := newHasher().u64(b.global).str("catalogue")
 		for _, f := range c.Facets {
