@@ -86,6 +86,10 @@ type Builder struct {
 	indexed map[string]uint64 // search doc URL -> doc hash
 	built   bool
 	last    *curriculum.Curriculum // of the last good build
+
+	tree      content.Tree // the last walk of content/
+	treeDiags diag.List
+	known     map[string]bool // files of tree
 	lapAt   time.Time
 }
 
@@ -185,9 +189,21 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		b.index, b.indexed = newSearchIndex(cfg), map[string]uint64{}
 	}
 
-	// Content: read what changed, in parallel.
-	tree, d := content.Walk(b.root)
-	diags.Add(d...)
+	// Content: walk the tree when files may have come or gone; read what
+	// changed, in parallel.
+	if b.needWalk(full, changed) {
+		tree, d := content.Walk(b.root)
+		b.tree, b.treeDiags = tree, d
+		b.known = make(map[string]bool, len(tree.Markdown)+len(tree.Static))
+		for _, p := range tree.Markdown {
+			b.known[p] = true
+		}
+		for _, p := range tree.Static {
+			b.known[p] = true
+		}
+	}
+	tree := b.tree
+	diags.Add(b.treeDiags...)
 	want := map[string]bool{}
 	var toRead []string
 	changedSet := map[string]bool{}
@@ -225,7 +241,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	w := &writer{b: b, out: out, seen: map[string]bool{}}
 	b.theme.ResetShared()
 	stream := b.opts.Stream && diags.Errors() == 0
-	b.renderBodies(c, w, stream)
+	b.renderBodies(c, tree, w, stream)
 	for _, p := range tree.Markdown {
 		diags.Add(b.docs[p].res.Diagnostics...)
 	}
@@ -246,8 +262,8 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	b.writeStatics(tree, changedSet, full, w)
 	b.writeSearch(c, w)
 	b.lap("search index")
-	w.put("sitemap.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return sitemap(c), nil }, true)
-	w.put("feed.xml", newHasher().u64(b.global).sum(), func() ([]byte, error) { return feed(c, b.today()), nil }, true)
+	w.put("sitemap.xml", b.sitemapPrint(c), func() ([]byte, error) { return sitemap(c), nil }, false)
+	w.put("feed.xml", b.feedPrint(c), func() ([]byte, error) { return feed(c, b.today()), nil }, false)
 	w.put("robots.txt", b.global, func() ([]byte, error) { return robots(c.Config), nil }, false)
 	w.put(".nojekyll", b.global, func() ([]byte, error) { return nil, nil }, false)
 	for _, a := range b.theme.Assets {
@@ -283,6 +299,28 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	}
 	st.Duration = time.Since(start)
 	return st, diags
+}
+
+// needWalk reports whether the content tree must be listed again: on a
+// full build, and when a changed path is not a file the last walk found
+// or no longer exists (a file created, deleted or renamed).
+func (b *Builder) needWalk(full bool, changed []string) bool {
+	if full || b.known == nil {
+		return true
+	}
+	for _, p := range changed {
+		rel, ok := strings.CutPrefix(p, content.Dir+"/")
+		if !ok {
+			continue
+		}
+		if !b.known[rel] {
+			return true
+		}
+		if _, err := fs.Stat(b.root, p); err != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // lap reports the time since the previous lap to Options.Trace.
@@ -354,9 +392,9 @@ func (b *Builder) readDocs(paths []string) diag.List {
 // renderBodies converts the Markdown of every built document not yet
 // rendered, on every core. When stream is set, each module's page is
 // rendered and written at once and its body HTML is not kept.
-func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool) {
+func (b *Builder) renderBodies(c *curriculum.Curriculum, tree content.Tree, w *writer, stream bool) {
 	var jobs []job
-	for _, p := range sortedKeys(b.docs) {
+	for _, p := range tree.Markdown {
 		ds := b.docs[p]
 		if ds.rendered || ds.doc.Body == nil {
 			continue
@@ -421,7 +459,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree) diag.L
 		_, ok = c.ByID[strings.TrimSuffix(p, ".md")]
 		return ds, ok
 	}
-	for _, p := range sortedKeys(b.docs) {
+	for _, p := range tree.Markdown {
 		src := b.docs[p]
 		if _, ok := built(p); !ok && !src.doc.Section {
 			continue // drafts are not checked when left out

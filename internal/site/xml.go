@@ -35,6 +35,39 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
+// sitemapPrint fingerprints what sitemap.xml lists.
+func (b *Builder) sitemapPrint(c *curriculum.Curriculum) uint64 {
+	h := newHasher().u64(b.global).str("sitemap")
+	for _, s := range c.Sections {
+		h.str(s.URL)
+	}
+	for _, m := range c.Modules {
+		h.str(m.URL).u64(uint64(m.Front.Reviewed.Unix()))
+	}
+	for _, f := range c.Facets {
+		for _, tp := range f.Terms {
+			h.str(tp.URL)
+		}
+	}
+	for _, p := range c.Paths {
+		h.str(p.URL)
+	}
+	return h.sum()
+}
+
+// feedPrint fingerprints what feed.xml shows of every module (any could
+// become one of the most recently reviewed).
+func (b *Builder) feedPrint(c *curriculum.Curriculum) uint64 {
+	h := newHasher().u64(b.global).str("feed")
+	for _, m := range c.Modules {
+		h.str(m.URL, m.Front.Title, m.Front.Summary, m.Level.ID).u64(uint64(m.Front.Reviewed.Unix()))
+		for _, t := range m.Topics {
+			h.str(t.ID)
+		}
+	}
+	return h.sum()
+}
+
 func sitemap(c *curriculum.Curriculum) []byte {
 	cfg := c.Config
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
