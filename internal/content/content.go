@@ -163,6 +163,9 @@ type Doc struct {
 	Body     []byte // the Markdown after the frontmatter, LF line endings
 	BodyLine int    // file line on which Body starts
 	Hash     uint64 // of the file's bytes, for incremental rebuilds
+	// FrontHash is the hash of the bytes before the body (the frontmatter
+	// and its delimiters): equal FrontHash, equal Front and diagnostics.
+	FrontHash uint64
 	Diags    diag.List
 }
 
@@ -218,6 +221,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		return doc
 	}
 	prefix := data[:len(data)-len(rest)]
+	doc.FrontHash = HashBytes(prefix)
 	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
 	// The body is the tail of the file: slice it out of data rather than
 	// keep the splitter's copy, which has room to spare.

@@ -20,10 +20,16 @@ type job struct {
 
 // renderPages renders every page whose fingerprint changed, on every core,
 // and writes them through w.
-func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool) {
-	b.refreshFragments(c)
+// With only set, just the pages at those URLs are considered.
+func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool, only map[string]bool) {
+	if only == nil {
+		b.refreshFragments(c)
+	}
 	var jobs []job
 	add := func(url string, print uint64, data func() *render.Data) {
+		if only != nil && !only[url] {
+			return
+		}
 		name := fileOf(url)
 		w.seen[name] = true
 		if old, ok := b.prints[name]; ok && old == print {
@@ -42,7 +48,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool)
 
 	// Module pages (unless a streamed build wrote them already).
 	for _, m := range c.Modules {
-		if !modules {
+		if !modules || (only != nil && !only[m.URL]) {
 			continue
 		}
 		add(m.URL, b.modulePrint(m), func() *render.Data {
@@ -51,7 +57,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool)
 	}
 	// Section pages (the root section is the home page).
 	for _, s := range c.Sections {
-		if s.ID == "" {
+		if s.ID == "" || (only != nil && !only[s.URL]) {
 			continue
 		}
 		h := newHasher().u64(b.global).str("section", s.ID, s.Title, s.Summary)
@@ -75,63 +81,69 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool)
 			return d
 		})
 	}
-	// Facets: index and term pages.
-	for _, f := range c.Facets {
-		h := newHasher().u64(b.global).str("terms", f.Name)
-		for _, tp := range f.Terms {
-			h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
-		}
-		add(f.Plural+"/", h.sum(), func() *render.Data {
-			d := base("terms", f.Plural+"/", t(f.Plural+"_title"), "")
-			d.Facet = f
-			return d
-		})
-		for _, tp := range f.Terms {
-			h := newHasher().u64(b.global).str("term", tp.URL)
-			b.hashList(h, tp.Modules)
-			add(tp.URL, h.sum(), func() *render.Data {
-				d := base("term", tp.URL, tp.Term.Label, tp.Term.Description)
-				d.Facet, d.Term = f, tp
-				d.List, d.Count = b.list(tp.Modules, d.Root, false), len(tp.Modules)
-				return d
-			})
-		}
-	}
-	// Catalogue.
 	all := c.ListOrder()
-	{
-		h := newHasher().u64(b.global).str("catalogue")
+	if only == nil {
+		// Facets: index and term pages.
 		for _, f := range c.Facets {
+			h := newHasher().u64(b.global).str("terms", f.Name)
 			for _, tp := range f.Terms {
 				h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
 			}
+			add(f.Plural+"/", h.sum(), func() *render.Data {
+				d := base("terms", f.Plural+"/", t(f.Plural+"_title"), "")
+				d.Facet = f
+				return d
+			})
+			for _, tp := range f.Terms {
+				h := newHasher().u64(b.global).str("term", tp.URL)
+				b.hashList(h, tp.Modules)
+				add(tp.URL, h.sum(), func() *render.Data {
+					d := base("term", tp.URL, tp.Term.Label, tp.Term.Description)
+					d.Facet, d.Term = f, tp
+					d.List, d.Count = b.list(tp.Modules, d.Root, false), len(tp.Modules)
+					return d
+				})
+			}
 		}
-		b.hashList(h, all)
-		add("catalogue/", h.sum(), func() *render.Data {
-			d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
-			d.List, d.Count = b.list(all, d.Root, true), len(all)
-			return d
-		})
-	}
-	// Learning paths.
-	if len(c.Paths) > 0 {
-		h := newHasher().u64(b.global).str("paths")
-		for _, p := range c.Paths {
-			h.u64(uint64(len(p.Modules)))
-		}
-		add("paths/", h.sum(), func() *render.Data { return base("paths", "paths/", t("paths_title"), "") })
-		for _, p := range c.Paths {
-			h := newHasher().u64(b.global).str("path", p.ID)
-			b.hashList(h, p.Modules)
-			add(p.URL, h.sum(), func() *render.Data {
-				d := base("path", p.URL, p.Title, p.Description)
-				d.Path = p
-				d.List, d.Count = b.list(p.Modules, d.Root, false), len(p.Modules)
+		// Catalogue.
+		{
+			h := newHasher().u64(b.global).str("catalogue")
+			for _, f := range c.Facets {
+				for _, tp := range f.Terms {
+					h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
+				}
+			}
+			b.hashList(h, all)
+			add("catalogue/", h.sum(), func() *render.Data {
+				d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
+				d.List, d.Count = b.list(all, d.Root, true), len(all)
 				return d
 			})
 		}
+		// Learning paths.
+		if len(c.Paths) > 0 {
+			h := newHasher().u64(b.global).str("paths")
+			for _, p := range c.Paths {
+				h.u64(uint64(len(p.Modules)))
+			}
+			add("paths/", h.sum(), func() *render.Data { return base("paths", "paths/", t("paths_title"), "") })
+			for _, p := range c.Paths {
+				h := newHasher().u64(b.global).str("path", p.ID)
+				b.hashList(h, p.Modules)
+				add(p.URL, h.sum(), func() *render.Data {
+					d := base("path", p.URL, p.Title, p.Description)
+					d.Path = p
+					d.List, d.Count = b.list(p.Modules, d.Root, false), len(p.Modules)
+					return d
+				})
+			}
+		}
 	}
 	// Home, help, search, 404.
+	if only != nil && !only[""] {
+		b.run(jobs, w)
+		return
+	}
 	var quick []*curriculum.Module
 	for _, m := range all {
 		if m.Format.ID == "quick-reference" {
@@ -175,7 +187,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool)
 	add("search/", b.global, func() *render.Data { return base("search", "search/", t("searchpage_title"), "") })
 	// 404.html is served for any missing path, at any depth: its links are
 	// absolute, from the base URL's path or the domain root.
-	{
+	if only == nil {
 		name := "404.html"
 		w.seen[name] = true
 		if old, ok := b.prints[name]; !ok || old != b.global {

@@ -86,6 +86,8 @@ type Builder struct {
 	indexed map[string]uint64 // search doc URL -> doc hash
 	built   bool
 	last    *curriculum.Curriculum // of the last good build
+	lastOK    bool      // the last Build succeeded: last matches docs
+	lastDiags diag.List // what assembling last reported
 
 	tree      content.Tree // the last walk of content/
 	treeDiags diag.List
@@ -222,6 +224,10 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 	}
 	st.Reread = len(toRead)
+	before := make(map[string]*docState, len(toRead))
+	for _, p := range toRead {
+		before[p] = b.docs[p]
+	}
 	b.lap("config, theme, walk")
 	diags.Add(b.readDocs(toRead)...)
 	b.lap("read, parse frontmatter")
@@ -232,9 +238,36 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		docs = append(docs, ds.doc)
 		diags.Add(ds.doc.Diags...)
 	}
-	c, d := curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
-	diags.Add(d...)
-	diags.Add(reserved(c)...)
+	// When only bodies changed (the most common save), the curriculum of
+	// the last build still holds: only the changed pages and the search
+	// index need work.
+	var c *curriculum.Curriculum
+	var only map[string]bool // URLs of the pages to render; nil: all
+	if !full && b.lastOK && len(toRead) > 0 && bodiesOnly(before, b.docs) {
+		c, only = b.last, map[string]bool{}
+		for _, p := range toRead {
+			doc := b.docs[p].doc
+			if doc.Section {
+				for _, s := range c.Sections {
+					if s.Doc != nil && s.Doc.Path == p {
+						s.Doc = doc
+						only[s.URL] = true
+					}
+				}
+			} else if m := c.ByID[strings.TrimSuffix(p, ".md")]; m != nil {
+				m.Doc, m.Front = doc, &doc.Front
+				only[m.URL] = true
+			}
+		}
+		diags.Add(b.lastDiags...)
+	} else {
+		var d diag.List
+		c, d = curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
+		d.Add(reserved(c)...)
+		diags.Add(d...)
+		b.lastDiags = d
+	}
+	b.lastOK = false
 	b.lap("assemble")
 
 	// Bodies; in a streamed build, module pages are written as they come.
@@ -257,13 +290,20 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	}
 
 	// Pages.
-	b.renderPages(c, w, !stream)
+	if only != nil {
+		for name := range b.prints {
+			w.seen[name] = true // every other page stays as it is
+		}
+	}
+	b.renderPages(c, w, !stream, only)
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	b.writeSearch(c, w)
 	b.lap("search index")
-	w.put("sitemap.xml", b.sitemapPrint(c), func() ([]byte, error) { return sitemap(c), nil }, false)
-	w.put("feed.xml", b.feedPrint(c), func() ([]byte, error) { return feed(c, b.today()), nil }, false)
+	if only == nil {
+		w.put("sitemap.xml", b.sitemapPrint(c), func() ([]byte, error) { return sitemap(c), nil }, false)
+		w.put("feed.xml", b.feedPrint(c), func() ([]byte, error) { return feed(c, b.today()), nil }, false)
+	}
 	w.put("robots.txt", b.global, func() ([]byte, error) { return robots(c.Config), nil }, false)
 	w.put(".nojekyll", b.global, func() ([]byte, error) { return nil, nil }, false)
 	for _, a := range b.theme.Assets {
@@ -288,7 +328,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 		delete(b.stale, name)
 	}
-	b.built, b.last = true, c
+	b.built, b.last, b.lastOK = true, c, true
 	st.Modules = len(c.Modules)
 	st.Files = len(w.seen)
 	st.Rendered = w.rendered
@@ -299,6 +339,17 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	}
 	st.Duration = time.Since(start)
 	return st, diags
+}
+
+// bodiesOnly reports whether every re-read document existed before with
+// the same frontmatter, so that the curriculum cannot have changed.
+func bodiesOnly(before, now map[string]*docState) bool {
+	for p, old := range before {
+		if old == nil || old.doc.FrontHash != now[p].doc.FrontHash || old.doc.FrontHash == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // needWalk reports whether the content tree must be listed again: on a
