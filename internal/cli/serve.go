@@ -68,7 +68,11 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		return fmt.Errorf("cannot listen on %s: %w (is another cmesite serve running? choose another --addr)", o.Addr, err)
 	}
 	root := os.DirFS(o.Source)
-	b := site.New(root, site.Options{Drafts: o.Drafts})
+	opts := site.Options{Drafts: o.Drafts}
+	if os.Getenv("CMESITE_TRACE") != "" {
+		opts.Trace = stderr
+	}
+	b := site.New(root, opts)
 	mem := site.NewMemory()
 	srv := devserver.New(func(format string, args ...any) { fmt.Fprintf(stderr, "devserver: "+format+"\n", args...) })
 

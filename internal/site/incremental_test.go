@@ -53,7 +53,7 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 	for step := range steps {
 		var changed []string
 		var what string
-		op := rng.IntN(10)
+		op := rng.IntN(11)
 		if (op == 4 || op == 5) && len(modules()) < 3 {
 			op = 3
 		}
@@ -99,6 +99,20 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 				}
 			}
 			changed, what = nil, "rename folder "+from+" to "+to
+		case 10: // rename a heading that another module links to, and back
+			p := "content/symptoms/breathlessness.md"
+			f, ok := fsys[p]
+			if !ok {
+				continue
+			}
+			data := f.Data
+			if bytes.Contains(data, []byte("## Non-drug measures")) {
+				data = bytes.Replace(data, []byte("## Non-drug measures"), []byte("## Other measures"), 1)
+			} else {
+				data = bytes.Replace(data, []byte("## Other measures"), []byte("## Non-drug measures"), 1)
+			}
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, "toggle a linked heading"
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"

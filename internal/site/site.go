@@ -21,6 +21,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
 	"slices"
@@ -73,26 +74,26 @@ type Builder struct {
 	root fs.FS
 	opts Options
 
-	global  uint64 // hash of everything that changes every page
-	cfg     *config.Config
-	theme   *render.Theme
-	md      *markdown.Renderer
-	docs    map[string]*docState // by content path
-	statics map[string]uint64    // static content files: content path -> hash
-	prints  map[string]uint64    // output path -> fingerprint of its inputs
-	stale   map[string]bool      // files of earlier builds to remove unless written again
-	frags   map[string]*frag     // module ID -> cached list fragments
-	index   *searchIndex
-	indexed map[string]uint64 // search doc URL -> doc hash
-	built   bool
-	last    *curriculum.Curriculum // of the last good build
-	lastOK    bool      // the last Build succeeded: last matches docs
-	lastDiags diag.List // what assembling last reported
+	global    uint64 // hash of everything that changes every page
+	cfg       *config.Config
+	theme     *render.Theme
+	md        *markdown.Renderer
+	docs      map[string]*docState // by content path
+	statics   map[string]uint64    // static content files: content path -> hash
+	prints    map[string]uint64    // output path -> fingerprint of its inputs
+	stale     map[string]bool      // files of earlier builds to remove unless written again
+	frags     map[string]*frag     // module ID -> cached list fragments
+	index     *searchIndex
+	indexed   map[string]uint64 // search doc URL -> doc hash
+	built     bool
+	last      *curriculum.Curriculum // of the last good build
+	lastOK    bool                   // the last Build succeeded: last matches docs
+	lastDiags diag.List              // what assembling last reported
 
 	tree      content.Tree // the last walk of content/
 	treeDiags diag.List
 	known     map[string]bool // files of tree
-	lapAt   time.Time
+	lapAt     time.Time
 }
 
 type docState struct {
@@ -279,7 +280,14 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		diags.Add(b.docs[p].res.Diagnostics...)
 	}
 	b.lap("markdown" + map[bool]string{true: " and module pages", false: ""}[stream])
-	diags.Add(b.checkLinks(c, tree)...)
+	// Links: after a body-only save that kept every heading, only the
+	// saved files' own links can have broken (the others were fine at the
+	// last build and point at the same headings).
+	var from []string // nil: every file
+	if only != nil && sameHeadings(before, b.docs) {
+		from = slices.Sorted(maps.Keys(before))
+	}
+	diags.Add(b.checkLinks(c, tree, from)...)
 	b.lap("check links")
 	if w.err != nil {
 		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
@@ -347,6 +355,23 @@ func bodiesOnly(before, now map[string]*docState) bool {
 	for p, old := range before {
 		if old == nil || old.doc.FrontHash != now[p].doc.FrontHash || old.doc.FrontHash == 0 {
 			return false
+		}
+	}
+	return true
+}
+
+// sameHeadings reports whether every re-read document has the heading ids
+// it had before.
+func sameHeadings(before, now map[string]*docState) bool {
+	for p, old := range before {
+		a, b := old.res.Headings, now[p].res.Headings
+		if !old.rendered || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i].ID != b[i].ID {
+				return false
+			}
 		}
 	}
 	return true
@@ -484,7 +509,8 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, tree content.Tree, w *w
 }
 
 // checkLinks reports relative links to files or headings that do not exist.
-func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree) diag.List {
+// With from set, only the links of those files are checked.
+func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from []string) diag.List {
 	var diags diag.List
 	statics := make(map[string]bool, len(tree.Static))
 	for _, s := range tree.Static {
@@ -510,7 +536,10 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree) diag.L
 		_, ok = c.ByID[strings.TrimSuffix(p, ".md")]
 		return ds, ok
 	}
-	for _, p := range tree.Markdown {
+	if from == nil {
+		from = tree.Markdown
+	}
+	for _, p := range from {
 		src := b.docs[p]
 		if _, ok := built(p); !ok && !src.doc.Section {
 			continue // drafts are not checked when left out
