@@ -166,7 +166,7 @@ type Doc struct {
 	// FrontHash is the hash of the bytes before the body (the frontmatter
 	// and its delimiters): equal FrontHash, equal Front and diagnostics.
 	FrontHash uint64
-	Diags    diag.List
+	Diags     diag.List
 }
 
 // ModuleFields are the frontmatter keys of a module.

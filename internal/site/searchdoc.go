@@ -2,7 +2,6 @@ package site
 
 import (
 	"github.com/cmesite/cmesite/internal/config"
-	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/search"
 )
@@ -27,10 +26,10 @@ func searchKey(m *curriculum.Module, ds *docState) uint64 {
 	return newHasher().u64(ds.hash).str(m.URL).sum()
 }
 
-// writeSearch indexes the modules that were not indexed while their
-// bodies were rendered, removes the pages that are gone, and writes the
-// index files that changed.
-func (b *Builder) writeSearch(c *curriculum.Curriculum, w *writer) {
+// updateSearch indexes the modules that were not indexed while their
+// bodies were rendered, removes the pages that are gone, and returns the
+// index files. It touches only the index, and reads documents.
+func (b *Builder) updateSearch(c *curriculum.Curriculum) map[string][]byte {
 	live := make(map[string]bool, len(c.Modules))
 	for _, m := range c.Modules {
 		live[m.URL] = true
@@ -48,9 +47,7 @@ func (b *Builder) writeSearch(c *curriculum.Curriculum, w *writer) {
 			b.index.Delete(url)
 		}
 	}
-	for name, data := range b.index.Files() {
-		w.put(name, content.HashBytes(data), func() ([]byte, error) { return data, nil }, false)
-	}
+	return b.index.Files()
 }
 
 func searchDoc(m *curriculum.Module, ds *docState) search.Doc {

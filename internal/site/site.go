@@ -303,10 +303,16 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 			w.seen[name] = true // every other page stays as it is
 		}
 	}
+	// The search index is encoded on its own goroutine while the pages
+	// render: much of its work is serial.
+	index := make(chan map[string][]byte, 1)
+	go func() { index <- b.updateSearch(c) }()
 	b.renderPages(c, w, !stream, only)
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
-	b.writeSearch(c, w)
+	for name, data := range <-index {
+		w.put(name, content.HashBytes(data), func() ([]byte, error) { return data, nil }, false)
+	}
 	b.lap("search index")
 	if only == nil {
 		w.put("sitemap.xml", b.sitemapPrint(c), func() ([]byte, error) { return sitemap(c), nil }, false)
