@@ -300,25 +300,13 @@ var formats = []*frontmatter.Format{
 // openingLine is the line of the first non-blank line (where the splitter
 // looks for a delimiter).
 func openingLine(data []byte) int {
-	line := 1
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		var l []byte
-		if i < 0 {
-			l, data = data, nil
-		} else {
-			l, data = data[:i], data[i+1:]
-		}
-		if len(bytes.TrimSpace(l)) > 0 {
-			return line
-		}
-		line++
-	}
-	return 1
+	_, n := firstNonBlank(data)
+	return n
 }
 
 func openingDelim(data []byte) string {
-	first := strings.TrimSpace(string(firstNonBlank(data)))
+	line, _ := firstNonBlank(data)
+	first := strings.TrimSpace(string(line))
 	switch first {
 	case "---", "+++", "{":
 		return first
@@ -333,20 +321,17 @@ func closingDelim(open string) string {
 	return open
 }
 
-func firstNonBlank(data []byte) []byte {
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		var l []byte
-		if i < 0 {
-			l, data = data, nil
-		} else {
-			l, data = data[:i], data[i+1:]
-		}
+// firstNonBlank returns the first line with more than white space and its
+// number; nil and 1 when there is none.
+func firstNonBlank(data []byte) ([]byte, int) {
+	for n := 1; len(data) > 0; n++ {
+		l, rest, _ := bytes.Cut(data, []byte("\n"))
 		if len(bytes.TrimSpace(l)) > 0 {
-			return l
+			return l, n
 		}
+		data = rest
 	}
-	return nil
+	return nil, 1
 }
 
 func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
