@@ -79,3 +79,20 @@ func TestBad(t *testing.T) {
 		}
 	}
 }
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte("title: x\nlevels: [basic]\npaths:\n  - {id: p, title: P, modules: [a/b]}\n"))
+	f.Add([]byte("synonyms:\n  - [a, b]\ncontacts:\n  - name: n\n    url: https://x\n"))
+	f.Add([]byte("base_url: 3\nlanguage: [en]\ntopics: {a: b}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, diags := Load(fstest.MapFS{File: {Data: data}})
+		if cfg == nil || cfg.Levels.Terms == nil {
+			t.Fatal("no usable config")
+		}
+		for _, d := range diags {
+			if d.File != File || d.Message == "" {
+				t.Fatalf("bad diagnostic %+v", d)
+			}
+		}
+	})
+}
