@@ -126,3 +126,54 @@ func numbers(ns []int) []string {
 	}
 	return out
 }
+
+// pagers is the previous/next navigation of a module page: within its
+// section, then along each learning path it is on:
+// {{pagers $.Root .Module}}.
+func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error) {
+	label, err := t.T("pager_label")
+	if err != nil {
+		return "", err
+	}
+	prev, err := t.T("previous")
+	if err != nil {
+		return "", err
+	}
+	next, err := t.T("next")
+	if err != nil {
+		return "", err
+	}
+	step, err := t.T("path_step")
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	link := func(class, word string, o *curriculum.Module) {
+		if o == nil {
+			return
+		}
+		b.WriteString(`<a class="` + class + `" rel="` + class + `" href="`)
+		b.WriteString(href(root, o.URL))
+		b.WriteString(`"><span>`)
+		b.WriteString(html.EscapeString(word))
+		b.WriteString(`</span> `)
+		b.WriteString(html.EscapeString(o.Front.Title))
+		b.WriteString("</a>")
+	}
+	b.WriteString(`<nav class="pager" aria-label="` + html.EscapeString(label) + "\">\n")
+	link("prev", prev, m.Prev)
+	b.WriteString("\n")
+	link("next", next, m.Next)
+	b.WriteString("\n</nav>\n")
+	for _, p := range m.Paths {
+		nav := PathNavFor(p, m)
+		b.WriteString(`<nav class="pager path-pager" aria-label="` + html.EscapeString(p.Title) + "\">\n")
+		b.WriteString(`<p class="path-pos"><a href="` + href(root, p.URL) + `">` + html.EscapeString(p.Title) + "</a>: ")
+		b.WriteString(html.EscapeString(step) + " " + strconv.Itoa(nav.Pos) + "/" + strconv.Itoa(len(p.Modules)) + "</p>\n")
+		link("prev", prev, nav.Prev)
+		b.WriteString("\n")
+		link("next", next, nav.Next)
+		b.WriteString("\n</nav>\n")
+	}
+	return template.HTML(b.String()), nil // every part escaped above
+}

@@ -16,7 +16,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers.
+// termLabels, numbers, pagers.
 package render
 
 import (
@@ -302,6 +302,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"termIDs":     termIDs,
 		"termLabels":  termLabels,
 		"numbers":     numbers,
+		"pagers":      t.pagers,
 		"shared":      t.shared,
 		"add":         func(a, b int) int { return a + b },
 	}
