@@ -177,3 +177,42 @@ func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error)
 	}
 	return template.HTML(b.String()), nil // every part escaped above
 }
+
+// badges shows a module's level, format, duration, credits and an
+// overdue review: {{badges $.Root .Module .Config}}.
+func (t *Theme) badges(root string, m *curriculum.Module, cfg *config.Config) (template.HTML, error) {
+	var b strings.Builder
+	b.WriteString(`<span class="badges">`)
+	term := func(kind, plural string, tm config.Term, space bool) {
+		if tm.ID == "" {
+			return
+		}
+		if space {
+			b.WriteString(" ")
+		}
+		id := html.EscapeString(tm.ID)
+		b.WriteString(`<a class="badge ` + kind + " " + kind + "-" + id + `" href="` + href(root, plural+"/", tm.ID, "/") + `">`)
+		b.WriteString(html.EscapeString(tm.Label) + "</a>")
+	}
+	term("level", "levels", m.Level, false)
+	term("format", "formats", m.Format, true)
+	if n := m.Front.Minutes; n > 0 {
+		d, err := t.minutes(n)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(` <span class="badge duration">` + html.EscapeString(d) + "</span>")
+	}
+	if m.Front.HasCredits {
+		b.WriteString(` <span class="badge credits">` + strconv.FormatFloat(m.Front.Credits, 'f', -1, 64) + " " + html.EscapeString(cfg.CreditsLabel) + "</span>")
+	}
+	if m.Overdue {
+		o, err := t.T("overdue_badge")
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(` <span class="badge overdue">` + html.EscapeString(o) + "</span>")
+	}
+	b.WriteString("\n</span>")
+	return template.HTML(b.String()), nil // every part escaped above
+}

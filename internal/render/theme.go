@@ -16,7 +16,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers.
+// termLabels, numbers, pagers, badges.
 package render
 
 import (
@@ -264,24 +264,10 @@ func (t *Theme) T(key string, count ...any) (string, error) {
 
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
-		"T":     t.T,
-		"asset": t.Asset,
-		"minutes": func(m int) (string, error) {
-			h, min := m/60, m%60
-			switch {
-			case h == 0:
-				return t.T("duration_minutes", min)
-			case min == 0:
-				return t.T("duration_hours", h)
-			}
-			hs, err := t.T("duration_hours", h)
-			if err != nil {
-				return "", err
-			}
-			ms, err := t.T("duration_minutes", min)
-			return hs + " " + ms, err
-		},
-		"date": func(d time.Time) string { return d.Format(time.DateOnly) },
+		"T":       t.T,
+		"asset":   t.Asset,
+		"minutes": t.minutes,
+		"date":    func(d time.Time) string { return d.Format(time.DateOnly) },
 		"credits": func(v float64) string {
 			return strconv.FormatFloat(v, 'f', -1, 64)
 		},
@@ -303,9 +289,28 @@ func (t *Theme) funcs() template.FuncMap {
 		"termLabels":  termLabels,
 		"numbers":     numbers,
 		"pagers":      t.pagers,
+		"badges":      t.badges,
 		"shared":      t.shared,
 		"add":         func(a, b int) int { return a + b },
 	}
+}
+
+// minutes formats a duration in minutes with the theme's words: "45 min",
+// "1 h 30 min".
+func (t *Theme) minutes(m int) (string, error) {
+	h, min := m/60, m%60
+	switch {
+	case h == 0:
+		return t.T("duration_minutes", min)
+	case min == 0:
+		return t.T("duration_hours", h)
+	}
+	hs, err := t.T("duration_hours", h)
+	if err != nil {
+		return "", err
+	}
+	ms, err := t.T("duration_minutes", min)
+	return hs + " " + ms, err
 }
 
 // shared renders a partial that is the same on every page of a kind (the
