@@ -28,8 +28,12 @@ func searchKey(m *curriculum.Module, ds *docState) uint64 {
 
 // updateSearch indexes the modules that were not indexed while their
 // bodies were rendered, removes the pages that are gone, and returns the
-// index files. It touches only the index, and reads documents.
-func (b *Builder) updateSearch(c *curriculum.Curriculum) map[string][]byte {
+// index files. It touches only the index, and reads documents. Without
+// all, no module came or went and every changed one was indexed already.
+func (b *Builder) updateSearch(c *curriculum.Curriculum, all bool) map[string][]byte {
+	if !all {
+		return b.index.Files()
+	}
 	live := make(map[string]bool, len(c.Modules))
 	for _, m := range c.Modules {
 		live[m.URL] = true

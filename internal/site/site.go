@@ -94,6 +94,11 @@ type Builder struct {
 	treeDiags diag.List
 	known     map[string]bool // files of tree
 	lapAt     time.Time
+
+	// unrendered are the documents whose Markdown is not rendered yet:
+	// read since, or left out (a draft, a module whose URL another took).
+	unrendered map[string]bool
+	pages      int // HTML pages in the last full build
 }
 
 type docState struct {
@@ -114,7 +119,7 @@ type frag struct {
 
 // New returns a Builder for the site rooted at root.
 func New(root fs.FS, opts Options) *Builder {
-	return &Builder{root: root, opts: opts, stale: map[string]bool{}}
+	return &Builder{root: root, opts: opts, stale: map[string]bool{}, unrendered: map[string]bool{}}
 }
 
 var seed = maphash.MakeSeed()
@@ -275,7 +280,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	w := &writer{b: b, out: out, seen: map[string]bool{}}
 	b.theme.ResetShared()
 	stream := b.opts.Stream && diags.Errors() == 0
-	b.renderBodies(c, tree, w, stream)
+	b.renderBodies(c, w, stream)
 	for _, p := range tree.Markdown {
 		diags.Add(b.docs[p].res.Diagnostics...)
 	}
@@ -298,15 +303,10 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	}
 
 	// Pages.
-	if only != nil {
-		for name := range b.prints {
-			w.seen[name] = true // every other page stays as it is
-		}
-	}
 	// The search index is encoded on its own goroutine while the pages
 	// render: much of its work is serial.
 	index := make(chan map[string][]byte, 1)
-	go func() { index <- b.updateSearch(c) }()
+	go func() { index <- b.updateSearch(c, only == nil) }()
 	b.renderPages(c, w, !stream, only)
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
@@ -326,6 +326,14 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	if w.err != nil {
 		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
 		diags.Sort()
+		return st, diags
+	}
+	if only != nil {
+		// Every page not rendered stays as it is: nothing to remove, and
+		// the counts are the last build's.
+		b.built, b.lastOK = true, true
+		st.Modules, st.Files, st.Pages, st.Rendered = len(c.Modules), len(b.prints), b.pages, w.rendered
+		st.Duration = time.Since(start)
 		return st, diags
 	}
 	for name := range b.prints {
@@ -351,6 +359,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 			st.Pages++
 		}
 	}
+	b.pages = st.Pages
 	st.Duration = time.Since(start)
 	return st, diags
 }
@@ -459,6 +468,7 @@ func (b *Builder) readDocs(paths []string) diag.List {
 					diags.Errorf(file, 0, "cannot read: %v", err)
 				}
 				b.docs[p] = ds
+				b.unrendered[p] = true
 				mu.Unlock()
 			}
 		}()
@@ -474,10 +484,15 @@ func (b *Builder) readDocs(paths []string) diag.List {
 // renderBodies converts the Markdown of every built document not yet
 // rendered, on every core. When stream is set, each module's page is
 // rendered and written at once and its body HTML is not kept.
-func (b *Builder) renderBodies(c *curriculum.Curriculum, tree content.Tree, w *writer, stream bool) {
+func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool) {
 	var jobs []job
-	for _, p := range tree.Markdown {
+	var indexed []*curriculum.Module
+	for _, p := range slices.Sorted(maps.Keys(b.unrendered)) {
 		ds := b.docs[p]
+		if ds == nil {
+			delete(b.unrendered, p) // the file is gone
+			continue
+		}
 		if ds.rendered || ds.doc.Body == nil {
 			continue
 		}
@@ -504,13 +519,15 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, tree content.Tree, w *w
 			j.name, j.print = fileOf(m.URL), b.modulePrint(m)
 			w.seen[j.name] = true
 		}
+		if m != nil {
+			indexed = append(indexed, m)
+		}
 		jobs = append(jobs, j)
+		delete(b.unrendered, p)
 	}
 	b.run(jobs, w)
-	for _, m := range c.Modules {
-		if ds := b.docs[m.Doc.Path]; ds.rendered && ds.res.Sections == nil {
-			b.indexed[m.URL] = searchKey(m, ds)
-		}
+	for _, m := range indexed {
+		b.indexed[m.URL] = searchKey(m, b.docs[m.Doc.Path])
 	}
 }
 
