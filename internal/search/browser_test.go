@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/cmesite/cmesite/internal/browsertest"
 	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -152,45 +152,11 @@ func serve(t testing.TB, files map[string][]byte) *httptest.Server {
 	return srv
 }
 
-// chromium finds the browser, or skips the test (fails it when CI=true).
-func chromium(t *testing.T) string {
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed (/usr/bin/chromium, or chromium in PATH), and CI=true: the browser test must run")
-	}
-	t.Skip("Chromium is not installed (/usr/bin/chromium, or chromium in PATH): skipping the browser test; install it with apt-get install chromium")
-	return ""
-}
-
-// browser starts headless Chromium for the test and returns a context to
+// browser starts headless Chromium for the test (internal/browsertest:
+// skipped without Chromium, failed when CI=true) and returns a context to
 // open tabs from.
 func browser(t *testing.T) context.Context {
-	path := chromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelB(); cancelA() })
-	if err := chromedp.Do(bctx); err != nil { // start the browser
-		t.Fatalf("starting Chromium: %v", err)
-	}
-	return bctx
+	return browsertest.New(t, 10*time.Minute)
 }
 
 // tab is one browser tab with its page's uncaught exceptions and dialogs.
