@@ -73,6 +73,7 @@ func TestParseBad(t *testing.T) {
 		{"unterminated toml", "\n+++\ntitle = 'x'\n", []string{"content/s/m.md:2: frontmatter opened with \"+++\" is never closed"}},
 		{"invalid yaml", "---\ntitle: x\ntopics: [pain, opioids\naudience: gp\n---\n", []string{"content/s/m.md:", "invalid YAML"}},
 		{"invalid toml", "+++\ntitle = 'x'\nlevel = \n+++\n", []string{"content/s/m.md:3: invalid TOML"}},
+		{"invalid yaml on the first line", "---\ntitle: A \"B: c\"\nlevel: basic\n---\n", []string{"content/s/m.md:2: invalid YAML: mapping values are not allowed"}},
 		{"invalid json", "{\n\"title\": \"x\",\n\"level\": basic\n}\n", []string{"content/s/m.md:3: invalid JSON"}},
 		{"missing required", "---\ntitle: x\nlevel: basic\ntopics: pain\n---\n", []string{
 			`content/s/m.md:1: missing required field "audience"`, `content/s/m.md:1: missing required field "summary"`}},

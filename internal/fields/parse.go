@@ -69,7 +69,10 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, error) {
 }
 
 // yamlErrorLine takes the line out of yaml.v3's messages, which it only
-// gives as text: "yaml: line 3: did not find expected key".
+// gives as text: "yaml: line 3: did not find expected key". yaml.v3 leaves
+// the line out for a problem on the first line (it counts from 0 and
+// prints only lines after the first), so a message without one is
+// placed on line 1.
 func yamlErrorLine(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -79,7 +82,7 @@ func yamlErrorLine(err error) (int, string) {
 			}
 		}
 	}
-	return 0, msg
+	return 1, msg
 }
 
 func parseTOML(data []byte) (*yaml.Node, error) {
