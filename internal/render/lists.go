@@ -216,3 +216,46 @@ func (t *Theme) badges(root string, m *curriculum.Module, cfg *config.Config) (t
 	b.WriteString("\n</span>")
 	return template.HTML(b.String()), nil // every part escaped above
 }
+
+// card is a module in a list of cards: {{card .}} with an Item.
+func (t *Theme) card(it Item) (template.HTML, error) {
+	m := it.Module
+	badges, err := t.badges(it.Root, m, it.Config)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(`<li class="card" data-module="` + html.EscapeString(m.ID) + "\">\n")
+	b.WriteString(`<h3 class="card-title"><a href="` + href(it.Root, m.URL) + `">` + html.EscapeString(m.Front.Title) + "</a></h3>\n")
+	b.WriteString(string(badges))
+	b.WriteString("\n<p class=\"card-summary\">" + html.EscapeString(m.Front.Summary) + "</p>\n</li>\n")
+	return template.HTML(b.String()), nil // every part escaped above
+}
+
+// row is a module in the catalogue table: {{row .}} with an Item.
+func (t *Theme) row(it Item) (template.HTML, error) {
+	m := it.Module
+	e := html.EscapeString
+	var b strings.Builder
+	b.WriteString(`<tr data-module="` + e(m.ID) + `" data-level="` + e(m.Level.ID) + `" data-format="` + e(m.Format.ID) +
+		`" data-topic="` + e(termIDs(m.Topics)) + `" data-audience="` + e(termIDs(m.Audiences)) + "\">\n")
+	b.WriteString(`<td><a href="` + href(it.Root, m.URL) + `">` + e(m.Front.Title) + `</a><br><span class="row-summary">` + e(m.Front.Summary) + "</span></td>\n")
+	b.WriteString("<td>" + e(m.Level.Label) + "</td>\n")
+	b.WriteString("<td>" + e(termLabels(m.Topics)) + "</td>\n")
+	b.WriteString("<td>" + e(termLabels(m.Audiences)) + "</td>\n")
+	b.WriteString("<td>" + e(m.Format.Label) + "</td>\n")
+	b.WriteString(`<td class="num">`)
+	if m.Front.Minutes > 0 {
+		d, err := t.minutes(m.Front.Minutes)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(e(d))
+	}
+	b.WriteString("</td>\n<td class=\"num\">")
+	if m.Front.HasCredits {
+		b.WriteString(strconv.FormatFloat(m.Front.Credits, 'f', -1, 64))
+	}
+	b.WriteString("</td>\n</tr>\n")
+	return template.HTML(b.String()), nil // every part escaped above
+}

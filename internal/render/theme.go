@@ -16,7 +16,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers, badges.
+// termLabels, numbers, pagers, badges, card, row.
 package render
 
 import (
@@ -290,6 +290,8 @@ func (t *Theme) funcs() template.FuncMap {
 		"numbers":     numbers,
 		"pagers":      t.pagers,
 		"badges":      t.badges,
+		"card":        t.card,
+		"row":         t.row,
 		"shared":      t.shared,
 		"add":         func(a, b int) int { return a + b },
 	}

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -66,7 +67,13 @@ func BenchmarkBuildToDisk(b *testing.B) {
 
 // BenchmarkIncremental edits one module's body and rebuilds, as serve
 // does on every save.
-func BenchmarkIncremental(b *testing.B) {
+func BenchmarkIncremental(b *testing.B) { benchmarkEdit(b, false) }
+
+// BenchmarkIncrementalSummary edits one module's summary, which shows in
+// the lists it is on, and rebuilds.
+func BenchmarkIncrementalSummary(b *testing.B) { benchmarkEdit(b, true) }
+
+func benchmarkEdit(b *testing.B, front bool) {
 	dir := benchSite(b, 1000)
 	opts := Options{Today: today}
 	if os.Getenv("CMESITE_TRACE") != "" {
@@ -86,11 +93,16 @@ func BenchmarkIncremental(b *testing.B) {
 		}
 	}
 	orig, _ := os.ReadFile(file)
+	b.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
 	rel, _ := filepath.Rel(dir, file)
 	i := 0
 	for b.Loop() {
 		i++
-		os.WriteFile(file, append(orig, fmt.Sprintf("\nEdit %d.\n", i)...), 0o644)
+		edited := append(bytes.Clone(orig), fmt.Sprintf("\nEdit %d.\n", i)...)
+		if front {
+			edited = bytes.Replace(orig, []byte("\nsummary: "), []byte(fmt.Sprintf("\nsummary: Edit %d. ", i)), 1)
+		}
+		os.WriteFile(file, edited, 0o644)
 		if _, diags := builder.Build([]string{filepath.ToSlash(rel)}, out); diags.Errors() > 0 {
 			b.Fatal(diags[0])
 		}
