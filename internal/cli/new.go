@@ -68,7 +68,7 @@ func newModule(args []string, stdout, stderr io.Writer) int {
 	if f, err := os.OpenFile(index, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
 		section := path.Dir(id)
 		fmt.Fprintf(f, "---\ntitle: %q\nsummary: \"What this unit of the curriculum covers, in one sentence.\"\n---\n\nAn introduction to this section: who it is for and how its modules fit together.\n",
-			(&config.Vocabulary{Open: true}).Term(path.Base(section)).Label)
+			config.Label(path.Base(section)))
 		f.Close()
 		fmt.Fprintf(stdout, "created %s (the section's title and introduction)\n", filepath.ToSlash(index))
 	}
@@ -90,7 +90,7 @@ func allowed(v config.Vocabulary) string {
 }
 
 func scaffold(cfg *config.Config, id string, now time.Time) string {
-	title := (&config.Vocabulary{Open: true}).Term(path.Base(id)).Label
+	title := config.Label(path.Base(id))
 	topic := first(cfg.Topics, path.Dir(id))
 	return fmt.Sprintf(`---
 # Required ---------------------------------------------------------------

@@ -60,16 +60,22 @@ func (v *Vocabulary) Has(id string) bool {
 }
 
 // Term returns the term for id; an id of an open vocabulary gets a label
-// made from the id ("nausea-vomiting" -> "Nausea vomiting").
+// made from the id.
 func (v *Vocabulary) Term(id string) Term {
 	if i, ok := v.index[id]; ok {
 		return v.Terms[i]
 	}
+	return Term{ID: id, Label: Label(id)}
+}
+
+// Label makes a label from an id or a file name: "nausea-vomiting" ->
+// "Nausea vomiting".
+func Label(id string) string {
 	label := strings.ReplaceAll(id, "-", " ")
 	if r, size := utf8.DecodeRuneInString(label); r != utf8.RuneError {
 		label = strings.ToUpper(string(r)) + label[size:]
 	}
-	return Term{ID: id, Label: label}
+	return label
 }
 
 // Rank is the position of id in the vocabulary's order (open vocabularies
@@ -312,7 +318,7 @@ func vocab(d *fields.Decoder, kv fields.KV, dst *Vocabulary, name string) {
 		}
 		seen[t.ID] = true
 		if t.Label == "" {
-			t.Label = (&Vocabulary{Open: true}).Term(t.ID).Label
+			t.Label = Label(t.ID)
 		}
 		terms = append(terms, t)
 	}

@@ -117,7 +117,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		s := &Section{ID: id}
 		if id != "" {
 			s.URL = id + "/"
-			s.Title = (&config.Vocabulary{Open: true}).Term(path.Base(id)).Label
+			s.Title = config.Label(path.Base(id))
 			s.Parent = section(parentDir(id))
 			s.Parent.Children = append(s.Parent.Children, s)
 		} else {
