@@ -7,7 +7,6 @@ package curriculum
 
 import (
 	"cmp"
-	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -420,6 +419,3 @@ func cycles(c *Curriculum, diags *diag.List) {
 		}
 	}
 }
-
-// String is for debugging.
-func (m *Module) String() string { return fmt.Sprintf("module %s", m.ID) }

@@ -27,7 +27,7 @@ func (b *Builder) writeStatics(tree content.Tree, changed map[string]bool, full 
 		}
 		h := content.HashBytes(data)
 		b.statics[p] = h
-		w.put(p, h, func() ([]byte, error) { return data, nil }, false)
+		w.put(p, h, func() []byte { return data })
 	}
 	for p := range b.statics {
 		if !live[p] {

@@ -284,7 +284,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	for _, p := range tree.Markdown {
 		diags.Add(b.docs[p].res.Diagnostics...)
 	}
-	b.lap("markdown" + map[bool]string{true: " and module pages", false: ""}[stream])
+	b.lap("markdown (and module pages when streamed)")
 	// Links: after a body-only save that kept every heading, only the
 	// saved files' own links can have broken (the others were fine at the
 	// last build and point at the same headings).
@@ -311,17 +311,17 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	for name, data := range <-index {
-		w.put(name, content.HashBytes(data), func() ([]byte, error) { return data, nil }, false)
+		w.put(name, content.HashBytes(data), func() []byte { return data })
 	}
 	b.lap("search index")
 	if only == nil {
-		w.put("sitemap.xml", b.sitemapPrint(c), func() ([]byte, error) { return sitemap(c), nil }, false)
-		w.put("feed.xml", b.feedPrint(c), func() ([]byte, error) { return feed(c, b.today()), nil }, false)
+		w.put("sitemap.xml", b.sitemapPrint(c), func() []byte { return sitemap(c) })
+		w.put("feed.xml", b.feedPrint(c), func() []byte { return feed(c, b.today()) })
 	}
-	w.put("robots.txt", b.global, func() ([]byte, error) { return robots(c.Config), nil }, false)
-	w.put(".nojekyll", b.global, func() ([]byte, error) { return nil, nil }, false)
+	w.put("robots.txt", b.global, func() []byte { return robots(c.Config) })
+	w.put(".nojekyll", b.global, func() []byte { return nil })
 	for _, a := range b.theme.Assets {
-		w.put(a.Path, b.global, func() ([]byte, error) { return a.Data, nil }, false)
+		w.put(a.Path, b.global, func() []byte { return a.Data })
 	}
 	if w.err != nil {
 		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
@@ -539,6 +539,17 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 	for _, s := range tree.Static {
 		statics[s] = true
 	}
+	dirs := make(map[string]bool, len(tree.Dirs))
+	for _, d := range tree.Dirs {
+		dirs[d] = true
+	}
+	isDir := func(p string) bool {
+		p = strings.TrimSuffix(p, "/")
+		if p == "." {
+			p = ""
+		}
+		return dirs[p]
+	}
 	anchors := func(ds *docState) map[string]bool {
 		m := make(map[string]bool, len(ds.res.Headings))
 		for _, h := range ds.res.Headings {
@@ -573,7 +584,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 				target = p
 			}
 			if !strings.HasSuffix(target, ".md") {
-				if !statics[target] && !isDir(tree, target) {
+				if !statics[target] && !isDir(target) {
 					what := "link"
 					if l.Image {
 						what = "image"
@@ -586,7 +597,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 			if !ok {
 				if _, exists := b.docs[target]; exists {
 					diags.Errorf(src.doc.File, l.Line, "link %q points to a draft, which is not built; remove the link or build with --drafts", l.Raw)
-				} else if path.Base(target) == content.IndexName && isDir(tree, path.Dir(target)) {
+				} else if path.Base(target) == content.IndexName && isDir(path.Dir(target)) {
 					continue // a folder without _index.md still has a section page
 				} else {
 					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, sortedKeys(b.docs)))
@@ -615,15 +626,6 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 		}
 	}
 	return diags
-}
-
-func isDir(tree content.Tree, p string) bool {
-	p = strings.TrimSuffix(p, "/")
-	if p == "." {
-		p = ""
-	}
-	_, found := slices.BinarySearch(tree.Dirs, p)
-	return found || slices.Contains(tree.Dirs, p)
 }
 
 // reservedNames are top-level URLs that cmesite generates.
@@ -667,21 +669,13 @@ type writer struct {
 	err      error
 }
 
-// put renders and writes name unless its fingerprint is unchanged. always
-// forces a comparison-free write (for files derived from the whole site).
-func (w *writer) put(name string, print uint64, gen func() ([]byte, error), always bool) {
+// put makes (with gen) and writes name unless its fingerprint is unchanged.
+func (w *writer) put(name string, print uint64, gen func() []byte) {
 	w.seen[name] = true
-	if old, ok := w.b.prints[name]; ok && old == print && !always {
+	if old, ok := w.b.prints[name]; ok && old == print {
 		return
 	}
-	data, err := gen()
-	if err != nil {
-		if w.err == nil {
-			w.err = fmt.Errorf("%s: %w", name, err)
-		}
-		return
-	}
-	w.write(name, print, data)
+	w.write(name, print, gen())
 }
 
 func (w *writer) write(name string, print uint64, data []byte) {
