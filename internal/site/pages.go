@@ -325,35 +325,23 @@ func (b *Builder) refreshFragments(c *curriculum.Curriculum) {
 			delete(b.frags, id)
 		}
 	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	next := make(chan *curriculum.Module)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range next {
-				item := render.Item{Root: render.RootMarker, Module: m, Config: c.Config}
-				card, err1 := b.theme.Fragment("card", item)
-				row, err2 := b.theme.Fragment("row", item)
-				if err1 != nil {
-					card = []byte("<!-- " + template.HTMLEscapeString(err1.Error()) + " -->")
-				}
-				if err2 != nil {
-					row = []byte("<!-- " + template.HTMLEscapeString(err2.Error()) + " -->")
-				}
-				f := &frag{key: keys[m], card: card, row: row, hash: newHasher().str(string(card), string(row)).sum()}
-				mu.Lock()
-				b.frags[m.ID] = f
-				mu.Unlock()
-			}
-		}()
+	frags := make([]*frag, len(todo))
+	forEach(len(todo), func(i int) {
+		m := todo[i]
+		item := render.Item{Root: render.RootMarker, Module: m, Config: c.Config}
+		card, err1 := b.theme.Fragment("card", item)
+		row, err2 := b.theme.Fragment("row", item)
+		if err1 != nil {
+			card = []byte("<!-- " + template.HTMLEscapeString(err1.Error()) + " -->")
+		}
+		if err2 != nil {
+			row = []byte("<!-- " + template.HTMLEscapeString(err2.Error()) + " -->")
+		}
+		frags[i] = &frag{key: keys[m], card: card, row: row, hash: newHasher().str(string(card), string(row)).sum()}
+	})
+	for i, m := range todo {
+		b.frags[m.ID] = frags[i]
 	}
-	for _, m := range todo {
-		next <- m
-	}
-	close(next)
-	wg.Wait()
 }
 
 func boolStr(v bool) string {

@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
@@ -445,40 +446,42 @@ func calloutLabels(t *render.Theme) map[string]string {
 
 // readDocs reads and parses files on every core.
 func (b *Builder) readDocs(paths []string) diag.List {
+	states := make([]*docState, len(paths))
+	errs := make([]error, len(paths))
+	forEach(len(paths), func(i int) {
+		p := paths[i]
+		data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+		if err != nil {
+			errs[i] = err
+			states[i] = &docState{doc: &content.Doc{Path: p, File: path.Join(content.Dir, p), Section: path.Base(p) == content.IndexName}}
+			return
+		}
+		doc := content.Parse(p, data)
+		states[i] = &docState{doc: doc, hash: doc.Hash}
+	})
 	var diags diag.List
-	var mu sync.Mutex
-	jobs := make(chan string)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range jobs {
-				file := path.Join(content.Dir, p)
-				data, err := fs.ReadFile(b.root, file)
-				var ds *docState
-				if err != nil {
-					ds = &docState{doc: &content.Doc{Path: p, File: file, Section: path.Base(p) == content.IndexName}}
-				} else {
-					doc := content.Parse(p, data)
-					ds = &docState{doc: doc, hash: doc.Hash}
-				}
-				mu.Lock()
-				if err != nil {
-					diags.Errorf(file, 0, "cannot read: %v", err)
-				}
-				b.docs[p] = ds
-				b.unrendered[p] = true
-				mu.Unlock()
-			}
-		}()
+	for i, p := range paths {
+		if errs[i] != nil {
+			diags.Errorf(path.Join(content.Dir, p), 0, "cannot read: %v", errs[i])
+		}
+		b.docs[p] = states[i]
+		b.unrendered[p] = true
 	}
-	for _, p := range paths {
-		jobs <- p
-	}
-	close(jobs)
-	wg.Wait()
 	return diags
+}
+
+// forEach calls fn for 0..n-1 on every core and returns when all are done.
+func forEach(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // renderBodies converts the Markdown of every built document not yet
