@@ -54,8 +54,8 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 		var changed []string
 		var what string
 		op := rng.IntN(11)
-		if (op == 4 || op == 5) && len(modules()) < 3 {
-			op = 3
+		if n := len(modules()); (n < 3 && (op == 4 || op == 5)) || n == 0 {
+			op = 3 // keep modules to edit
 		}
 		switch op {
 		case 0, 1: // edit a body
@@ -91,10 +91,19 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 			changed, what = []string{p}, "prerequisite "+p+" -> "+id
 		case 9: // rename a folder: the watcher asks for a full rebuild (nil)
 			from, to := "content/cards/", fmt.Sprintf("content/cards%d/", step)
-			for p, f := range fsys {
+			var moving []string // collected first: the map must not change while ranging
+			for p := range fsys {
 				if strings.HasPrefix(p, "content/cards") && strings.Count(p, "/") == 2 {
-					from = p[:strings.LastIndex(p, "/")+1]
-					fsys[to+p[len(from):]] = f
+					moving = append(moving, p)
+				}
+			}
+			slices.Sort(moving)
+			if len(moving) > 0 {
+				from = moving[0][:strings.LastIndex(moving[0], "/")+1] // one folder
+			}
+			for _, p := range moving {
+				if strings.HasPrefix(p, from) {
+					fsys[to+p[len(from):]] = fsys[p]
 					delete(fsys, p)
 				}
 			}
