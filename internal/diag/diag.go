@@ -103,18 +103,36 @@ func (l List) Warnings() int { return len(l) - l.Errors() }
 // Sort orders the list by file, line, column, severity and message and drops
 // exact duplicates.
 func (l *List) Sort() {
-	slices.SortFunc(*l, compare)
+	if !slices.IsSortedFunc(*l, compare) { // a rebuild's list often is
+		slices.SortFunc(*l, compare)
+	}
 	*l = slices.Compact(*l)
 }
 
+// compare orders by file, line, column, severity and message; it returns
+// at the first difference (cmp.Or would compare every field first).
 func compare(a, b Diagnostic) int {
-	return cmp.Or(
-		cmp.Compare(a.File, b.File),
-		cmp.Compare(a.Line, b.Line),
-		cmp.Compare(a.Col, b.Col),
-		cmp.Compare(a.Severity, b.Severity),
-		cmp.Compare(a.Message, b.Message),
-	)
+	if c := cmp.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Col, b.Col); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Severity, b.Severity); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
+}
+
+// Merge adds more to the sorted list l, keeping it sorted.
+func (l *List) Merge(more List) {
+	for _, d := range more {
+		i, _ := slices.BinarySearchFunc(*l, d, compare)
+		*l = slices.Insert(*l, i, d)
+	}
 }
 
 // Line is one numbered line of source, for showing context around a problem.
