@@ -121,6 +121,7 @@ type Config struct {
 	Notice       string // shown on every page (for example "sample content")
 	CreditsLabel string
 	Theme        string
+	PageSize     int // module cards per page of a section or term list
 	Levels       Vocabulary
 	Topics       Vocabulary
 	Audiences    Vocabulary
@@ -137,6 +138,7 @@ func Default() *Config {
 		Language:     "en",
 		CreditsLabel: "CME credits",
 		Theme:        "default",
+		PageSize:     DefaultPageSize,
 		Levels: NewVocabulary("level", []Term{
 			{ID: "basic", Label: "Basic", Description: "The palliative care approach and general palliative care: what every GP needs."},
 			{ID: "specialist", Label: "Specialist", Description: "Specialist palliative care: depth for GPs with a special interest and home-care team physicians."},
@@ -201,7 +203,12 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 	return cfg, diags
 }
 
-var keys = []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme",
+// DefaultPageSize is how many module cards a section or term page shows
+// before its list continues on a next page: enough to scan on a phone,
+// small enough to load fast on a slow connection.
+const DefaultPageSize = 50
+
+var keys = []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme", "page_size",
 	"levels", "topics", "audiences", "formats", "paths", "contacts", "synonyms"}
 
 func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
@@ -215,6 +222,14 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 			setString(d, kv, &cfg.Notice)
 		case "credits_label":
 			setString(d, kv, &cfg.CreditsLabel)
+		case "page_size":
+			if n, ok := d.Int(kv); ok {
+				if n < 1 {
+					d.Diags.Errorf(d.File, kv.Line, "page_size %d must be a whole number of at least 1 (module cards per page of a section or topic list; default %d)", n, DefaultPageSize)
+				} else {
+					cfg.PageSize = n
+				}
+			}
 		case "language":
 			if s, ok := d.String(kv); ok {
 				if !langRE.MatchString(s) {

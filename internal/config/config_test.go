@@ -62,6 +62,8 @@ func TestBad(t *testing.T) {
 		{"title: [x]\n", "cmesite.yaml:1: title must be text, found a list"},
 		{"base_url: cme.example.org\n", `cmesite.yaml:1: base_url "cme.example.org" must be an absolute http(s) URL`},
 		{"language: English\n", `cmesite.yaml:1: language "English" is not a language code`},
+		{"page_size: 0\n", "cmesite.yaml:1: page_size 0 must be a whole number of at least 1"},
+		{"page_size: many\n", "cmesite.yaml:1: page_size must be a whole number"},
 		{"levels:\n  - {id: Basic Level}\n", `cmesite.yaml:2: levels id "Basic Level" must be lowercase`},
 		{"levels:\n  - basic\n  - basic\n", `cmesite.yaml:3: levels id "basic" appears twice`},
 		{"levels: basic\n", "cmesite.yaml:1: levels must be a list"},

@@ -102,3 +102,98 @@ func TestCycleAndDraft(t *testing.T) {
 		t.Error("--drafts leaves the draft out")
 	}
 }
+
+// TestPatch: saves that leave every list and link as it was are patched
+// into the curriculum; any other save asks for a new Assemble and changes
+// nothing.
+func TestPatch(t *testing.T) {
+	today := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	base := func() []*content.Doc {
+		return []*content.Doc{
+			doc(t, "pain/_index.md", "title: Pain\nsummary: About pain."),
+			module(t, "pain/alpha.md", "Alpha", "basic", 0, ""),
+			module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]"),
+			module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2027-01-01"),
+		}
+	}
+	tests := []struct {
+		name   string
+		doc    *content.Doc
+		patch  bool
+		warned bool // an overdue warning for the patched file
+	}{
+		{"summary", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nobjectives: [Learn]"), true, false},
+		{"title in place", module(t, "pain/beta.md", "Beta blockers", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
+		{"title moves", module(t, "pain/beta.md", "Zed", "basic", 0, "prerequisites: [pain/alpha]"), false, false},
+		{"title moves before", module(t, "pain/delta.md", "Aardvark", "basic", 0, "review_by: 2027-01-01"), false, false},
+		{"level", module(t, "pain/beta.md", "Beta", "specialist", 0, "prerequisites: [pain/alpha]"), false, false},
+		{"weight", module(t, "pain/beta.md", "Beta", "basic", 5, "prerequisites: [pain/alpha]"), false, false},
+		{"prerequisites", module(t, "pain/beta.md", "Beta", "basic", 0, ""), false, false},
+		{"format", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nformat: e-learning"), false, false},
+		{"draft", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\ndraft: true"), false, false},
+		{"becomes overdue", module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2025-06-01"), false, false},
+		{"review date, still due", module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2028-01-01"), true, false},
+		{"new module", module(t, "pain/gamma.md", "Gamma", "basic", 0, ""), false, false},
+		{"section summary", doc(t, "pain/_index.md", "title: Pain\nsummary: Pain, again."), true, false},
+		{"section title", doc(t, "pain/_index.md", "title: Aches\nsummary: About pain."), false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, diags := Assemble(config.Default(), base(), Options{Today: today})
+			if len(diags) > 0 {
+				t.Fatal(diags)
+			}
+			before := fmt.Sprint(c.ByID["pain/beta"].Front.Title, c.Sections[1].Summary)
+			warns, ok := c.Patch([]*content.Doc{tt.doc}, today)
+			if ok != tt.patch {
+				t.Fatalf("Patch = %v, want %v", ok, tt.patch)
+			}
+			if !ok {
+				if after := fmt.Sprint(c.ByID["pain/beta"].Front.Title, c.Sections[1].Summary); after != before {
+					t.Errorf("a refused patch changed the curriculum: %s -> %s", before, after)
+				}
+				return
+			}
+			if (len(warns) > 0) != tt.warned {
+				t.Errorf("warnings = %v", warns)
+			}
+			// What Patch made must be what Assemble makes of the new files.
+			docs := base()
+			for i, d := range docs {
+				if d.Path == tt.doc.Path {
+					docs[i] = tt.doc
+				}
+			}
+			want, _ := Assemble(config.Default(), docs, Options{Today: today})
+			if got, w := shape(c), shape(want); got != w {
+				t.Errorf("patched:\n%s\nassembled:\n%s", got, w)
+			}
+		})
+	}
+}
+
+// shape prints what pages show of a curriculum.
+func shape(c *Curriculum) string {
+	var b strings.Builder
+	for _, s := range c.Sections {
+		fmt.Fprintf(&b, "section %q %q %q:", s.ID, s.Title, s.Summary)
+		for _, m := range s.Modules {
+			fmt.Fprintf(&b, " %s(%s)", m.ID, m.Front.Title)
+		}
+		b.WriteString("\n")
+	}
+	for _, m := range c.ListOrder() {
+		fmt.Fprintf(&b, "%s %q %q overdue=%v", m.ID, m.Front.Title, m.Front.Objectives, m.Overdue)
+		if m.Prev != nil {
+			fmt.Fprintf(&b, " prev=%s", m.Prev.ID)
+		}
+		if m.Next != nil {
+			fmt.Fprintf(&b, " next=%s", m.Next.ID)
+		}
+		for _, n := range m.NeededFor {
+			fmt.Fprintf(&b, " for=%s", n.ID)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

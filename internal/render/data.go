@@ -30,9 +30,18 @@ type Data struct {
 	Path    *curriculum.Path     // path pages
 
 	List  template.HTML // pre-rendered module cards (lists) or rows (catalogue)
-	Count int           // modules in List
+	Count int           // modules in the whole list (List may be one page of it)
+	Pager *Pager        // section and term pages: which page of the list this is
 
 	QuickRefs []*curriculum.Module // home and help pages: quick-reference cards
+}
+
+// Pager places a page in a list that runs over several pages. URLs are
+// relative to the site root.
+type Pager struct {
+	Number, Total int    // this page's number (from 1) and how many there are
+	First         string // the URL of page 1
+	Prev, Next    string // the URLs of the pages before and after; "" at the ends
 }
 
 // Heading is an entry of a module's table of contents.

@@ -56,6 +56,13 @@ func TestBadInput(t *testing.T) {
 		{"empty file", map[string]string{"content/x/a.md": ""}, []string{"content/x/a.md:1: empty file"}},
 		{"unknown callout", map[string]string{"content/x/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n\n> [!RED FLAG]\n> x\n"},
 			[]string{`content/x/a.md:9: unknown callout kind "RED FLAG"`}},
+		{"a module where a list's second page goes", map[string]string{
+			"cmesite.yaml":             "page_size: 1\n",
+			"content/x/a.md":           "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+			"content/x/b.md":           "---\ntitle: B\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+			"content/x/page/2.md":      "---\ntitle: C\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n",
+			"content/x/page/_index.md": "---\ntitle: Pages\n---\n"},
+			[]string{"content/x/page/2.md: the URL /x/page/2/ is taken by page 2 of the list of modules in /x/"}},
 		{"path lists unknown module", map[string]string{"cmesite.yaml": "paths:\n  - id: p\n    title: P\n    modules: [symptoms/nope]\n"},
 			[]string{`cmesite.yaml:4: path "p" lists unknown module "symptoms/nope"`}},
 		{"reserved folder", map[string]string{"content/topics/a.md": "---\ntitle: A\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"},

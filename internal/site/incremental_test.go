@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -17,14 +18,35 @@ import (
 func TestIncrementalEqualsFull(t *testing.T) {
 	for seed := range uint64(12) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			testIncremental(t, seed, 60)
+			testIncremental(t, seed, 60, allOps, false)
 		})
 	}
 }
 
-func testIncremental(t *testing.T, seed uint64, steps int) {
+// TestIncrementalPatch applies only saves that keep the site valid and the
+// set of modules as it is — bodies, summaries, titles, review dates, a
+// section's introduction: the saves serve patches into the last build's
+// curriculum instead of assembling it anew.
+func TestIncrementalPatch(t *testing.T) {
+	for seed := range uint64(8) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15}, true)
+		})
+	}
+}
+
+var reviewBy = regexp.MustCompile(`\nreview_by: [0-9-]+\n`)
+
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
+
+// testIncremental runs steps random operations out of ops; with valid set,
+// every step must leave the site without errors.
+func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool) {
 	rng := rand.New(rand.NewPCG(seed, 42))
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	// Two cards a page, so that lists run over several pages and edits
+	// move modules between them.
+	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 2\n"...)}
 	inc := New(fsys, Options{Today: today})
 	out := NewMemory()
 	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
@@ -50,10 +72,21 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 		return fmt.Sprintf("---\ntitle: %s\nlevel: %s\ntopics: [%s]\naudience: [gp]\nsummary: Summary %d.\nformat: %s\nweight: %d\n---\n\n## Part %d\n\nText %d.\n",
 			title, levels[rng.IntN(2)], topics[rng.IntN(3)], n, formats[rng.IntN(3)], rng.IntN(3)*10, n, n)
 	}
+	if valid {
+		// Modules that nothing links to, so that a module's neighbours in
+		// its section and lists are often shown nowhere else.
+		for i := range 8 {
+			p := fmt.Sprintf("content/%s/plain-%d.md", []string{"symptoms", "talking", "cards"}[i%3], i)
+			fsys[p] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("%c plain %d", 'B'+rng.IntN(20), i)))}
+		}
+		if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+			t.Fatal(diags)
+		}
+	}
 	for step := range steps {
 		var changed []string
 		var what string
-		op := rng.IntN(11)
+		op := ops[rng.IntN(len(ops))]
 		if n := len(modules()); (n < 3 && (op == 4 || op == 5)) || n == 0 {
 			op = 3 // keep modules to edit
 		}
@@ -122,6 +155,55 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 			}
 			fsys[p] = &fstest.MapFile{Data: data}
 			changed, what = []string{p}, "toggle a linked heading"
+		case 11: // a summary: the lists the module is on change, nothing moves
+			p := pick()
+			fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\nsummary: "), []byte(fmt.Sprintf("\nsummary: Edit %d. ", step)), 1)}
+			changed, what = []string{p}, "edit summary of "+p
+		case 12: // a summary over more lines: every later field moves down
+			p := pick()
+			fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\nsummary: "), []byte(fmt.Sprintf("\nsummary: >-\n  Edit %d,\n  on two lines.\n  ", step)), 1)}
+			changed, what = []string{p}, "edit summary of "+p+" over lines"
+		case 13: // a title change, which may or may not move the module
+			p := pick()
+			data := fsys[p].Data
+			if i := bytes.Index(data, []byte("\ntitle: ")); i >= 0 {
+				if j := bytes.IndexByte(data[i+1:], '\n'); j >= 0 {
+					start, end := i+len("\ntitle: "), i+1+j
+					switch rng.IntN(4) {
+					case 0: // likely to stay in place
+						data = slices.Concat(data[:end], []byte([]string{" (revised)", "s", " 2"}[rng.IntN(3)]), data[end:])
+					default: // likely to move
+						data = slices.Concat(data[:start], []byte([]string{"A ", "Z ", "M "}[rng.IntN(3)]), data[start:])
+					}
+				}
+			}
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, "change title of "+p
+		case 14: // review dates: the feed, the sitemap, perhaps overdue
+			p := pick()
+			date := []string{"2026-03-01", "2031-05-01"}[rng.IntN(2)] // overdue, or not
+			data := fsys[p].Data
+			if reviewBy.Match(data) {
+				data = reviewBy.ReplaceAll(data, []byte("\nreview_by: "+date+"\n"))
+			} else {
+				data = bytes.Replace(data, []byte("\nsummary: "), []byte("\nreviewed: 2018-01-01\nreview_by: "+date+"\nsummary: "), 1)
+			}
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, "review date of "+p
+		case 15: // a section's summary and introduction, keeping its title
+			p := "content/talking/_index.md"
+			fsys[p] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: Talking\nsummary: Talking %d.\n---\nIntro %d.\n", step, step))}
+			changed, what = []string{p}, "edit section summary"
+		case 16: // draft on, draft off
+			p := pick()
+			data := fsys[p].Data
+			if bytes.Contains(data, []byte("\ndraft: true\n")) {
+				data = bytes.Replace(data, []byte("\ndraft: true\n"), []byte("\n"), 1)
+			} else {
+				data = bytes.Replace(data, []byte("\nsummary: "), []byte("\ndraft: true\nsummary: "), 1)
+			}
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, "toggle draft of "+p
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"
@@ -133,6 +215,9 @@ func testIncremental(t *testing.T, seed uint64, steps int) {
 			t.Fatalf("step %d (%s): diagnostics differ\nincremental: %v\nfull: %v", step, what, incDiags, fullDiags)
 		}
 		if fullDiags.Errors() > 0 {
+			if valid {
+				t.Fatalf("step %d (%s): %v", step, what, fullDiags)
+			}
 			continue // the incremental output keeps the last good build
 		}
 		got, want := out.Snapshot(), fullOut.Snapshot()

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"runtime"
+	"strconv"
 	"sync"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/render"
 )
@@ -19,27 +21,28 @@ type job struct {
 }
 
 // renderPages renders every page whose fingerprint changed, on every core,
-// and writes them through w.
-// With only set, just the pages at those URLs are considered.
-func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool, only map[string]bool) {
+// and writes them through w. With only set, just the pages at those URLs
+// are considered, and only the fragments of the modules in fresh are
+// rendered anew (nil: every module's).
+func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool, only map[string]bool, fresh []*curriculum.Module) {
 	if only == nil {
-		b.refreshFragments(c)
+		fresh = c.Modules
 	}
+	b.refreshFragments(c, fresh, only == nil)
 	var jobs []job
-	add := func(url string, print uint64, data func() *render.Data) {
+	add := func(url string, print func() uint64, data func() *render.Data) {
 		if only != nil && !only[url] {
 			return
 		}
 		name := fileOf(url)
 		w.seen[name] = true
-		if old, ok := b.prints[name]; ok && old == print {
+		p := print()
+		if old, ok := b.prints[name]; ok && old == p {
 			return
 		}
-		kind := ""
-		jobs = append(jobs, job{name: name, print: print, gen: func() ([]byte, error) {
+		jobs = append(jobs, job{name: name, print: p, gen: func() ([]byte, error) {
 			d := data()
-			kind = d.Kind
-			return b.theme.Render(kind, d)
+			return b.theme.Render(d.Kind, d)
 		}})
 	}
 	cfg := c.Config
@@ -51,106 +54,117 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		if !modules || (only != nil && !only[m.URL]) {
 			continue
 		}
-		add(m.URL, b.modulePrint(m), func() *render.Data {
+		add(m.URL, func() uint64 { return b.modulePrint(m) }, func() *render.Data {
 			return b.moduleData(c, m, b.docs[m.Doc.Path].html)
 		})
 	}
-	// Section pages (the root section is the home page).
+	// Section pages (the root section is the home page), a page per
+	// PageSize modules.
 	for _, s := range c.Sections {
-		if s.ID == "" || (only != nil && !only[s.URL]) {
+		if s.ID == "" {
 			continue
 		}
-		h := newHasher().u64(b.global).str("section", s.ID, s.Title, s.Summary)
-		if s.Doc != nil {
-			h.u64(b.docs[s.Doc.Path].hash)
+		for _, pg := range paged(s.URL, s.Modules, cfg.PageSize) {
+			add(pg.url, func() uint64 {
+				h := newHasher().u64(b.global).str("section", s.ID, s.Title, s.Summary).u64(uint64(pg.n), uint64(pg.total), uint64(len(s.Modules)))
+				if s.Doc != nil && pg.n == 1 {
+					h.u64(b.docs[s.Doc.Path].hash)
+				}
+				for p := s.Parent; p != nil; p = p.Parent {
+					h.str(p.ID, p.Title)
+				}
+				for _, ch := range s.Children {
+					h.str(ch.URL, ch.Title, ch.Summary)
+				}
+				b.hashList(h, pg.modules, false)
+				return h.sum()
+			}, func() *render.Data {
+				d := base("section", pg.url, pg.title(s.Title, t), s.Summary)
+				d.Section, d.Pager = s, pg.pager()
+				if s.Doc != nil && pg.n == 1 {
+					d.Body = b.docs[s.Doc.Path].html
+				}
+				d.List, d.Count = b.list(pg.modules, d.Root), len(s.Modules)
+				return d
+			})
 		}
-		for p := s.Parent; p != nil; p = p.Parent {
-			h.str(p.ID, p.Title)
-		}
-		for _, ch := range s.Children {
-			h.str(ch.URL, ch.Title, ch.Summary)
-		}
-		b.hashList(h, s.Modules)
-		add(s.URL, h.sum(), func() *render.Data {
-			d := base("section", s.URL, s.Title, s.Summary)
-			d.Section = s
-			if s.Doc != nil {
-				d.Body = b.docs[s.Doc.Path].html
-			}
-			d.List, d.Count = b.list(s.Modules, d.Root, false), len(s.Modules)
-			return d
-		})
 	}
 	all := c.ListOrder()
-	if only == nil {
-		// Facets: index and term pages.
-		for _, f := range c.Facets {
+	// Facets: index and term pages.
+	for _, f := range c.Facets {
+		add(f.Plural+"/", func() uint64 {
 			h := newHasher().u64(b.global).str("terms", f.Name)
 			for _, tp := range f.Terms {
 				h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
 			}
-			add(f.Plural+"/", h.sum(), func() *render.Data {
-				d := base("terms", f.Plural+"/", t(f.Plural+"_title"), "")
-				d.Facet = f
-				return d
-			})
-			for _, tp := range f.Terms {
-				h := newHasher().u64(b.global).str("term", tp.URL)
-				b.hashList(h, tp.Modules)
-				add(tp.URL, h.sum(), func() *render.Data {
-					d := base("term", tp.URL, tp.Term.Label, tp.Term.Description)
-					d.Facet, d.Term = f, tp
-					d.List, d.Count = b.list(tp.Modules, d.Root, false), len(tp.Modules)
+			return h.sum()
+		}, func() *render.Data {
+			d := base("terms", f.Plural+"/", t(f.Plural+"_title"), "")
+			d.Facet = f
+			return d
+		})
+		for _, tp := range f.Terms {
+			for _, pg := range paged(tp.URL, tp.Modules, cfg.PageSize) {
+				add(pg.url, func() uint64 {
+					h := newHasher().u64(b.global).str("term", tp.URL).u64(uint64(pg.n), uint64(pg.total), uint64(len(tp.Modules)))
+					b.hashList(h, pg.modules, false)
+					return h.sum()
+				}, func() *render.Data {
+					d := base("term", pg.url, pg.title(tp.Term.Label, t), tp.Term.Description)
+					d.Facet, d.Term, d.Pager = f, tp, pg.pager()
+					d.List, d.Count = b.list(pg.modules, d.Root), len(tp.Modules)
 					return d
 				})
 			}
 		}
-		// Catalogue.
-		{
-			h := newHasher().u64(b.global).str("catalogue")
-			for _, f := range c.Facets {
-				for _, tp := range f.Terms {
-					h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
-				}
+	}
+	// Catalogue: every module on one page, as the filters need.
+	add("catalogue/", func() uint64 {
+		h := newHasher().u64(b.global).str("catalogue")
+		for _, f := range c.Facets {
+			for _, tp := range f.Terms {
+				h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
 			}
-			b.hashList(h, all)
-			add("catalogue/", h.sum(), func() *render.Data {
-				d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
-				d.List, d.Count = b.list(all, d.Root, true), len(all)
-				return d
-			})
 		}
-		// Learning paths.
-		if len(c.Paths) > 0 {
+		b.hashList(h, all, true)
+		return h.sum()
+	}, func() *render.Data {
+		d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
+		d.List, d.Count = b.rows(all), len(all)
+		return d
+	})
+	// Learning paths: a path is one sequence, on one page.
+	if len(c.Paths) > 0 {
+		add("paths/", func() uint64 {
 			h := newHasher().u64(b.global).str("paths")
 			for _, p := range c.Paths {
 				h.u64(uint64(len(p.Modules)))
 			}
-			add("paths/", h.sum(), func() *render.Data { return base("paths", "paths/", t("paths_title"), "") })
-			for _, p := range c.Paths {
+			return h.sum()
+		}, func() *render.Data { return base("paths", "paths/", t("paths_title"), "") })
+		for _, p := range c.Paths {
+			add(p.URL, func() uint64 {
 				h := newHasher().u64(b.global).str("path", p.ID)
-				b.hashList(h, p.Modules)
-				add(p.URL, h.sum(), func() *render.Data {
-					d := base("path", p.URL, p.Title, p.Description)
-					d.Path = p
-					d.List, d.Count = b.list(p.Modules, d.Root, false), len(p.Modules)
-					return d
-				})
-			}
+				b.hashList(h, p.Modules, false)
+				return h.sum()
+			}, func() *render.Data {
+				d := base("path", p.URL, p.Title, p.Description)
+				d.Path = p
+				d.List, d.Count = b.list(p.Modules, d.Root), len(p.Modules)
+				return d
+			})
 		}
 	}
 	// Home, help, search, 404.
-	if only != nil && !only[""] {
-		b.run(jobs, w)
-		return
-	}
 	var quick []*curriculum.Module
-	for _, m := range all {
-		if m.Format.ID == "quick-reference" {
-			quick = append(quick, m)
+	if only == nil || only[""] || only["help/"] {
+		for _, m := range all {
+			if m.Format.ID == "quick-reference" {
+				quick = append(quick, m)
+			}
 		}
 	}
-	{
+	homePrint := func() uint64 {
 		h := newHasher().u64(b.global).str("home")
 		if c.Root.Doc != nil {
 			h.u64(b.docs[c.Root.Doc.Path].hash)
@@ -169,22 +183,22 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		for _, s := range c.Root.Children {
 			h.str(s.URL, s.Title, s.Summary)
 		}
-		print := h.sum()
-		add("", print, func() *render.Data {
-			d := base("home", "", "", cfg.Description)
-			if c.Root.Doc != nil {
-				d.Body = b.docs[c.Root.Doc.Path].html
-			}
-			d.QuickRefs = quick
-			return d
-		})
-		add("help/", print, func() *render.Data {
-			d := base("help", "help/", t("help_title"), t("help_intro"))
-			d.QuickRefs = quick
-			return d
-		})
+		return h.sum()
 	}
-	add("search/", b.global, func() *render.Data { return base("search", "search/", t("searchpage_title"), "") })
+	add("", homePrint, func() *render.Data {
+		d := base("home", "", "", cfg.Description)
+		if c.Root.Doc != nil {
+			d.Body = b.docs[c.Root.Doc.Path].html
+		}
+		d.QuickRefs = quick
+		return d
+	})
+	add("help/", homePrint, func() *render.Data {
+		d := base("help", "help/", t("help_title"), t("help_intro"))
+		d.QuickRefs = quick
+		return d
+	})
+	add("search/", func() uint64 { return b.global }, func() *render.Data { return base("search", "search/", t("searchpage_title"), "") })
 	// 404.html is served for any missing path, at any depth: its links are
 	// absolute, from the base URL's path or the domain root.
 	if only == nil {
@@ -202,6 +216,58 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		}
 	}
 	b.run(jobs, w)
+}
+
+// listPage is one page of a section's or term's list of modules.
+type listPage struct {
+	url      string // the page's URL: the list's own for page 1, then <list>page/<n>/
+	first    string // the URL of page 1
+	n, total int
+	modules  []*curriculum.Module
+}
+
+// paged splits a list at url into pages of size modules; a list without
+// modules still has its one page.
+func paged(url string, ms []*curriculum.Module, size int) []listPage {
+	total := max(1, (len(ms)+size-1)/size)
+	pages := make([]listPage, total)
+	for i := range pages {
+		pages[i] = listPage{url: pageURL(url, i+1), first: url, n: i + 1, total: total,
+			modules: ms[min(i*size, len(ms)):min((i+1)*size, len(ms))]}
+	}
+	return pages
+}
+
+// pageURL is the URL of page n of the list at url.
+func pageURL(url string, n int) string {
+	if n <= 1 {
+		return url
+	}
+	return url + "page/" + strconv.Itoa(n) + "/"
+}
+
+// pageOf is the URL of the page of the list at url that shows the module
+// at index i.
+func pageOf(url string, i, size int) string { return pageURL(url, i/size+1) }
+
+func (pg listPage) pager() *render.Pager {
+	p := &render.Pager{Number: pg.n, Total: pg.total, First: pg.first}
+	if pg.n > 1 {
+		p.Prev = pageURL(pg.first, pg.n-1)
+	}
+	if pg.n < pg.total {
+		p.Next = pageURL(pg.first, pg.n+1)
+	}
+	return p
+}
+
+// title is the page title of a list page: the list's own, and on later
+// pages its page number.
+func (pg listPage) title(title string, t func(string) string) string {
+	if pg.n == 1 {
+		return title
+	}
+	return fmt.Sprintf("%s (%s %d %s %d)", title, t("list_pager_page"), pg.n, t("list_pager_of"), pg.total)
 }
 
 // pageData is the Data every page starts from.
@@ -304,43 +370,55 @@ func (b *Builder) modulePrint(m *curriculum.Module) uint64 {
 	return h.sum()
 }
 
-// refreshFragments renders the card and row of every module whose inputs
-// changed.
-func (b *Builder) refreshFragments(c *curriculum.Curriculum) {
+// refreshFragments renders the card and catalogue row of each module of
+// ms whose inputs changed; with prune set, ms are all the site's modules
+// and the fragments of the others are dropped.
+func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Module, prune bool) {
 	var todo []*curriculum.Module
-	keys := make(map[*curriculum.Module]uint64, len(c.Modules))
-	for _, m := range c.Modules {
+	var keys []uint64
+	for _, m := range ms {
 		key := newHasher().u64(b.global, b.docs[m.Doc.Path].hash).str(m.ID, boolStr(m.Overdue)).sum()
-		keys[m] = key
 		if f, ok := b.frags[m.ID]; !ok || f.key != key {
 			todo = append(todo, m)
+			keys = append(keys, key)
 		}
 	}
-	live := make(map[string]bool, len(c.Modules))
-	for _, m := range c.Modules {
-		live[m.ID] = true
-	}
-	for id := range b.frags {
-		if !live[id] {
-			delete(b.frags, id)
+	if prune {
+		live := make(map[string]bool, len(ms))
+		for _, m := range ms {
+			live[m.ID] = true
+		}
+		for id := range b.frags {
+			if !live[id] {
+				delete(b.frags, id)
+			}
 		}
 	}
 	frags := make([]*frag, len(todo))
 	forEach(len(todo), func(i int) {
 		m := todo[i]
-		item := render.Item{Root: render.RootMarker, Module: m, Config: c.Config}
-		card, err1 := b.theme.Fragment("card", item)
-		row, err2 := b.theme.Fragment("row", item)
+		// Cards go on pages at every depth: they hold RootMarker, replaced
+		// per page. Rows are only on catalogue/, one folder deep.
+		card, err1 := b.theme.Fragment("card", render.Item{Root: render.RootMarker, Module: m, Config: c.Config})
+		row, err2 := b.theme.Fragment("row", render.Item{Root: rootOf("catalogue/"), Module: m, Config: c.Config})
 		if err1 != nil {
 			card = []byte("<!-- " + template.HTMLEscapeString(err1.Error()) + " -->")
 		}
 		if err2 != nil {
 			row = []byte("<!-- " + template.HTMLEscapeString(err2.Error()) + " -->")
 		}
-		frags[i] = &frag{key: keys[m], card: card, row: row, hash: newHasher().str(string(card), string(row)).sum()}
+		frags[i] = &frag{key: keys[i], card: card, row: row,
+			cardHash: content.HashBytes(card), rowHash: content.HashBytes(row)}
 	})
 	for i, m := range todo {
 		b.frags[m.ID] = frags[i]
+	}
+	// Lists look fragments up by module, which costs less than by ID.
+	if prune {
+		b.fragOf = make(map[*curriculum.Module]*frag, len(ms))
+	}
+	for _, m := range ms {
+		b.fragOf[m] = b.frags[m.ID]
 	}
 }
 
@@ -351,31 +429,40 @@ func boolStr(v bool) string {
 	return "0"
 }
 
-func (b *Builder) hashList(h *hasher, ms []*curriculum.Module) {
+// hashList adds the cards (or with rows set, the catalogue rows) of ms to h.
+func (b *Builder) hashList(h *hasher, ms []*curriculum.Module, rows bool) {
 	for _, m := range ms {
-		h.u64(b.frags[m.ID].hash)
+		f := b.fragOf[m]
+		if rows {
+			h.u64(f.rowHash)
+		} else {
+			h.u64(f.cardHash)
+		}
 	}
 }
 
-// list joins the cached cards (or catalogue rows) of ms for a page at root.
-func (b *Builder) list(ms []*curriculum.Module, root string, rows bool) template.HTML {
+// list joins the cached cards of ms for a page at root.
+func (b *Builder) list(ms []*curriculum.Module, root string) template.HTML {
 	n := 0
 	for _, m := range ms {
-		f := b.frags[m.ID]
-		if rows {
-			n += len(f.row)
-		} else {
-			n += len(f.card)
-		}
+		n += len(b.fragOf[m].card)
 	}
 	buf := make([]byte, 0, n)
 	for _, m := range ms {
-		f := b.frags[m.ID]
-		if rows {
-			buf = append(buf, f.row...)
-		} else {
-			buf = append(buf, f.card...)
-		}
+		buf = append(buf, b.fragOf[m].card...)
 	}
 	return template.HTML(bytes.ReplaceAll(buf, []byte(render.RootMarker), []byte(root))) // fragments are template output
+}
+
+// rows joins the cached catalogue rows of ms.
+func (b *Builder) rows(ms []*curriculum.Module) template.HTML {
+	n := 0
+	for _, m := range ms {
+		n += len(b.fragOf[m].row)
+	}
+	buf := make([]byte, 0, n)
+	for _, m := range ms {
+		buf = append(buf, b.fragOf[m].row...)
+	}
+	return template.HTML(buf) // fragments are template output
 }

@@ -79,11 +79,12 @@ type Builder struct {
 	cfg       *config.Config
 	theme     *render.Theme
 	md        *markdown.Renderer
-	docs      map[string]*docState // by content path
-	statics   map[string]uint64    // static content files: content path -> hash
-	prints    map[string]uint64    // output path -> fingerprint of its inputs
-	stale     map[string]bool      // files of earlier builds to remove unless written again
-	frags     map[string]*frag     // module ID -> cached list fragments
+	docs      map[string]*docState         // by content path
+	statics   map[string]uint64            // static content files: content path -> hash
+	prints    map[string]uint64            // output path -> fingerprint of its inputs
+	stale     map[string]bool              // files of earlier builds to remove unless written again
+	frags     map[string]*frag             // module ID -> cached list fragments
+	fragOf    map[*curriculum.Module]*frag // the same for the modules of the last curriculum
 	index     *searchIndex
 	indexed   map[string]uint64 // search doc URL -> doc hash
 	built     bool
@@ -113,9 +114,9 @@ type docState struct {
 // frag holds a module's list fragments with RootMarker in place of the
 // page's root.
 type frag struct {
-	key       uint64
-	card, row []byte
-	hash      uint64
+	key               uint64
+	card, row         []byte
+	cardHash, rowHash uint64
 }
 
 // New returns a Builder for the site rooted at root.
@@ -200,7 +201,8 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 
 	// Content: walk the tree when files may have come or gone; read what
 	// changed, in parallel.
-	if b.needWalk(full, changed) {
+	walked := b.needWalk(full, changed)
+	if walked {
 		tree, d := content.Walk(b.root)
 		b.tree, b.treeDiags = tree, d
 		b.known = make(map[string]bool, len(tree.Markdown)+len(tree.Static))
@@ -213,22 +215,33 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	}
 	tree := b.tree
 	diags.Add(b.treeDiags...)
-	want := map[string]bool{}
 	var toRead []string
 	changedSet := map[string]bool{}
 	for _, p := range changed {
 		changedSet[p] = true
 	}
-	for _, p := range tree.Markdown {
-		want[p] = true
-		if _, ok := b.docs[p]; !ok || full || changedSet[path.Join(content.Dir, p)] {
-			toRead = append(toRead, p)
+	if walked {
+		want := make(map[string]bool, len(tree.Markdown))
+		for _, p := range tree.Markdown {
+			want[p] = true
+			if _, ok := b.docs[p]; !ok || full || changedSet[content.Dir+"/"+p] {
+				toRead = append(toRead, p)
+			}
 		}
-	}
-	for p := range b.docs {
-		if !want[p] {
-			delete(b.docs, p)
+		for p := range b.docs {
+			if !want[p] {
+				delete(b.docs, p)
+			}
 		}
+	} else {
+		// The same files as the last walk: read the changed ones.
+		for _, p := range changed {
+			if rel, ok := strings.CutPrefix(p, content.Dir+"/"); ok && b.docs[rel] != nil {
+				toRead = append(toRead, rel)
+			}
+		}
+		slices.Sort(toRead)
+		toRead = slices.Compact(toRead)
 	}
 	st.Reread = len(toRead)
 	before := make(map[string]*docState, len(toRead))
@@ -245,32 +258,50 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		docs = append(docs, ds.doc)
 		diags.Add(ds.doc.Diags...)
 	}
-	// When only bodies changed (the most common save), the curriculum of
-	// the last build still holds: only the changed pages and the search
-	// index need work.
+	// When the saved files leave the curriculum's structure as it was (a
+	// body, a summary, objectives, references: the common saves), the
+	// curriculum of the last build is patched in place, and only the pages
+	// that show the saved files need work.
 	var c *curriculum.Curriculum
-	var only map[string]bool // URLs of the pages to render; nil: all
-	if !full && b.lastOK && len(toRead) > 0 && bodiesOnly(before, b.docs) {
-		c, only = b.last, map[string]bool{}
+	var only map[string]bool       // URLs of the pages to consider; nil: all
+	var fresh []*curriculum.Module // modules whose list fragments may have changed
+	frontChanged := false          // a patched document's frontmatter changed
+	reviewedChanged := false       // ... and with it a module's review date, which the sitemap shows
+	if !full && b.lastOK && len(toRead) > 0 && existed(before) {
+		var patch []*content.Doc
 		for _, p := range toRead {
-			doc := b.docs[p].doc
-			if doc.Section {
-				for _, s := range c.Sections {
-					if s.Doc != nil && s.Doc.Path == p {
-						s.Doc = doc
-						only[s.URL] = true
-					}
-				}
-			} else if m := c.ByID[strings.TrimSuffix(p, ".md")]; m != nil {
-				m.Doc, m.Front = doc, &doc.Front
-				only[m.URL] = true
+			old, doc := before[p].doc, b.docs[p].doc
+			if !b.opts.Drafts && old.Front.Draft && doc.Front.Draft {
+				continue // a draft, left out before and after
 			}
+			patch = append(patch, doc)
+			frontChanged = frontChanged || old.FrontHash != doc.FrontHash || doc.FrontHash == 0
+			reviewedChanged = reviewedChanged || !old.Front.Reviewed.Equal(doc.Front.Reviewed)
 		}
-		diags.Add(b.lastDiags...)
-	} else {
+		if warns, ok := b.last.Patch(patch, b.today()); ok {
+			c = b.last
+			only, fresh = b.affected(c, patch, frontChanged)
+			files := map[string]bool{}
+			for _, doc := range patch {
+				files[doc.File] = true
+			}
+			d := make(diag.List, 0, len(b.lastDiags))
+			for _, x := range b.lastDiags {
+				if !files[x.File] {
+					d = append(d, x)
+				}
+			}
+			d.Merge(warns)
+			b.lastDiags = d
+			diags.Add(d...)
+		}
+	}
+	if c == nil {
 		var d diag.List
 		c, d = curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
 		d.Add(reserved(c)...)
+		d.Add(pageConflicts(c)...)
+		d.Sort()
 		diags.Add(d...)
 		b.lastDiags = d
 	}
@@ -308,15 +339,17 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	// render: much of its work is serial.
 	index := make(chan map[string][]byte, 1)
 	go func() { index <- b.updateSearch(c, only == nil) }()
-	b.renderPages(c, w, !stream, only)
+	b.renderPages(c, w, !stream, only, fresh)
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	for name, data := range <-index {
 		w.put(name, content.HashBytes(data), func() []byte { return data })
 	}
 	b.lap("search index")
-	if only == nil {
+	if only == nil || reviewedChanged {
 		w.put("sitemap.xml", b.sitemapPrint(c), func() []byte { return sitemap(c) })
+	}
+	if only == nil || frontChanged {
 		w.put("feed.xml", b.feedPrint(c), func() []byte { return feed(c, b.today()) })
 	}
 	w.put("robots.txt", b.global, func() []byte { return robots(c.Config) })
@@ -329,6 +362,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		diags.Sort()
 		return st, diags
 	}
+	b.lap("feed, sitemap, assets")
 	if only != nil {
 		// Every page not rendered stays as it is: nothing to remove, and
 		// the counts are the last build's.
@@ -365,15 +399,120 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	return st, diags
 }
 
-// bodiesOnly reports whether every re-read document existed before with
-// the same frontmatter, so that the curriculum cannot have changed.
-func bodiesOnly(before, now map[string]*docState) bool {
-	for p, old := range before {
-		if old == nil || old.doc.FrontHash != now[p].doc.FrontHash || old.doc.FrontHash == 0 {
+// existed reports whether every re-read document was there before.
+func existed(before map[string]*docState) bool {
+	for _, old := range before {
+		if old == nil {
 			return false
 		}
 	}
 	return true
+}
+
+// affected lists the URLs of the pages that can show what changed in docs,
+// which Patch put into c, and the modules whose list fragments must be
+// rendered anew. Without frontmatter changes, that is the documents' own
+// pages; otherwise also the pages of the lists they are on, the pages of
+// the modules that name them (neighbours, prerequisites, what they are
+// needed for, learning-path neighbours) and the home and help pages.
+func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, frontChanged bool) (map[string]bool, []*curriculum.Module) {
+	only := map[string]bool{}
+	var fresh []*curriculum.Module
+	size := c.Config.PageSize
+	sectionPages := func(s *curriculum.Section) {
+		for _, pg := range paged(s.URL, s.Modules, size) {
+			only[pg.url] = true
+		}
+	}
+	for _, doc := range docs {
+		if doc.Section {
+			for _, s := range c.Sections {
+				if s.Doc == doc {
+					sectionPages(s)
+					if frontChanged && s.Parent != nil {
+						sectionPages(s.Parent)
+						only[""] = true
+					}
+				}
+			}
+			continue
+		}
+		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
+		if m == nil {
+			continue
+		}
+		only[m.URL] = true
+		fresh = append(fresh, m)
+		if !frontChanged {
+			continue
+		}
+		only[pageOf(m.Section.URL, m.Section.Index(m), size)] = true
+		for _, f := range c.Facets {
+			for _, tp := range f.Terms {
+				if i := tp.Index(m); i >= 0 {
+					only[pageOf(tp.URL, i, size)] = true
+				}
+			}
+		}
+		only["catalogue/"] = true
+		for _, p := range m.Paths {
+			only[p.URL] = true
+		}
+		if m.Format.ID == "quick-reference" {
+			only[""], only["help/"] = true, true
+		}
+		for _, n := range []*curriculum.Module{m.Prev, m.Next} {
+			if n != nil {
+				only[n.URL] = true
+			}
+		}
+		for _, n := range m.Prerequisites {
+			only[n.URL] = true
+		}
+		for _, n := range m.NeededFor {
+			only[n.URL] = true
+		}
+		for _, p := range m.Paths {
+			nav := render.PathNavFor(p, m)
+			for _, n := range []*curriculum.Module{nav.Prev, nav.Next} {
+				if n != nil {
+					only[n.URL] = true
+				}
+			}
+		}
+	}
+	return only, fresh
+}
+
+// pageConflicts reports modules and folders whose URLs are taken by the
+// later pages of a section's list (<section>/page/2/ and on).
+func pageConflicts(c *curriculum.Curriculum) diag.List {
+	var diags diag.List
+	sections := map[string]*curriculum.Section{}
+	for _, s := range c.Sections {
+		sections[s.URL] = s
+	}
+	for _, s := range c.Sections {
+		if s.ID == "" {
+			continue // the home page has no list of its own
+		}
+		pages := paged(s.URL, s.Modules, c.Config.PageSize)
+		for _, pg := range pages[1:] {
+			file := ""
+			if m := c.ByID[strings.TrimSuffix(pg.url, "/")]; m != nil {
+				file = m.Doc.File
+			} else if o := sections[pg.url]; o != nil {
+				file = "content/" + o.ID
+				if o.Doc != nil {
+					file = o.Doc.File
+				}
+			}
+			if file != "" {
+				diags.Errorf(file, 0, "the URL /%s is taken by page %d of the list of modules in /%s; rename the file or folder (a section's list continues at page/2/, page/3/, ...)", pg.url, pg.n, s.URL)
+			}
+		}
+	}
+	return diags
 }
 
 // sameHeadings reports whether every re-read document has the heading ids

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"golang.org/x/tools/txtar"
@@ -58,7 +60,7 @@ var assetHash = regexp.MustCompile(`\.[0-9a-f]{8}\.(css|js)`)
 // hashes are blanked, so a stylesheet change does not churn the goldens.
 func TestGolden(t *testing.T) {
 	files, _ := build(t, fixture(t, "small.txtar"), Options{})
-	for _, name := range []string{
+	checkGolden(t, files, "", []string{
 		"symptoms/breathlessness/index.html",
 		"symptoms/last-days/index.html",
 		"topics/breathlessness/index.html",
@@ -67,14 +69,51 @@ func TestGolden(t *testing.T) {
 		"index.html",
 		"sitemap.xml",
 		"feed.xml",
-	} {
+	})
+}
+
+// TestGoldenPaged builds the fixture with one card a page: section and
+// term lists run over pages linked by previous and next, the sitemap
+// lists every page, and the catalogue stays whole.
+func TestGoldenPaged(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 1\n"...)}
+	files, _ := build(t, fsys, Options{})
+	checkGolden(t, files, "paged_", []string{
+		"symptoms/index.html",
+		"symptoms/page/2/index.html",
+		"levels/basic/page/2/index.html",
+		"sitemap.xml",
+	})
+	pager := regexp.MustCompile(`class="list-pager-(?:prev|next)" rel="(?:prev|next)" href="([^"]+)"`)
+	pages := 0
+	for name, data := range files {
+		for _, m := range pager.FindAllSubmatch(data, -1) {
+			target := path.Join(path.Dir(name), string(m[1]), "index.html")
+			if _, ok := files[target]; !ok {
+				t.Errorf("%s links to %s, which was not built", name, m[1])
+			}
+			pages++
+		}
+	}
+	if pages == 0 {
+		t.Error("no page links to other pages of its list")
+	}
+	if n := bytes.Count(files["catalogue/index.html"], []byte("<tr data-module=")); n < 4 {
+		t.Errorf("the catalogue lists %d modules; it must list them all on one page", n)
+	}
+}
+
+func checkGolden(t *testing.T, files map[string][]byte, prefix string, names []string) {
+	t.Helper()
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			got, ok := files[name]
 			if !ok {
 				t.Fatalf("%s was not built", name)
 			}
 			got = assetHash.ReplaceAll(got, []byte(".HASH.$1"))
-			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(name, "/", "_"))
+			golden := filepath.Join("testdata", "golden", prefix+strings.ReplaceAll(name, "/", "_"))
 			if *update {
 				os.MkdirAll(filepath.Dir(golden), 0o755)
 				if err := os.WriteFile(golden, got, 0o644); err != nil {

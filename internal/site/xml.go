@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/xml"
 	"slices"
 	"time"
@@ -39,14 +38,14 @@ type sitemapURL struct {
 func (b *Builder) sitemapPrint(c *curriculum.Curriculum) uint64 {
 	h := newHasher().u64(b.global).str("sitemap")
 	for _, s := range c.Sections {
-		h.str(s.URL)
+		h.str(s.URL).u64(uint64(len(s.Modules)))
 	}
 	for _, m := range c.Modules {
 		h.str(m.URL).u64(uint64(m.Front.Reviewed.Unix()))
 	}
 	for _, f := range c.Facets {
 		for _, tp := range f.Terms {
-			h.str(tp.URL)
+			h.str(tp.URL).u64(uint64(len(tp.Modules)))
 		}
 	}
 	for _, p := range c.Paths {
@@ -59,7 +58,7 @@ func (b *Builder) sitemapPrint(c *curriculum.Curriculum) uint64 {
 // become one of the most recently reviewed).
 func (b *Builder) feedPrint(c *curriculum.Curriculum) uint64 {
 	h := newHasher().u64(b.global).str("feed")
-	for _, m := range c.Modules {
+	for _, m := range feedModules(c) {
 		h.str(m.URL, m.Front.Title, m.Front.Summary, m.Level.ID).u64(uint64(m.Front.Reviewed.Unix()))
 		for _, t := range m.Topics {
 			h.str(t.ID)
@@ -75,7 +74,9 @@ func sitemap(c *curriculum.Curriculum) []byte {
 	add("", "")
 	for _, sec := range c.Sections {
 		if sec.ID != "" {
-			add(sec.URL, "")
+			for _, pg := range paged(sec.URL, sec.Modules, cfg.PageSize) {
+				add(pg.url, "")
+			}
 		}
 	}
 	for _, m := range c.Modules {
@@ -88,7 +89,9 @@ func sitemap(c *curriculum.Curriculum) []byte {
 	for _, f := range c.Facets {
 		add(f.Plural+"/", "")
 		for _, tp := range f.Terms {
-			add(tp.URL, "")
+			for _, pg := range paged(tp.URL, tp.Modules, cfg.PageSize) {
+				add(pg.url, "")
+			}
 		}
 	}
 	add("catalogue/", "")
@@ -136,6 +139,30 @@ type atomCat struct {
 	Label string `xml:"label,attr,omitempty"`
 }
 
+// feedModules are the feedSize most recently reviewed modules, newest
+// first, then by ID: picked in one pass over the modules (which are in ID
+// order), without sorting them all.
+func feedModules(c *curriculum.Curriculum) []*curriculum.Module {
+	top := make([]*curriculum.Module, 0, feedSize+1)
+	for _, m := range c.Modules {
+		r := m.Front.Reviewed
+		if len(top) == feedSize && !r.After(top[feedSize-1].Front.Reviewed) {
+			continue // not newer than the last: an equal date with a later ID loses
+		}
+		i, _ := slices.BinarySearchFunc(top, r, func(x *curriculum.Module, r time.Time) int {
+			if x.Front.Reviewed.Before(r) {
+				return 1 // x is older: r goes before it
+			}
+			return -1 // x is newer or as new (and has an earlier ID)
+		})
+		top = slices.Insert(top, i, m)
+		if len(top) > feedSize {
+			top = top[:feedSize]
+		}
+	}
+	return top
+}
+
 // feed is an Atom feed of the most recently reviewed modules. Modules
 // without a review date carry the build day's date.
 func feed(c *curriculum.Curriculum, today time.Time) []byte {
@@ -146,11 +173,7 @@ func feed(c *curriculum.Curriculum, today time.Time) []byte {
 		}
 		return t.UTC().Format("2006-01-02") + "T00:00:00Z"
 	}
-	ms := slices.Clone(c.Modules)
-	slices.SortStableFunc(ms, func(a, b *curriculum.Module) int {
-		return cmp.Or(b.Front.Reviewed.Compare(a.Front.Reviewed), cmp.Compare(a.ID, b.ID))
-	})
-	ms = ms[:min(len(ms), feedSize)]
+	ms := feedModules(c)
 	f := atomFeed{NS: "http://www.w3.org/2005/Atom", Title: cfg.Title, ID: abs(cfg, ""),
 		Link:   []atomLink{{Href: abs(cfg, "")}, {Rel: "self", Href: abs(cfg, "feed.xml")}},
 		Author: &atomAuthor{Name: cfg.Title}, Updated: day(time.Time{})}
