@@ -62,8 +62,26 @@ type Theme struct {
 	Hash string
 	pool sync.Pool
 
-	sharedMu sync.Mutex
-	sharedBy map[string][]byte // rendered shared partials, with RootMarker for the root
+	// folds holds, per page kind, the state of its constant folding
+	// (fold.go); foldMu is held for writing while a page's trees are
+	// rewritten, and for reading by Fragment, which executes templates of
+	// the module page's namespace.
+	folds     map[string]*fold
+	foldMu    sync.RWMutex
+	htmlFuncs map[string]bool // functions that return template.HTML
+
+	sharedMu sync.RWMutex
+	sharedBy map[sharedKey][]byte        // rendered shared partials, with RootMarker for the root
+	sharedAt map[sharedKey]template.HTML // the same with a page's root swapped in, by key with root
+}
+
+// sharedKey identifies a rendered shared partial. root is "" for the
+// rendering with RootMarker, else a page's root path.
+type sharedKey struct {
+	name, kind string
+	facet      string
+	hasFacet   bool
+	root       string
 }
 
 // overlay reads a file from the site's theme folder first, then the
@@ -124,7 +142,7 @@ func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
 		}
 	}
 	o.layers = append(o.layers, layer{themes.Default(), "(built-in theme) "})
-	t := &Theme{pages: map[string]*template.Template{}, byName: map[string]*Asset{}}
+	t := &Theme{pages: map[string]*template.Template{}, byName: map[string]*Asset{}, folds: map[string]*fold{}}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
 
@@ -157,6 +175,7 @@ func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
 
 	// Templates.
 	funcs := t.funcs()
+	t.htmlFuncs = htmlResults(funcs)
 	common := template.New("").Funcs(funcs)
 	shared := append([]string{"templates/base.html"}, o.glob("templates/partials", ".html")...)
 	baseFile := ""
@@ -195,6 +214,9 @@ func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
 			continue
 		}
 		t.pages[kind] = clone.Lookup(baseFile)
+		if f := newFold(clone, baseFile); f != nil {
+			t.folds[kind] = f
+		}
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
 	t.pool.New = func() any { return new(bytes.Buffer) }
@@ -318,16 +340,27 @@ func (t *Theme) minutes(m int) (string, error) {
 // shared renders a partial that is the same on every page of a kind (the
 // header, the footer): once per kind, with RootMarker for the root, then
 // the page's root is swapped in. Such a partial may read only .Kind,
-// .Root, .Facet, .Lang, .Config, .Site and T.
+// .Root, .Facet, .Lang, .Config, .Site and T. The result for each root
+// (one per folder depth) is kept too, so a page costs a map lookup.
 func (t *Theme) shared(name string, d *Data) (template.HTML, error) {
-	key := name + "\x00" + d.Kind
+	key := sharedKey{name: name, kind: d.Kind, root: d.Root}
 	if d.Facet != nil {
-		key += "\x00" + d.Facet.Name
+		key.facet, key.hasFacet = d.Facet.Name, true
 	}
-	t.sharedMu.Lock()
+	t.sharedMu.RLock()
+	s, ok := t.sharedAt[key]
+	t.sharedMu.RUnlock()
+	if ok {
+		return s, nil
+	}
+	key.root = ""
+	t.sharedMu.RLock()
 	b, ok := t.sharedBy[key]
-	t.sharedMu.Unlock()
+	t.sharedMu.RUnlock()
 	if !ok {
+		if err := t.prepare(d.Kind); err != nil {
+			return "", err
+		}
 		tmpl := t.pages[d.Kind].Lookup(name)
 		if tmpl == nil {
 			return "", fmt.Errorf("theme has no partial template %q", name)
@@ -342,19 +375,27 @@ func (t *Theme) shared(name string, d *Data) (template.HTML, error) {
 		b = buf.Bytes()
 		t.sharedMu.Lock()
 		if t.sharedBy == nil {
-			t.sharedBy = map[string][]byte{}
+			t.sharedBy = map[sharedKey][]byte{}
 		}
 		t.sharedBy[key] = b
 		t.sharedMu.Unlock()
 	}
-	return template.HTML(bytes.ReplaceAll(b, []byte(RootMarker), []byte(d.Root))), nil // template output
+	s = template.HTML(bytes.ReplaceAll(b, []byte(RootMarker), []byte(d.Root))) // template output
+	key.root = d.Root
+	t.sharedMu.Lock()
+	if t.sharedAt == nil {
+		t.sharedAt = map[sharedKey]template.HTML{}
+	}
+	t.sharedAt[key] = s
+	t.sharedMu.Unlock()
+	return s, nil
 }
 
 // ResetShared forgets the shared partials, which read site-wide data: a
 // new build starts with none.
 func (t *Theme) ResetShared() {
 	t.sharedMu.Lock()
-	t.sharedBy = nil
+	t.sharedBy, t.sharedAt = nil, nil
 	t.sharedMu.Unlock()
 }
 
@@ -363,6 +404,9 @@ func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
 	tmpl, ok := t.pages[kind]
 	if !ok {
 		return nil, fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	if err := t.prepare(kind); err != nil {
+		return nil, err
 	}
 	buf := t.pool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -380,6 +424,8 @@ func (t *Theme) Fragment(name string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("theme has no partial template %q", name)
 	}
 	var buf bytes.Buffer
+	t.foldMu.RLock() // the module page may be being folded (fold.go)
+	defer t.foldMu.RUnlock()
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return nil, err
 	}
