@@ -314,3 +314,42 @@ func keys(m map[string][]byte) []string {
 }
 
 const deleted = "\x00deleted"
+
+// changingFS serves file's second and later reads with other bytes, as
+// when an author saves while a build runs.
+type changingFS struct {
+	fstest.MapFS
+	file  string
+	reads int
+}
+
+func (c *changingFS) ReadFile(name string) ([]byte, error) {
+	data, err := c.MapFS.ReadFile(name)
+	if name == c.file {
+		c.reads++
+		if c.reads > 1 {
+			data = append(bytes.Clone(data), "\nSaved during the build.\n"...)
+		}
+	}
+	return data, err
+}
+
+// TestStreamedBuildRereads: a one-off build reads bodies again when it
+// renders them; a file saved in between fails the build with a message,
+// rather than pairing old frontmatter with a new body.
+func TestStreamedBuildRereads(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	want, _ := build(t, fsys, Options{})
+	out := NewMemory()
+	if _, diags := New(fsys, Options{Today: today, Stream: true}).Build(nil, out); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	if got := out.Snapshot(); !bytes.Equal(got["symptoms/breathlessness/index.html"], want["symptoms/breathlessness/index.html"]) {
+		t.Error("a streamed build's module page differs from a kept build's")
+	}
+	ch := &changingFS{MapFS: fsys, file: "content/symptoms/breathlessness.md"}
+	_, diags := New(ch, Options{Today: today, Stream: true}).Build(nil, discard{})
+	if !strings.Contains(fmt.Sprint(diags), "content/symptoms/breathlessness.md: the file changed or went away during the build; build again") {
+		t.Errorf("diagnostics = %v", diags)
+	}
+}
