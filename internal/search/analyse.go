@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // scratch is the working memory of one analysing goroutine, kept from doc
@@ -11,6 +12,7 @@ import (
 // token's FNV-1a hash and bytes (faster here than a Go map, which hashes
 // and compares the key again on every access).
 type scratch struct {
+	tok   tokenizer
 	table []int32 // slot index + 1; 0 = empty; len is a power of 2
 	slots []termSlot
 	used  []int32 // slots the current doc uses
@@ -91,7 +93,7 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 	sc.stamp++
 	sc.used = sc.used[:0]
 	add := func(s string, field uint8) {
-		eachToken(s, func(tok []byte) {
+		sc.tok.each(s, func(tok []byte) {
 			h := fnv1a(tok)
 			pos := sc.find(tok, h)
 			var i int32
@@ -187,10 +189,10 @@ func metaEntry(d *Doc) []byte {
 	b = append(b, ',')
 	b = appendString(b, d.Title)
 	b = append(b, ',')
-	snippet := strings.Join(strings.Fields(d.Summary), " ")
+	snippet := collapseSpace(d.Summary)
 	if snippet == "" {
 		for _, s := range d.Sections {
-			if t := strings.Join(strings.Fields(s.Text), " "); t != "" {
+			if t := collapseSpace(s.Text); t != "" {
 				snippet = cutWords(t, snippetRunes)
 				break
 			}
@@ -209,9 +211,29 @@ func metaEntry(d *Doc) []byte {
 		seen = append(seen, s.Anchor)
 		b = appendString(b, s.Anchor)
 		b = append(b, ',')
-		b = appendString(b, strings.Join(strings.Fields(s.Heading), " "))
+		b = appendString(b, collapseSpace(s.Heading))
 	}
 	return append(b, "]]"...)
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "), without a copy
+// when s has no space to collapse (the usual case).
+func collapseSpace(s string) string {
+	space := true // before s: a leading space is collapsed
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			space = false
+			continue
+		}
+		if r != ' ' || space {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		space = true
+	}
+	if space && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a trailing space
+	}
+	return s
 }
 
 // cutWords shortens s to at most n runes, at a space, adding "…".

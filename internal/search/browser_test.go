@@ -473,7 +473,8 @@ func TestBrowser(t *testing.T) {
 		}
 		// The same words from the same text.
 		for _, s := range []string{"Œdème des membres inférieurs", "O’Brien's", "ﬁbrose Straße", "İstanbul ΟΔΥΣΣΕΥΣ",
-			"Ｍｏｒｐｈｉｎｅ 2.5mg", "a''b rock'n'roll", "日本語 テキスト", "x\u0301y", strings.Repeat("z", 40), "🫁😮‍💨"} {
+			"Ｍｏｒｐｈｉｎｅ 2.5mg", "a''b rock'n'roll", "日本語 テキスト", "x\u0301y", strings.Repeat("z", 40), "🫁😮‍💨",
+			"the patient’s “plan” — don’t stop", "Café'au l’été", "ab'’c ’d e’ f'’", "x'\u0301y", strings.Repeat("Ab", 20) + "’s"} {
 			got := eval[[]string](tb, fmt.Sprintf(`cmesiteSearch.tokenize(%s)`, jsString(s)))
 			if want := Tokenize(s); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
 				t.Errorf("tokenize(%q): search.js %q, Go %q", s, got, want)

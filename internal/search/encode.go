@@ -70,6 +70,15 @@ func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
+		// Copy a run of plain ASCII (most of the text) at once.
+		j := i
+		for j < len(s) && jsonPlain[s[j]] {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -100,6 +109,15 @@ func appendString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// jsonPlain marks the bytes appendString copies as they are: ASCII that
+// needs no escape.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func appendStrings(b []byte, ss []string) []byte {
 	b = append(b, '[')

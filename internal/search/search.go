@@ -431,7 +431,18 @@ func (x *Index) rebuild() {
 	for i, u := range x.urls {
 		x.docs[u].id = i
 	}
-	for _, te := range x.termList {
+	// Size every posting list before filling it: growing them by append
+	// costs more than a counting pass.
+	counts := make([]int32, len(x.termList))
+	for _, u := range x.urls {
+		for _, p := range x.docs[u].terms {
+			counts[p>>5]++
+		}
+	}
+	for id, te := range x.termList {
+		if n := int(counts[id]); cap(te.posts) < n {
+			te.posts = make([]posting, 0, n)
+		}
 		te.posts, te.enc = te.posts[:0], nil
 	}
 	x.postings = 0

@@ -35,21 +35,33 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
-	s = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
+	nfkd := norm.NFKD.AppendString(nil, strings.ToValidUTF8(s, "\uFFFD"))
+	return string(appendFolded(make([]byte, 0, len(nfkd)), nfkd))
+}
+
+// appendFolded appends the text nfkd, which is in NFKD, folded: without
+// combining marks, lower-cased, with the letters of foldMap replaced.
+func appendFolded(dst, nfkd []byte) []byte {
+	for _, r := range string(nfkd) {
+		if r < utf8.RuneSelf {
+			// ASCII: no marks, nothing in foldMap.
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			dst = append(dst, byte(r))
+			continue
+		}
 		if unicode.Is(unicode.M, r) {
 			continue
 		}
 		r = unicode.ToLower(r)
 		if m, ok := foldMap[r]; ok {
-			b.WriteString(m)
+			dst = append(dst, m...)
 			continue
 		}
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	return b.String()
+	return dst
 }
 
 // isWord reports whether r belongs to a token: a letter or a number in any
@@ -73,10 +85,35 @@ func Tokenize(s string) []string {
 	return out
 }
 
-// asciiWord marks the ASCII bytes that belong to tokens.
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
+// Classes of bytes for the fast path of eachToken.
+const (
+	byteSep  = iota // ASCII other than letters, digits and ': separates tokens
+	byteWord        // ASCII letter or digit
+	byteApos        // ': joins two word characters
+	byteHigh        // part of a non-ASCII character (or of invalid UTF-8)
+)
+
+var byteClass = func() (t [256]uint8) {
 	for c := range t {
-		t[c] = isWord(rune(c))
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = byteHigh
+		case c == '\'':
+			t[c] = byteApos
+		case isWord(rune(c)):
+			t[c] = byteWord
+		}
+	}
+	return t
+}()
+
+// asciiLower maps the ASCII letters and digits to lower case, and every
+// other byte to 0.
+var asciiLower = func() (t [256]byte) {
+	for c := range utf8.RuneSelf {
+		if isWord(rune(c)) {
+			t[c] = byte(unicode.ToLower(rune(c)))
+		}
 	}
 	return t
 }()
@@ -84,59 +121,116 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 // eachToken calls fn for each token of Tokenize(s). The slice passed to fn
 // is reused: fn must copy what it keeps.
 func eachToken(s string, fn func([]byte)) {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			eachFoldedToken(Fold(s), fn)
-			return
-		}
-	}
-	// ASCII: fold (lower-case) while splitting, without a copy of s.
-	var arr [MaxTokenRunes]byte
-	buf := arr[:0]
+	new(tokenizer).each(s, fn)
+}
+
+// tokenizer is eachToken with a token buffer that lives from call to call
+// (an analysing goroutine keeps one in its scratch).
+type tokenizer struct {
+	buf    [4 * MaxTokenRunes]byte // the current token (UTF-8: up to 4 bytes a rune)
+	iter   *norm.Iter              // fold path: decomposes a piece of text
+	nfkd   []byte                  // fold path: the piece decomposed
+	folded []byte                  // fold path: the piece folded
+}
+
+// each is eachToken. Tokenize(s) is by definition the tokens of Fold(s),
+// but folding all of s is slow (NFKD, then table searches for every rune),
+// and text that is ASCII but for typographer's quotes and a few accented
+// names would pay for it in full. So each works on s itself: it lower-cases
+// ASCII tokens as it copies them, and folds only the pieces of s that hold
+// non-ASCII bytes (fold), from the start of their token to the next ASCII
+// separator.
+//
+// The tokens are the same because folding is local. NFKD decomposes each
+// rune on its own, then reorders runs of characters of nonzero combining
+// class, which are all combining marks (TestFoldIsLocal) that Fold drops;
+// the rest of Fold (marks, lower case, foldMap) works rune by rune; and
+// strings.ToValidUTF8 replaces runs of invalid bytes, which never include
+// an ASCII byte. So Fold(s) is the concatenation of the folded pieces and
+// of the rest of s lower-cased. A piece starts where a token starts and
+// ends at an ASCII separator (byteSep), which ends every token and joins
+// nothing, so the pieces split into the same tokens as the whole.
+func (t *tokenizer) each(s string, fn func([]byte)) {
 	n := len(s)
 	for i := 0; i < n; {
-		for i < n && !asciiWord[s[i]] {
+		switch byteClass[s[i]] {
+		case byteSep, byteApos:
+			// No word before it: an apostrophe separates.
 			i++
+			continue
+		case byteHigh:
+			i = t.fold(s, i, fn)
+			continue
 		}
-		if i == n {
-			break
-		}
-		buf = buf[:0]
+		// An ASCII token starts at i: copy it to t.buf, lower-cased and
+		// cut at MaxTokenRunes bytes, joining words at apostrophes.
+		start, buf, m := i, t.buf[:MaxTokenRunes], 0
 		for {
-			j := i
-			for j < n && asciiWord[s[j]] {
-				j++
-			}
-			k := min(j, i+MaxTokenRunes-len(buf))
-			start := len(buf)
-			buf = append(buf, s[i:k]...)
-			for x := start; x < len(buf); x++ {
-				if c := buf[x]; 'A' <= c && c <= 'Z' {
-					buf[x] = c + 'a' - 'A'
+			for ; i < n; i++ {
+				c := asciiLower[s[i]]
+				if c == 0 {
+					break
+				}
+				if m < len(buf) {
+					buf[m] = c
+					m++
 				}
 			}
-			// An apostrophe between two word characters joins them.
-			if j+1 < n && s[j] == '\'' && asciiWord[s[j+1]] {
-				i = j + 1
+			if i == n {
+				break
+			}
+			c, next := byteClass[s[i]], uint8(byteSep)
+			if i+1 < n {
+				next = byteClass[s[i+1]]
+			}
+			if c == byteApos && next == byteWord {
+				i++ // an apostrophe between two word characters joins them
 				continue
 			}
-			i = j
+			if c == byteHigh || c == byteApos && next == byteHigh {
+				// A non-ASCII character may fold to a letter (é), or to
+				// an apostrophe (’) that joins: fold the token.
+				i, m = t.fold(s, start, fn), 0
+			}
 			break
 		}
-		fn(buf)
+		if m > 0 {
+			fn(buf[:m])
+		}
 	}
 }
 
-// eachFoldedToken is eachToken for a string that is already folded.
-func eachFoldedToken(f string, fn func([]byte)) {
-	var buf []byte
+// fold is the slow path of each: it calls fn for the tokens of the piece
+// of s from start, where a token starts, to the next ASCII separator, and
+// returns the end of the piece.
+func (t *tokenizer) fold(s string, start int, fn func([]byte)) int {
+	end := start
+	for end < len(s) && byteClass[s[end]] != byteSep {
+		end++
+	}
+	// Fold(s[start:end]), with buffers that last. norm.Iter makes the same
+	// NFKD as Fold's norm.NFKD.String but for where it puts the U+034F
+	// that breaks runs of over 30 combining marks, which folding drops,
+	// and it does not allocate on every call.
+	if t.iter == nil {
+		t.iter = new(norm.Iter)
+	}
+	t.iter.InitString(norm.NFKD, strings.ToValidUTF8(s[start:end], "\uFFFD"))
+	t.nfkd = t.nfkd[:0]
+	for !t.iter.Done() {
+		t.nfkd = append(t.nfkd, t.iter.Next()...)
+	}
+	t.folded = appendFolded(t.folded[:0], t.nfkd)
+	t.eachFolded(t.folded, fn)
+	return end
+}
+
+// eachFolded is eachToken for text that is already folded.
+func (t *tokenizer) eachFolded(f []byte, fn func([]byte)) {
+	buf := t.buf[:0]
 	n := 0 // runes in buf
 	word := false
-	for i := 0; i < len(f); {
-		r, size := rune(f[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(f[i:])
-		}
+	for i, r := range string(f) {
 		switch {
 		case isWord(r):
 			if n < MaxTokenRunes {
@@ -144,7 +238,7 @@ func eachFoldedToken(f string, fn func([]byte)) {
 				n++
 			}
 			word = true
-		case r == '\'' && word && i+1 < len(f) && nextIsWord(f[i+1:]):
+		case r == '\'' && word && nextIsWord(f[i+1:]):
 			// joined: drop the apostrophe, keep the word going
 		default:
 			if len(buf) > 0 {
@@ -153,15 +247,14 @@ func eachFoldedToken(f string, fn func([]byte)) {
 			}
 			word = false
 		}
-		i += size
 	}
 	if len(buf) > 0 {
 		fn(buf)
 	}
 }
 
-func nextIsWord(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
+func nextIsWord(b []byte) bool {
+	r, _ := utf8.DecodeRune(b)
 	return isWord(r)
 }
 

@@ -1,10 +1,14 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -100,7 +104,8 @@ func TestSpellingVariants(t *testing.T) {
 // the same tokens.
 func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"Breathlessness", "oedème", "Parkinson's", "ﬁ", "İ", "ẞ", "ΣΑΣ", "a'b'c", "\xff\xfe", "日本", "x\u0301\u0302",
-		"it's'", "'a", "a''b", strings.Repeat("Ab", 20) + "'cd e", "x" + strings.Repeat("y", 31) + "'z q"} {
+		"it's'", "'a", "a''b", strings.Repeat("Ab", 20) + "'cd e", "x" + strings.Repeat("y", 31) + "'z q",
+		"the patient’s “plan” — Müller's café", "ab'’c", "é'b", "a'\u0301b", "x\xe2\x80y'\xffz", "Ｏ’Ｂ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,9 +132,59 @@ func FuzzTokenize(f *testing.F) {
 		}
 		// The ASCII fast path splits as the general one does.
 		var general []string
-		eachFoldedToken(folded, func(tok []byte) { general = append(general, string(tok)) })
+		new(tokenizer).eachFolded([]byte(folded), func(tok []byte) { general = append(general, string(tok)) })
 		if !slices.Equal(general, toks) {
 			t.Fatalf("fast path %q, general path %q for %q", toks, general, s)
 		}
 	})
+}
+
+// TestTokenizeFastPath compares eachToken, which folds only the pieces of
+// its input around non-ASCII characters, with tokenizing the folded input,
+// on random strings made of the pieces that meet at those boundaries.
+func TestTokenizeFastPath(t *testing.T) {
+	pieces := []string{"a", "B", "z", "7", "'", "'", " ", ".", "-", "’", "‘", "“", "”", "—", "é", "E\u0301",
+		"\u0301", "\u0327\u0301", "ß", "ẞ", "ﬁ", "½", "Ａ", "İ", "Σ", "ς", "\u00a0", "…", "\xff", "\xe2\x80",
+		"日", "🫁", "\u02bc", "\u2032", "Œ", "ᾇ", strings.Repeat("x", 30), strings.Repeat("\u0316\u0301", 20)}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		var b strings.Builder
+		for k := rng.IntN(12); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		var fast, general []string
+		eachToken(s, func(tok []byte) { fast = append(fast, string(tok)) })
+		new(tokenizer).eachFolded([]byte(Fold(s)), func(tok []byte) { general = append(general, string(tok)) })
+		if !slices.Equal(fast, general) {
+			t.Fatalf("%q: eachToken %q, tokens of Fold %q", s, fast, general)
+		}
+	}
+}
+
+func TestCollapseSpace(t *testing.T) {
+	pieces := []string{"a", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x85", "\xc2\x85", "\xff", "-"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100_000 {
+		var b strings.Builder
+		for k := rng.IntN(8); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestFoldIsLocal checks what the fast path of eachToken relies on (see
+// tokenizer.each): every character that NFKD may reorder (nonzero
+// canonical combining class) is a combining mark, which Fold drops. A new
+// Unicode version in golang.org/x/text or in Go could break it.
+func TestFoldIsLocal(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if utf8.ValidRune(r) && norm.NFKD.PropertiesString(string(r)).CCC() != 0 && !unicode.Is(unicode.M, r) {
+			t.Errorf("%U has combining class %d but is not a mark", r, norm.NFKD.PropertiesString(string(r)).CCC())
+		}
+	}
 }
