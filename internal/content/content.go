@@ -162,10 +162,7 @@ type Doc struct {
 	Front    Front
 	Body     []byte // the Markdown after the frontmatter, LF line endings
 	BodyLine int    // file line on which Body starts
-	// BodyStart is where Body starts in the file's text once a byte-order
-	// mark is dropped and line endings are LF; see ReadBody.
-	BodyStart int
-	Hash      uint64 // of the file's bytes, for incremental rebuilds
+	Hash     uint64 // of the file's bytes, for incremental rebuilds
 	// FrontHash is the hash of the bytes before the body (the frontmatter
 	// and its delimiters): equal FrontHash, equal Front and diagnostics.
 	FrontHash uint64
@@ -204,7 +201,10 @@ func Parse(contentPath string, data []byte) *Doc {
 		errorf(line, "not UTF-8 text (first bad byte on this line); save the file as UTF-8")
 		return doc
 	}
-	data = normalize(data)
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.Contains(data, []byte("\r")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		if doc.Section {
 			errorf(1, "empty file; a section's _index.md needs frontmatter with at least a title")
@@ -225,7 +225,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
 	// The body is the tail of the file: slice it out of data rather than
 	// keep the splitter's copy, which has room to spare.
-	doc.Body, doc.BodyStart = data[len(prefix):], len(prefix)
+	doc.Body = data[len(prefix):]
 	start := openingLine(data)
 	doc.Front.lines[0] = int32(start)
 
@@ -238,7 +238,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		} else {
 			errorf(1, "no frontmatter; start the file with a --- line, then title, level, topics, audience and summary, then a --- line")
 		}
-		doc.Body, doc.BodyLine, doc.BodyStart = data, 1, 0
+		doc.Body, doc.BodyLine = data, 1
 		return doc
 	}
 	offset := start // YAML/TOML data starts on the line after the delimiter
@@ -263,26 +263,6 @@ func Parse(contentPath string, data []byte) *Doc {
 	}
 	decodeFront(d, node, doc)
 	return doc
-}
-
-// normalize drops a byte-order mark and turns CRLF line endings into LF.
-func normalize(data []byte) []byte {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if bytes.Contains(data, []byte("\r")) {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
-	return data
-}
-
-// ReadBody returns doc's body from data, the file read again: a build
-// that holds thousands of documents between reading their frontmatter and
-// rendering their bodies can drop the bodies meanwhile. It reports false
-// when data is not the file doc was parsed from (it changed since).
-func ReadBody(doc *Doc, data []byte) ([]byte, bool) {
-	if HashBytes(data) != doc.Hash {
-		return nil, false
-	}
-	return normalize(data)[doc.BodyStart:], true
 }
 
 func firstInvalid(b []byte) int {

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"runtime"
@@ -13,10 +12,6 @@ import (
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/render"
 )
-
-// errSkip is what a job returns when it has nothing to write and its
-// problem is reported otherwise.
-var errSkip = errors.New("skipped")
 
 // job is one output file to (re)render.
 type job struct {
@@ -331,7 +326,7 @@ func (b *Builder) run(jobs []job, w *writer) {
 	}()
 	for r := range results {
 		j := jobs[r.i]
-		if j.name == "" || r.err == errSkip {
+		if j.name == "" {
 			continue // a job with nothing to write
 		}
 		if r.err != nil {

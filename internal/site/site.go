@@ -105,8 +105,6 @@ type Builder struct {
 
 type docState struct {
 	doc      *content.Doc
-	dropped  bool            // doc.Body was dropped after parsing, to be read again when rendered
-	changed  bool            // ... and the file changed in between
 	res      markdown.Result // HTML moved to html
 	html     template.HTML   // the rendered body; not kept in a streamed build
 	hash     uint64          // of the file bytes
@@ -317,11 +315,6 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	b.renderBodies(c, w, stream)
 	for _, p := range tree.Markdown {
 		diags.Add(b.docs[p].res.Diagnostics...)
-	}
-	for _, p := range tree.Markdown {
-		if b.docs[p].changed {
-			diags.Errorf(b.docs[p].doc.File, 0, "the file changed or went away during the build; build again")
-		}
 	}
 	b.lap("markdown (and module pages when streamed)")
 	// Links: after a body-only save that kept every heading, only the
@@ -604,12 +597,6 @@ func (b *Builder) readDocs(paths []string) diag.List {
 		}
 		doc := content.Parse(p, data)
 		states[i] = &docState{doc: doc, hash: doc.Hash}
-		if b.opts.Stream && doc.Body != nil && doc.Diags.Errors() == 0 {
-			// A one-off build reads the file again when it renders the body:
-			// holding every file from here to there would double the heap the
-			// garbage collector has to scan, for a read from the page cache.
-			doc.Body, states[i].dropped = nil, true
-		}
 	})
 	var diags diag.List
 	for i, p := range paths {
@@ -648,7 +635,7 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 			delete(b.unrendered, p) // the file is gone
 			continue
 		}
-		if ds.rendered || (ds.doc.Body == nil && !ds.dropped) {
+		if ds.rendered || ds.doc.Body == nil {
 			continue
 		}
 		m := c.ByID[strings.TrimSuffix(p, ".md")]
@@ -656,15 +643,6 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 			continue // a draft left out: not rendered, not checked
 		}
 		j := job{gen: func() ([]byte, error) {
-			if ds.dropped {
-				data, err := fs.ReadFile(b.root, ds.doc.File)
-				body, ok := content.ReadBody(ds.doc, data)
-				if err != nil || !ok {
-					ds.changed = true
-					return nil, errSkip
-				}
-				ds.doc.Body, ds.dropped = body, false
-			}
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
 			html := template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.doc.Body, ds.rendered = nil, nil, true
