@@ -29,7 +29,7 @@ type Data struct {
 	Term    *curriculum.TermPage // term pages
 	Path    *curriculum.Path     // path pages
 
-	List  template.HTML // pre-rendered module cards (lists) or rows (catalogue)
+	List  template.HTML // pre-rendered module cards (lists) or rows (catalogue); print it once, as element content
 	Count int           // modules in the whole list (List may be one page of it)
 	Pager *Pager        // section and term pages: which page of the list this is
 

@@ -30,7 +30,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 	}
 	b.refreshFragments(c, fresh, only == nil)
 	var jobs []job
-	add := func(url string, print func() uint64, data func() *render.Data) {
+	add := func(url string, print func() uint64, data func() listed) {
 		if only != nil && !only[url] {
 			return
 		}
@@ -41,8 +41,16 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 			return
 		}
 		jobs = append(jobs, job{name: name, print: p, gen: func() ([]byte, error) {
-			d := data()
-			return b.theme.Render(d.Kind, d)
+			pg := data()
+			if pg.list.to == nil {
+				return b.theme.Render(pg.Kind, pg.Data)
+			}
+			pg.List = listMarker
+			out, err := b.theme.Render(pg.Kind, pg.Data)
+			if err != nil {
+				return nil, err
+			}
+			return pg.list.splice(out), nil
 		}})
 	}
 	cfg := c.Config
@@ -54,8 +62,8 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		if !modules || (only != nil && !only[m.URL]) {
 			continue
 		}
-		add(m.URL, func() uint64 { return b.modulePrint(m) }, func() *render.Data {
-			return b.moduleData(c, m, b.docs[m.Doc.Path].html)
+		add(m.URL, func() uint64 { return b.modulePrint(m) }, func() listed {
+			return listed{Data: b.moduleData(c, m, b.docs[m.Doc.Path].html)}
 		})
 	}
 	// Section pages (the root section is the home page), a page per
@@ -78,14 +86,14 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 				}
 				b.hashList(h, pg.modules, false)
 				return h.sum()
-			}, func() *render.Data {
+			}, func() listed {
 				d := base("section", pg.url, pg.title(s.Title, t), s.Summary)
 				d.Section, d.Pager = s, pg.pager()
 				if s.Doc != nil && pg.n == 1 {
 					d.Body = b.docs[s.Doc.Path].html
 				}
-				d.List, d.Count = b.list(pg.modules, d.Root), len(s.Modules)
-				return d
+				d.Count = len(s.Modules)
+				return listed{d, b.cards(pg.modules, d.Root)}
 			})
 		}
 	}
@@ -98,10 +106,10 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 				h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
 			}
 			return h.sum()
-		}, func() *render.Data {
+		}, func() listed {
 			d := base("terms", f.Plural+"/", t(f.Plural+"_title"), "")
 			d.Facet = f
-			return d
+			return listed{Data: d}
 		})
 		for _, tp := range f.Terms {
 			for _, pg := range paged(tp.URL, tp.Modules, cfg.PageSize) {
@@ -109,11 +117,11 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 					h := newHasher().u64(b.global).str("term", tp.URL).u64(uint64(pg.n), uint64(pg.total), uint64(len(tp.Modules)))
 					b.hashList(h, pg.modules, false)
 					return h.sum()
-				}, func() *render.Data {
+				}, func() listed {
 					d := base("term", pg.url, pg.title(tp.Term.Label, t), tp.Term.Description)
 					d.Facet, d.Term, d.Pager = f, tp, pg.pager()
-					d.List, d.Count = b.list(pg.modules, d.Root), len(tp.Modules)
-					return d
+					d.Count = len(tp.Modules)
+					return listed{d, b.cards(pg.modules, d.Root)}
 				})
 			}
 		}
@@ -128,10 +136,10 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		}
 		b.hashList(h, all, true)
 		return h.sum()
-	}, func() *render.Data {
+	}, func() listed {
 		d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
-		d.List, d.Count = b.rows(all), len(all)
-		return d
+		d.Count = len(all)
+		return listed{d, b.rows(all)}
 	})
 	// Learning paths: a path is one sequence, on one page.
 	if len(c.Paths) > 0 {
@@ -141,17 +149,17 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 				h.u64(uint64(len(p.Modules)))
 			}
 			return h.sum()
-		}, func() *render.Data { return base("paths", "paths/", t("paths_title"), "") })
+		}, func() listed { return listed{Data: base("paths", "paths/", t("paths_title"), "")} })
 		for _, p := range c.Paths {
 			add(p.URL, func() uint64 {
 				h := newHasher().u64(b.global).str("path", p.ID)
 				b.hashList(h, p.Modules, false)
 				return h.sum()
-			}, func() *render.Data {
+			}, func() listed {
 				d := base("path", p.URL, p.Title, p.Description)
 				d.Path = p
-				d.List, d.Count = b.list(p.Modules, d.Root), len(p.Modules)
-				return d
+				d.Count = len(p.Modules)
+				return listed{d, b.cards(p.Modules, d.Root)}
 			})
 		}
 	}
@@ -185,20 +193,20 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		}
 		return h.sum()
 	}
-	add("", homePrint, func() *render.Data {
+	add("", homePrint, func() listed {
 		d := base("home", "", "", cfg.Description)
 		if c.Root.Doc != nil {
 			d.Body = b.docs[c.Root.Doc.Path].html
 		}
 		d.QuickRefs = quick
-		return d
+		return listed{Data: d}
 	})
-	add("help/", homePrint, func() *render.Data {
+	add("help/", homePrint, func() listed {
 		d := base("help", "help/", t("help_title"), t("help_intro"))
 		d.QuickRefs = quick
-		return d
+		return listed{Data: d}
 	})
-	add("search/", func() uint64 { return b.global }, func() *render.Data { return base("search", "search/", t("searchpage_title"), "") })
+	add("search/", func() uint64 { return b.global }, func() listed { return listed{Data: base("search", "search/", t("searchpage_title"), "")} })
 	// 404.html is served for any missing path, at any depth: its links are
 	// absolute, from the base URL's path or the domain root.
 	if only == nil {
@@ -441,28 +449,73 @@ func (b *Builder) hashList(h *hasher, ms []*curriculum.Module, rows bool) {
 	}
 }
 
-// list joins the cached cards of ms for a page at root.
-func (b *Builder) list(ms []*curriculum.Module, root string) template.HTML {
-	n := 0
-	for _, m := range ms {
-		n += len(b.fragOf[m].card)
-	}
-	buf := make([]byte, 0, n)
-	for _, m := range ms {
-		buf = append(buf, b.fragOf[m].card...)
-	}
-	return template.HTML(bytes.ReplaceAll(buf, []byte(render.RootMarker), []byte(root))) // fragments are template output
+// listMarker stands for a page's list while the page renders.
+const listMarker = "@@LIST@@"
+
+// listed is a page's data and, for a page with a list, the list's
+// fragments: they are copied into the rendered page where its template
+// printed .List, once, into a buffer of the exact size (a catalogue of
+// 10,000 modules is a 6 MB page).
+type listed struct {
+	*render.Data
+	list fill
 }
 
-// rows joins the cached catalogue rows of ms.
-func (b *Builder) rows(ms []*curriculum.Module) template.HTML {
+// fill appends a list to a page being put together.
+type fill struct {
+	n  int                     // bytes it appends
+	to func(dst []byte) []byte // appends them
+}
+
+// splice copies the list into page in place of every listMarker.
+func (f fill) splice(page []byte) []byte {
+	marker := []byte(listMarker)
+	n := bytes.Count(page, marker)
+	out := make([]byte, 0, len(page)+n*(f.n-len(marker)))
+	for {
+		i := bytes.Index(page, marker)
+		if i < 0 {
+			return append(out, page...)
+		}
+		out = f.to(append(out, page[:i]...))
+		page = page[i+len(marker):]
+	}
+}
+
+// cards is the list of the cached cards of ms for a page at root.
+func (b *Builder) cards(ms []*curriculum.Module, root string) fill {
+	n := 0
+	for _, m := range ms {
+		c := b.fragOf[m].card
+		n += len(c) + bytes.Count(c, []byte(render.RootMarker))*(len(root)-len(render.RootMarker))
+	}
+	return fill{n, func(dst []byte) []byte {
+		for _, m := range ms {
+			c := b.fragOf[m].card
+			for {
+				i := bytes.Index(c, []byte(render.RootMarker))
+				if i < 0 {
+					break
+				}
+				dst = append(append(dst, c[:i]...), root...)
+				c = c[i+len(render.RootMarker):]
+			}
+			dst = append(dst, c...)
+		}
+		return dst
+	}}
+}
+
+// rows is the list of the cached catalogue rows of ms.
+func (b *Builder) rows(ms []*curriculum.Module) fill {
 	n := 0
 	for _, m := range ms {
 		n += len(b.fragOf[m].row)
 	}
-	buf := make([]byte, 0, n)
-	for _, m := range ms {
-		buf = append(buf, b.fragOf[m].row...)
-	}
-	return template.HTML(buf) // fragments are template output
+	return fill{n, func(dst []byte) []byte {
+		for _, m := range ms {
+			dst = append(dst, b.fragOf[m].row...)
+		}
+		return dst
+	}}
 }

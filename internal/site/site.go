@@ -87,10 +87,12 @@ type Builder struct {
 	fragOf    map[*curriculum.Module]*frag // the same for the modules of the last curriculum
 	index     *searchIndex
 	indexed   map[string]uint64 // search doc URL -> doc hash
+	searchOut map[string][]byte // the index files last written
 	built     bool
 	last      *curriculum.Curriculum // of the last good build
 	lastOK    bool                   // the last Build succeeded: last matches docs
-	lastDiags diag.List              // what assembling last reported
+	lastAll   diag.List              // the diagnostics of the last good build, sorted
+	cfgDiags  diag.List              // what loading the configuration and theme reported
 
 	tree      content.Tree // the last walk of content/
 	treeDiags diag.List
@@ -175,16 +177,16 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	// Configuration and theme.
 	if full {
 		cfg, d := config.Load(b.root)
-		diags.Add(d...)
 		if b.opts.BaseURL != "" {
 			cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
 		}
-		theme, d := render.Load(b.root, cfg.Theme, cfg.Language)
-		diags.Add(d...)
-		if diags.Errors() > 0 {
-			diags.Sort()
-			return st, diags
+		theme, td := render.Load(b.root, cfg.Theme, cfg.Language)
+		d.Add(td...)
+		if d.Errors() > 0 {
+			d.Sort()
+			return st, d
 		}
+		b.cfgDiags = d
 		b.cfg, b.theme = cfg, theme
 		b.md = markdown.New(markdown.Options{CalloutLabels: calloutLabels(theme)})
 		cfgBytes, _ := fs.ReadFile(b.root, config.File)
@@ -196,7 +198,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 			b.stale[name] = true
 		}
 		b.docs, b.statics, b.prints, b.frags = map[string]*docState{}, map[string]uint64{}, map[string]uint64{}, map[string]*frag{}
-		b.index, b.indexed = newSearchIndex(cfg), map[string]uint64{}
+		b.index, b.indexed, b.searchOut = newSearchIndex(cfg), map[string]uint64{}, map[string][]byte{}
 	}
 
 	// Content: walk the tree when files may have come or gone; read what
@@ -252,16 +254,11 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	diags.Add(b.readDocs(toRead)...)
 	b.lap("read, parse frontmatter")
 
-	docs := make([]*content.Doc, 0, len(tree.Markdown))
-	for _, p := range tree.Markdown {
-		ds := b.docs[p]
-		docs = append(docs, ds.doc)
-		diags.Add(ds.doc.Diags...)
-	}
 	// When the saved files leave the curriculum's structure as it was (a
 	// body, a summary, objectives, references: the common saves), the
 	// curriculum of the last build is patched in place, and only the pages
-	// that show the saved files need work.
+	// that show the saved files need work. So do the diagnostics: those of
+	// the last build for the other files still hold.
 	var c *curriculum.Curriculum
 	var only map[string]bool       // URLs of the pages to consider; nil: all
 	var fresh []*curriculum.Module // modules whose list fragments may have changed
@@ -281,29 +278,27 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		if warns, ok := b.last.Patch(patch, b.today()); ok {
 			c = b.last
 			only, fresh = b.affected(c, patch, frontChanged)
-			files := map[string]bool{}
-			for _, doc := range patch {
-				files[doc.File] = true
+			for _, p := range toRead {
+				diags.Add(b.docs[p].doc.Diags...)
 			}
-			d := make(diag.List, 0, len(b.lastDiags))
-			for _, x := range b.lastDiags {
-				if !files[x.File] {
-					d = append(d, x)
-				}
-			}
-			d.Merge(warns)
-			b.lastDiags = d
-			diags.Add(d...)
+			diags.Add(warns...)
 		}
 	}
-	if c == nil {
+	patched := c != nil
+	if !patched {
+		diags.Add(b.cfgDiags...)
+		diags.Add(b.treeDiags...)
+		docs := make([]*content.Doc, 0, len(tree.Markdown))
+		for _, p := range tree.Markdown {
+			ds := b.docs[p]
+			docs = append(docs, ds.doc)
+			diags.Add(ds.doc.Diags...)
+		}
 		var d diag.List
 		c, d = curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
 		d.Add(reserved(c)...)
 		d.Add(pageConflicts(c)...)
-		d.Sort()
 		diags.Add(d...)
-		b.lastDiags = d
 	}
 	b.lastOK = false
 	b.lap("assemble")
@@ -313,7 +308,11 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	b.theme.ResetShared()
 	stream := b.opts.Stream && diags.Errors() == 0
 	b.renderBodies(c, w, stream)
-	for _, p := range tree.Markdown {
+	rendered := tree.Markdown
+	if patched {
+		rendered = toRead
+	}
+	for _, p := range rendered {
 		diags.Add(b.docs[p].res.Diagnostics...)
 	}
 	b.lap("markdown (and module pages when streamed)")
@@ -330,6 +329,22 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
 	}
 	diags.Sort()
+	if patched {
+		// The last build's diagnostics of the files not read again, and
+		// this build's of those that were.
+		files := make(map[string]bool, len(toRead))
+		for _, p := range toRead {
+			files[b.docs[p].doc.File] = true
+		}
+		all := make(diag.List, 0, len(b.lastAll)+len(diags))
+		for _, x := range b.lastAll {
+			if !files[x.File] {
+				all = append(all, x)
+			}
+		}
+		all.Merge(diags)
+		diags = all
+	}
 	if diags.Errors() > 0 {
 		return st, diags
 	}
@@ -343,6 +358,15 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	for name, data := range <-index {
+		// Files returns the very slice it returned last time for a file
+		// that did not change: no need to hash megabytes to find out.
+		if old, ok := b.searchOut[name]; ok && sameSlice(old, data) {
+			if _, written := b.prints[name]; written {
+				w.seen[name] = true
+				continue
+			}
+		}
+		b.searchOut[name] = data
 		w.put(name, content.HashBytes(data), func() []byte { return data })
 	}
 	b.lap("search index")
@@ -363,6 +387,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		return st, diags
 	}
 	b.lap("feed, sitemap, assets")
+	b.lastAll = diags
 	if only != nil {
 		// Every page not rendered stays as it is: nothing to remove, and
 		// the counts are the last build's.
@@ -826,6 +851,11 @@ func (w *writer) write(name string, print uint64, data []byte) {
 	if err := w.out.Put(name, data); err != nil && w.err == nil {
 		w.err = fmt.Errorf("%s: %w", name, err)
 	}
+}
+
+// sameSlice reports whether a and b are the same bytes in memory.
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // rootOf is the relative path from a page URL to the site root.
