@@ -45,8 +45,9 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 	rng := rand.New(rand.NewPCG(seed, 42))
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
 	// Two cards a page, so that lists run over several pages and edits
-	// move modules between them.
-	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 2\n"...)}
+	// move modules between them; and a field with a warning, which every
+	// rebuild must report as a full build does.
+	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 2\ncolour: blue\n"...)}
 	inc := New(fsys, Options{Today: today})
 	out := NewMemory()
 	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
