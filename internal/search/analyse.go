@@ -142,7 +142,8 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 	e := &docEntry{
 		doc: Doc{URL: d.URL, Title: d.Title, Level: d.Level, Format: d.Format, Topics: d.Topics,
 			Audiences: d.Audiences, Weight: d.Weight},
-		terms: make([]uint32, len(sc.used)),
+		ftitle: Fold(d.Title),
+		terms:  make([]uint32, len(sc.used)),
 	}
 	for j, i := range sc.used {
 		ts := &sc.slots[i]

@@ -327,11 +327,24 @@ func (x *Index) encodeDocs() {
 		if !ok {
 			lv = len(pos["level"])
 		}
-		ties[i] = tie{lv, e.doc.Weight, Fold(e.doc.Title), e.doc.Title, i}
+		ties[i] = tie{lv, e.doc.Weight, e.ftitle, e.doc.Title, i}
 	}
 	slices.SortFunc(ties, func(a, b tie) int {
-		return cmp.Or(cmp.Compare(a.level, b.level), cmp.Compare(a.weight, b.weight),
-			strings.Compare(a.ftitle, b.ftitle), strings.Compare(a.title, b.title), cmp.Compare(a.id, b.id))
+		// Returns at the first difference: cmp.Or would compare the titles
+		// of every pair.
+		if a.level != b.level {
+			return cmp.Compare(a.level, b.level)
+		}
+		if a.weight != b.weight {
+			return cmp.Compare(a.weight, b.weight)
+		}
+		if c := strings.Compare(a.ftitle, b.ftitle); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.title, b.title); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
 	})
 	rank := make([]int, len(docs))
 	for r, t := range ties {
@@ -343,20 +356,22 @@ func (x *Index) encodeDocs() {
 		b = appendV64(b, r)
 	}
 	b = append(b, '"')
+	var ids []int // reused from doc to doc
 	for _, f := range facetNames {
 		b = append(b, ',', '"')
 		b = append(b, f...)
 		b = append(b, `":"`...)
+		fpos := pos[f]
 		for _, e := range docs {
-			var ids []string
+			ids = ids[:0]
 			for _, id := range facetOf(&e.doc, f) {
-				if _, ok := pos[f][id]; ok && !slices.Contains(ids, id) {
-					ids = append(ids, id)
+				if p, ok := fpos[id]; ok && !slices.Contains(ids, p) {
+					ids = append(ids, p)
 				}
 			}
 			b = appendV64(b, len(ids))
-			for _, id := range ids {
-				b = appendV64(b, pos[f][id])
+			for _, p := range ids {
+				b = appendV64(b, p)
 			}
 		}
 		b = append(b, '"')

@@ -173,10 +173,11 @@ type file struct {
 }
 
 type docEntry struct {
-	doc   Doc // without text: what docs.json needs
-	id    int
-	terms []uint32 // term id<<5 | termCodeOf(field, count)
-	meta  []byte   // this doc's entry in its meta shard
+	doc    Doc    // without text: what docs.json needs
+	ftitle string // the title folded, for ranking ties
+	id     int
+	terms  []uint32 // term id<<5 | termCodeOf(field, count)
+	meta   []byte   // this doc's entry in its meta shard
 }
 
 type posting struct {
