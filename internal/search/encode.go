@@ -271,8 +271,9 @@ func (x *Index) facetValues(f string, docs []*docEntry) []string {
 		addVal(id)
 	}
 	extra = extra[:0]
+	var buf [1]string
 	for _, e := range docs {
-		for _, id := range facetOf(&e.doc, f) {
+		for _, id := range facetOf(&e.doc, f, buf[:0]) {
 			if !seen[id] && !slices.Contains(extra, id) {
 				extra = append(extra, id)
 			}
@@ -285,12 +286,12 @@ func (x *Index) facetValues(f string, docs []*docEntry) []string {
 	return vals
 }
 
-func facetOf(d *Doc, f string) []string {
+func facetOf(d *Doc, f string, buf []string) []string {
 	switch f {
 	case "level":
-		return []string{d.Level}
+		return append(buf, d.Level)
 	case "format":
-		return []string{d.Format}
+		return append(buf, d.Format)
 	case "topic":
 		return d.Topics
 	default:
@@ -307,14 +308,15 @@ func (x *Index) encodeDocs() {
 	for i, u := range x.urls {
 		docs[i] = x.docs[u]
 	}
-	x.facetVals = map[string][]string{}
-	pos := map[string]map[string]int{}
-	for _, f := range facetNames {
-		x.facetVals[f] = x.facetValues(f, docs)
-		pos[f] = map[string]int{}
-		for i, id := range x.facetVals[f] {
-			pos[f][id] = i
-		}
+	// The facet lists change only when some doc's facets do, or docs come
+	// or go; a retitled doc changes the rank alone.
+	if x.facetsDirty || x.facetPart == nil {
+		x.encodeFacets(docs)
+		x.facetsDirty = false
+	}
+	levels := make(map[string]int, len(x.facetVals["level"]))
+	for i, id := range x.facetVals["level"] {
+		levels[id] = i
 	}
 	type tie struct {
 		level, weight int
@@ -323,9 +325,9 @@ func (x *Index) encodeDocs() {
 	}
 	ties := make([]tie, len(docs))
 	for i, e := range docs {
-		lv, ok := pos["level"][e.doc.Level]
+		lv, ok := levels[e.doc.Level]
 		if !ok {
-			lv = len(pos["level"])
+			lv = len(levels)
 		}
 		ties[i] = tie{lv, e.doc.Weight, e.ftitle, e.doc.Title, i}
 	}
@@ -350,13 +352,32 @@ func (x *Index) encodeDocs() {
 	for r, t := range ties {
 		rank[t.id] = r
 	}
-	b := make([]byte, 0, 16*len(docs)+100)
+	b := make([]byte, 0, 4*len(docs)+len(x.facetPart)+16)
 	b = append(b, `{"rank":"`...)
 	for _, r := range rank {
 		b = appendV64(b, r)
 	}
 	b = append(b, '"')
+	b = append(b, x.facetPart...)
+	b = append(b, '}', '\n')
+	x.docsFile = file{b, fileHash(b)}
+}
+
+// encodeFacets finds each facet's values and encodes, per facet, the
+// values of every doc: the part of docs.json after the rank.
+func (x *Index) encodeFacets(docs []*docEntry) {
+	x.facetVals = map[string][]string{}
+	pos := map[string]map[string]int{}
+	for _, f := range facetNames {
+		x.facetVals[f] = x.facetValues(f, docs)
+		pos[f] = map[string]int{}
+		for i, id := range x.facetVals[f] {
+			pos[f][id] = i
+		}
+	}
+	b := make([]byte, 0, 12*len(docs)+100)
 	var ids []int // reused from doc to doc
+	var buf [1]string
 	for _, f := range facetNames {
 		b = append(b, ',', '"')
 		b = append(b, f...)
@@ -364,7 +385,7 @@ func (x *Index) encodeDocs() {
 		fpos := pos[f]
 		for _, e := range docs {
 			ids = ids[:0]
-			for _, id := range facetOf(&e.doc, f) {
+			for _, id := range facetOf(&e.doc, f, buf[:0]) {
 				if p, ok := fpos[id]; ok && !slices.Contains(ids, p) {
 					ids = append(ids, p)
 				}
@@ -376,8 +397,7 @@ func (x *Index) encodeDocs() {
 		}
 		b = append(b, '"')
 	}
-	b = append(b, '}', '\n')
-	x.docsFile = file{b, fileHash(b)}
+	x.facetPart = b
 }
 
 // manifestVersion changes when the format of the files changes.

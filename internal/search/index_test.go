@@ -158,6 +158,25 @@ func TestDeterministic(t *testing.T) {
 	x.Delete("zz/temporary/")
 	equalFiles(t, "incremental", x.Files(), want)
 
+	// Edits that change only a doc's facets, or only its title (its rank),
+	// with no doc added or removed: each state as a fresh index of it.
+	for i, edit := range []func(d *Doc){
+		func(d *Doc) { d.Topics = append(slices.Clone(d.Topics), "zz-new-topic") },
+		func(d *Doc) { d.Level, d.Audiences = "zz-level", nil },
+		func(d *Doc) { d.Title = "Aaa " + d.Title },
+		func(d *Doc) { d.Format = "zz-format"; d.Title += " (edited)" },
+	} {
+		k := 11 * (i + 1)
+		d := docs[k]
+		edit(&d)
+		x.Set(d)
+		edited := slices.Clone(docs)
+		edited[k] = d
+		equalFiles(t, fmt.Sprint("edit ", i), x.Files(), fresh(edited))
+		x.Set(docs[k])
+		equalFiles(t, fmt.Sprint("edit ", i, " undone"), x.Files(), want)
+	}
+
 	// A content-only edit keeps ids: unchanged files are the same slices.
 	before := x.Files()
 	d := docs[7]

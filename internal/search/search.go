@@ -160,11 +160,13 @@ type Index struct {
 	tshards  map[string]*termShard
 	mshards  []*metaShard
 
-	docsFile  file
-	docsDirty bool
-	facetVals map[string][]string // facet -> value ids, in display order
-	manifest  file
-	changed   bool // some shard changed since the manifest was written
+	docsFile    file
+	docsDirty   bool
+	facetsDirty bool                // ... and so did some doc's facets
+	facetPart   []byte              // docs.json's facet lists, encoded
+	facetVals   map[string][]string // facet -> value ids, in display order
+	manifest    file
+	changed     bool // some shard changed since the manifest was written
 }
 
 type file struct {
@@ -475,7 +477,7 @@ func (x *Index) rebuild() {
 	for i := range x.mshards {
 		x.mshards[i] = &metaShard{dirty: true}
 	}
-	x.docsDirty = true
+	x.docsDirty, x.facetsDirty = true, true
 	x.changed = true
 }
 
@@ -489,6 +491,9 @@ func (x *Index) replace(e *docEntry) {
 	}
 	if rankKeyChanged(&old.doc, &e.doc) {
 		x.docsDirty = true
+	}
+	if facetsChanged(&old.doc, &e.doc) {
+		x.facetsDirty = true
 	}
 	oldCodes := make(map[uint32]uint8, len(old.terms))
 	for _, p := range old.terms {
@@ -547,6 +552,10 @@ func (x *Index) setPosting(id uint32, doc int, code uint8, present bool) {
 		s.terms = slices.Insert(s.terms, j, te.text)
 	}
 	x.changed = true
+}
+
+func facetsChanged(a, b *Doc) bool {
+	return a.Level != b.Level || a.Format != b.Format || !slices.Equal(a.Topics, b.Topics) || !slices.Equal(a.Audiences, b.Audiences)
 }
 
 func rankKeyChanged(a, b *Doc) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 )
@@ -67,13 +68,18 @@ func BenchmarkBuildToDisk(b *testing.B) {
 
 // BenchmarkIncremental edits one module's body and rebuilds, as serve
 // does on every save.
-func BenchmarkIncremental(b *testing.B) { benchmarkEdit(b, false) }
+func BenchmarkIncremental(b *testing.B) { benchmarkEdit(b, "body") }
 
 // BenchmarkIncrementalSummary edits one module's summary, which shows in
 // the lists it is on, and rebuilds.
-func BenchmarkIncrementalSummary(b *testing.B) { benchmarkEdit(b, true) }
+func BenchmarkIncrementalSummary(b *testing.B) { benchmarkEdit(b, "summary") }
 
-func benchmarkEdit(b *testing.B, front bool) {
+// BenchmarkIncrementalTitle edits one module's title (keeping its place in
+// the lists), which shows on its neighbours' pages too and changes the
+// search ranking's ties.
+func BenchmarkIncrementalTitle(b *testing.B) { benchmarkEdit(b, "title") }
+
+func benchmarkEdit(b *testing.B, what string) {
 	dir := benchSite(b, 1000)
 	opts := Options{Today: today}
 	if os.Getenv("CMESITE_TRACE") != "" {
@@ -98,9 +104,14 @@ func benchmarkEdit(b *testing.B, front bool) {
 	i := 0
 	for b.Loop() {
 		i++
-		edited := append(bytes.Clone(orig), fmt.Sprintf("\nEdit %d.\n", i)...)
-		if front {
+		var edited []byte
+		switch what {
+		case "body":
+			edited = append(bytes.Clone(orig), fmt.Sprintf("\nEdit %d.\n", i)...)
+		case "summary":
 			edited = bytes.Replace(orig, []byte("\nsummary: "), []byte(fmt.Sprintf("\nsummary: Edit %d. ", i)), 1)
+		case "title":
+			edited = titleEnd.ReplaceAll(orig, []byte(fmt.Sprintf("$1 (edit %d)$2", i)))
 		}
 		os.WriteFile(file, edited, 0o644)
 		if _, diags := builder.Build([]string{filepath.ToSlash(rel)}, out); diags.Errors() > 0 {
@@ -108,6 +119,9 @@ func benchmarkEdit(b *testing.B, front bool) {
 		}
 	}
 }
+
+// titleEnd matches the end of a frontmatter title, quoted or not.
+var titleEnd = regexp.MustCompile(`(\ntitle: [^\n]*?)("?\n)`)
 
 type discard struct{}
 
