@@ -134,12 +134,14 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 				h.str(tp.Term.ID).u64(uint64(len(tp.Modules)))
 			}
 		}
-		b.hashList(h, all, true)
+		for _, x := range b.cat.hashes {
+			h.u64(x)
+		}
 		return h.sum()
 	}, func() listed {
 		d := base("catalogue", "catalogue/", t("catalogue_title"), t("catalogue_description"))
 		d.Count = len(all)
-		return listed{d, b.rows(all)}
+		return listed{d, b.rows()}
 	})
 	// Learning paths: a path is one sequence, on one page.
 	if len(c.Paths) > 0 {
@@ -421,13 +423,33 @@ func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Mo
 	for i, m := range todo {
 		b.frags[m.ID] = frags[i]
 	}
-	// Lists look fragments up by module, which costs less than by ID.
+	// Lists look fragments up by module, which costs less than by ID; the
+	// catalogue's rows and their hashes are kept in its order, as a save
+	// changes a row or two of thousands.
 	if prune {
 		b.fragOf = make(map[*curriculum.Module]*frag, len(ms))
 	}
 	for _, m := range ms {
 		b.fragOf[m] = b.frags[m.ID]
 	}
+	if prune {
+		all := c.ListOrder()
+		b.cat = catalogue{rows: make([][]byte, len(all)), hashes: make([]uint64, len(all)), at: make(map[*curriculum.Module]int, len(all))}
+		for i, m := range all {
+			b.cat.at[m] = i
+		}
+	}
+	for _, m := range ms {
+		i, f := b.cat.at[m], b.fragOf[m]
+		b.cat.rows[i], b.cat.hashes[i] = f.row, f.rowHash
+	}
+}
+
+// catalogue holds the catalogue's rows in its order (Curriculum.ListOrder).
+type catalogue struct {
+	rows   [][]byte
+	hashes []uint64
+	at     map[*curriculum.Module]int // the index of each module
 }
 
 func boolStr(v bool) string {
@@ -506,15 +528,15 @@ func (b *Builder) cards(ms []*curriculum.Module, root string) fill {
 	}}
 }
 
-// rows is the list of the cached catalogue rows of ms.
-func (b *Builder) rows(ms []*curriculum.Module) fill {
+// rows is the list of the catalogue's rows.
+func (b *Builder) rows() fill {
 	n := 0
-	for _, m := range ms {
-		n += len(b.fragOf[m].row)
+	for _, r := range b.cat.rows {
+		n += len(r)
 	}
 	return fill{n, func(dst []byte) []byte {
-		for _, m := range ms {
-			dst = append(dst, b.fragOf[m].row...)
+		for _, r := range b.cat.rows {
+			dst = append(dst, r...)
 		}
 		return dst
 	}}

@@ -75,24 +75,26 @@ type Builder struct {
 	root fs.FS
 	opts Options
 
-	global    uint64 // hash of everything that changes every page
-	cfg       *config.Config
-	theme     *render.Theme
-	md        *markdown.Renderer
-	docs      map[string]*docState         // by content path
-	statics   map[string]uint64            // static content files: content path -> hash
-	prints    map[string]uint64            // output path -> fingerprint of its inputs
-	stale     map[string]bool              // files of earlier builds to remove unless written again
-	frags     map[string]*frag             // module ID -> cached list fragments
-	fragOf    map[*curriculum.Module]*frag // the same for the modules of the last curriculum
-	index     *searchIndex
-	indexed   map[string]uint64 // search doc URL -> doc hash
-	searchOut map[string][]byte // the index files last written
-	built     bool
-	last      *curriculum.Curriculum // of the last good build
-	lastOK    bool                   // the last Build succeeded: last matches docs
-	lastAll   diag.List              // the diagnostics of the last good build, sorted
-	cfgDiags  diag.List              // what loading the configuration and theme reported
+	global      uint64 // hash of everything that changes every page
+	cfg         *config.Config
+	theme       *render.Theme
+	md          *markdown.Renderer
+	docs        map[string]*docState         // by content path
+	statics     map[string]uint64            // static content files: content path -> hash
+	prints      map[string]uint64            // output path -> fingerprint of its inputs
+	stale       map[string]bool              // files of earlier builds to remove unless written again
+	frags       map[string]*frag             // module ID -> cached list fragments
+	fragOf      map[*curriculum.Module]*frag // the same for the modules of the last curriculum
+	cat         catalogue                    // the catalogue's rows
+	feedModules []*curriculum.Module         // the modules of feed.xml
+	index       *searchIndex
+	indexed     map[string]uint64 // search doc URL -> doc hash
+	searchOut   map[string][]byte // the index files last written
+	built       bool
+	last        *curriculum.Curriculum // of the last good build
+	lastOK      bool                   // the last Build succeeded: last matches docs
+	lastAll     diag.List              // the diagnostics of the last good build, sorted
+	cfgDiags    diag.List              // what loading the configuration and theme reported
 
 	tree      content.Tree // the last walk of content/
 	treeDiags diag.List
@@ -374,7 +376,12 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		w.put("sitemap.xml", b.sitemapPrint(c), func() []byte { return sitemap(c) })
 	}
 	if only == nil || frontChanged {
-		w.put("feed.xml", b.feedPrint(c), func() []byte { return feed(c, b.today()) })
+		// Which modules the feed shows changes only with review dates.
+		if only == nil || reviewedChanged || b.feedModules == nil {
+			b.feedModules = feedModules(c)
+		}
+		ms := b.feedModules
+		w.put("feed.xml", b.feedPrint(ms), func() []byte { return feed(c, ms, b.today()) })
 	}
 	w.put("robots.txt", b.global, func() []byte { return robots(c.Config) })
 	w.put(".nojekyll", b.global, func() []byte { return nil })

@@ -54,11 +54,10 @@ func (b *Builder) sitemapPrint(c *curriculum.Curriculum) uint64 {
 	return h.sum()
 }
 
-// feedPrint fingerprints what feed.xml shows of every module (any could
-// become one of the most recently reviewed).
-func (b *Builder) feedPrint(c *curriculum.Curriculum) uint64 {
+// feedPrint fingerprints what feed.xml shows of the modules ms.
+func (b *Builder) feedPrint(ms []*curriculum.Module) uint64 {
 	h := newHasher().u64(b.global).str("feed")
-	for _, m := range feedModules(c) {
+	for _, m := range ms {
 		h.str(m.URL, m.Front.Title, m.Front.Summary, m.Level.ID).u64(uint64(m.Front.Reviewed.Unix()))
 		for _, t := range m.Topics {
 			h.str(t.ID)
@@ -163,9 +162,9 @@ func feedModules(c *curriculum.Curriculum) []*curriculum.Module {
 	return top
 }
 
-// feed is an Atom feed of the most recently reviewed modules. Modules
+// feed is an Atom feed of ms, the most recently reviewed modules. Modules
 // without a review date carry the build day's date.
-func feed(c *curriculum.Curriculum, today time.Time) []byte {
+func feed(c *curriculum.Curriculum, ms []*curriculum.Module, today time.Time) []byte {
 	cfg := c.Config
 	day := func(t time.Time) string {
 		if t.IsZero() {
@@ -173,7 +172,6 @@ func feed(c *curriculum.Curriculum, today time.Time) []byte {
 		}
 		return t.UTC().Format("2006-01-02") + "T00:00:00Z"
 	}
-	ms := feedModules(c)
 	f := atomFeed{NS: "http://www.w3.org/2005/Atom", Title: cfg.Title, ID: abs(cfg, ""),
 		Link:   []atomLink{{Href: abs(cfg, "")}, {Rel: "self", Href: abs(cfg, "feed.xml")}},
 		Author: &atomAuthor{Name: cfg.Title}, Updated: day(time.Time{})}
