@@ -230,19 +230,8 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		m.order = i
 		m.Section.Modules = append(m.Section.Modules, m)
 	}
-	ranks := len(cfg.Levels.Terms) + 1
-	byList := make([]*Module, 0, len(c.Modules))
-	for r := 0; r < ranks; r++ {
-		for _, m := range bySection {
-			if min(cfg.Levels.Rank(m.Level.ID), ranks-1) == r {
-				byList = append(byList, m)
-			}
-		}
-	}
-	for i, m := range byList {
-		m.listOrder = i
-	}
-	c.byList, c.bySection = byList, bySection
+	c.bySection = bySection
+	c.orderLists()
 
 	// Sections, ordered.
 	for _, s := range sections {
@@ -272,7 +261,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			byID[t.ID] = tp
 			fc.Terms = append(fc.Terms, tp)
 		}
-		for _, m := range byList {
+		for _, m := range c.byList {
 			for _, t := range m.terms(fc.Name) {
 				tp, ok := byID[t.ID]
 				if !ok { // open vocabulary
@@ -314,6 +303,24 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 	return c, diags
 }
 
+// orderLists derives the order of cross-section lists from bySection:
+// by level (vocabulary order), then as in sections.
+func (c *Curriculum) orderLists() {
+	ranks := len(c.Config.Levels.Terms) + 1
+	byList := make([]*Module, 0, len(c.bySection))
+	for r := 0; r < ranks; r++ {
+		for _, m := range c.bySection {
+			if min(c.Config.Levels.Rank(m.Level.ID), ranks-1) == r {
+				byList = append(byList, m)
+			}
+		}
+	}
+	for i, m := range byList {
+		m.listOrder = i
+	}
+	c.byList = byList
+}
+
 // overdue reports whether fr's review_by date has passed.
 func overdue(fr *content.Front, today time.Time) bool {
 	return !fr.ReviewBy.IsZero() && fr.ReviewBy.Before(today.Truncate(24*time.Hour))
@@ -327,13 +334,14 @@ func warnOverdue(m *Module, diags *diag.List) {
 }
 
 // Patch puts new versions of documents that c already holds in place,
-// when none of the changes can alter c's structure: a module keeps its
-// level, topics, audiences, format, prerequisites, weight, draft status and
-// whether it is overdue, and a title that leaves it where it was in every
-// list; a section's _index.md keeps its title, weight and draft status.
-// Everything else (summary, objectives, keywords, references, dates, the
-// body) may change. This is the common save in serve mode, and it costs
-// microseconds where Assemble costs tens of milliseconds on a large site.
+// when none of the changes can alter c's structure beyond the order of
+// lists: a module keeps its level, topics, audiences, format,
+// prerequisites, draft status and whether it is overdue; a new title or
+// weight moves it in its section and in every list it is on. A section's
+// _index.md keeps its title, weight and draft status. Everything else
+// (summary, objectives, keywords, references, dates, the body) may change.
+// These are the common saves in serve mode, and a patch costs well under a
+// millisecond where Assemble costs tens of milliseconds on a large site.
 //
 // c must come from an Assemble that reported no errors. Patch returns the
 // diagnostics Assemble would now report for the patched modules' files
@@ -364,7 +372,7 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 		}
 		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
 		if m == nil || m.Doc.Path != doc.Path || !sameShape(m.Front, &doc.Front) ||
-			overdue(&doc.Front, today) != m.Overdue || !c.keepsPlace(m, &doc.Front) {
+			overdue(&doc.Front, today) != m.Overdue {
 			return nil, false
 		}
 		patches = append(patches, patch{m: m, doc: doc})
@@ -375,10 +383,54 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 			p.s.Doc, p.s.Summary = p.doc, p.doc.Front.Summary
 			continue
 		}
+		stays := c.keepsPlace(p.m, &p.doc.Front)
 		p.m.Doc, p.m.Front = p.doc, &p.doc.Front
+		if !stays {
+			c.move(p.m)
+		}
 		warnOverdue(p.m, &diags)
 	}
 	return diags, true
+}
+
+// move puts m, whose title or weight changed, in its new place in every
+// order: sections, cross-section lists, term pages, neighbours, and the
+// lists of what its prerequisites are needed for.
+func (c *Curriculum) move(m *Module) {
+	c.bySection = slices.Delete(c.bySection, m.order, m.order+1)
+	i, _ := slices.BinarySearchFunc(c.bySection, m, compareModules)
+	c.bySection = slices.Insert(c.bySection, i, m)
+	for i, x := range c.bySection {
+		x.order = i
+	}
+	byOrder := func(a, b *Module) int { return cmp.Compare(a.order, b.order) }
+	s := m.Section
+	s.Modules = slices.DeleteFunc(s.Modules, func(x *Module) bool { return x == m })
+	i, _ = slices.BinarySearchFunc(s.Modules, m, byOrder)
+	s.Modules = slices.Insert(s.Modules, i, m)
+	for i, x := range s.Modules {
+		x.Prev, x.Next = nil, nil
+		if i > 0 {
+			x.Prev = s.Modules[i-1]
+		}
+		if i+1 < len(s.Modules) {
+			x.Next = s.Modules[i+1]
+		}
+	}
+	c.orderLists()
+	byList := func(a, b *Module) int { return cmp.Compare(a.listOrder, b.listOrder) }
+	for _, f := range c.Facets {
+		for _, tp := range f.Terms {
+			if j := slices.Index(tp.Modules, m); j >= 0 {
+				tp.Modules = slices.Delete(tp.Modules, j, j+1)
+				k, _ := slices.BinarySearchFunc(tp.Modules, m, byList)
+				tp.Modules = slices.Insert(tp.Modules, k, m)
+			}
+		}
+	}
+	for _, p := range m.Prerequisites {
+		slices.SortFunc(p.NeededFor, byOrder)
+	}
 }
 
 // Index is the position of m in s.Modules, or -1.
@@ -410,17 +462,16 @@ func (c *Curriculum) sectionOf(doc *content.Doc) *Section {
 }
 
 // sameShape reports whether two versions of a module's frontmatter put it
-// in the same places: the same terms, prerequisites, weight and draft
-// status. Titles are compared by keepsPlace.
+// on the same lists: the same terms, prerequisites and draft status.
 func sameShape(a, b *content.Front) bool {
-	return a.Draft == b.Draft && a.Weight == b.Weight && a.Level == b.Level && a.Format == b.Format &&
+	return a.Draft == b.Draft && a.Level == b.Level && a.Format == b.Format &&
 		slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience) && slices.Equal(a.Prerequisites, b.Prerequisites)
 }
 
 // keepsPlace reports whether m, with frontmatter fr, sorts between the
 // modules before and after it in the order every list derives from.
 func (c *Curriculum) keepsPlace(m *Module, fr *content.Front) bool {
-	if fr.Title == m.Front.Title {
+	if fr.Title == m.Front.Title && fr.Weight == m.Front.Weight {
 		return true
 	}
 	moved := &Module{ID: m.ID, Front: fr}

@@ -112,6 +112,8 @@ func TestPatch(t *testing.T) {
 		return []*content.Doc{
 			doc(t, "pain/_index.md", "title: Pain\nsummary: About pain."),
 			module(t, "pain/alpha.md", "Alpha", "basic", 0, ""),
+			module(t, "pain/epsilon.md", "Epsilon", "specialist", 0, "prerequisites: [pain/alpha]"),
+			module(t, "cards/card.md", "Card", "basic", 0, "prerequisites: [pain/alpha]\nformat: quick-reference"),
 			module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]"),
 			module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2027-01-01"),
 		}
@@ -124,10 +126,11 @@ func TestPatch(t *testing.T) {
 	}{
 		{"summary", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nobjectives: [Learn]"), true, false},
 		{"title in place", module(t, "pain/beta.md", "Beta blockers", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
-		{"title moves", module(t, "pain/beta.md", "Zed", "basic", 0, "prerequisites: [pain/alpha]"), false, false},
-		{"title moves before", module(t, "pain/delta.md", "Aardvark", "basic", 0, "review_by: 2027-01-01"), false, false},
+		{"title moves", module(t, "pain/beta.md", "Zed", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
+		{"title moves before", module(t, "pain/delta.md", "Aardvark", "basic", 0, "review_by: 2027-01-01"), true, false},
+		{"prerequisite moves", module(t, "pain/alpha.md", "Omega", "basic", 0, ""), true, false},
 		{"level", module(t, "pain/beta.md", "Beta", "specialist", 0, "prerequisites: [pain/alpha]"), false, false},
-		{"weight", module(t, "pain/beta.md", "Beta", "basic", 5, "prerequisites: [pain/alpha]"), false, false},
+		{"weight", module(t, "pain/beta.md", "Beta", "basic", 5, "prerequisites: [pain/alpha]"), true, false},
 		{"prerequisites", module(t, "pain/beta.md", "Beta", "basic", 0, ""), false, false},
 		{"format", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nformat: e-learning"), false, false},
 		{"draft", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\ndraft: true"), false, false},
@@ -181,6 +184,15 @@ func shape(c *Curriculum) string {
 			fmt.Fprintf(&b, " %s(%s)", m.ID, m.Front.Title)
 		}
 		b.WriteString("\n")
+	}
+	for _, f := range c.Facets {
+		for _, tp := range f.Terms {
+			fmt.Fprintf(&b, "%s:", tp.URL)
+			for _, m := range tp.Modules {
+				fmt.Fprintf(&b, " %s", m.ID)
+			}
+			b.WriteString("\n")
+		}
 	}
 	for _, m := range c.ListOrder() {
 		fmt.Fprintf(&b, "%s %q %q overdue=%v", m.ID, m.Front.Title, m.Front.Objectives, m.Overdue)

@@ -24,11 +24,14 @@ type job struct {
 // and writes them through w. With only set, just the pages at those URLs
 // are considered, and only the fragments of the modules in fresh are
 // rendered anew (nil: every module's).
-func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool, only map[string]bool, fresh []*curriculum.Module) {
+//
+// moved says a module moved in the lists since the last build (Patch),
+// which reorders the catalogue.
+func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool, only map[string]bool, fresh []*curriculum.Module, moved bool) {
 	if only == nil {
 		fresh = c.Modules
 	}
-	b.refreshFragments(c, fresh, only == nil)
+	b.refreshFragments(c, fresh, only == nil, moved)
 	var jobs []job
 	add := func(url string, print func() uint64, data func() listed) {
 		if only != nil && !only[url] {
@@ -383,7 +386,7 @@ func (b *Builder) modulePrint(m *curriculum.Module) uint64 {
 // refreshFragments renders the card and catalogue row of each module of
 // ms whose inputs changed; with prune set, ms are all the site's modules
 // and the fragments of the others are dropped.
-func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Module, prune bool) {
+func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Module, prune, reorder bool) {
 	var todo []*curriculum.Module
 	var keys []uint64
 	for _, m := range ms {
@@ -432,12 +435,13 @@ func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Mo
 	for _, m := range ms {
 		b.fragOf[m] = b.frags[m.ID]
 	}
-	if prune {
+	if prune || reorder {
 		all := c.ListOrder()
 		b.cat = catalogue{rows: make([][]byte, len(all)), hashes: make([]uint64, len(all)), at: make(map[*curriculum.Module]int, len(all))}
 		for i, m := range all {
 			b.cat.at[m] = i
 		}
+		ms = all
 	}
 	for _, m := range ms {
 		i, f := b.cat.at[m], b.fragOf[m]

@@ -265,6 +265,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	var only map[string]bool       // URLs of the pages to consider; nil: all
 	var fresh []*curriculum.Module // modules whose list fragments may have changed
 	frontChanged := false          // a patched document's frontmatter changed
+	moved := false                 // ... and with it a module's place in lists
 	reviewedChanged := false       // ... and with it a module's review date, which the sitemap shows
 	if !full && b.lastOK && len(toRead) > 0 && existed(before) {
 		var patch []*content.Doc
@@ -279,7 +280,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 		if warns, ok := b.last.Patch(patch, b.today()); ok {
 			c = b.last
-			only, fresh = b.affected(c, patch, frontChanged)
+			only, fresh, moved = b.affected(c, patch, before, frontChanged)
 			for _, p := range toRead {
 				diags.Add(b.docs[p].doc.Diags...)
 			}
@@ -356,7 +357,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	// render: much of its work is serial.
 	index := make(chan map[string][]byte, 1)
 	go func() { index <- b.updateSearch(c, only == nil) }()
-	b.renderPages(c, w, !stream, only, fresh)
+	b.renderPages(c, w, !stream, only, fresh, moved)
 	b.lap("render and write pages")
 	b.writeStatics(tree, changedSet, full, w)
 	for name, data := range <-index {
@@ -446,10 +447,12 @@ func existed(before map[string]*docState) bool {
 // rendered anew. Without frontmatter changes, that is the documents' own
 // pages; otherwise also the pages of the lists they are on, the pages of
 // the modules that name them (neighbours, prerequisites, what they are
-// needed for, learning-path neighbours) and the home and help pages.
-func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, frontChanged bool) (map[string]bool, []*curriculum.Module) {
-	only := map[string]bool{}
-	var fresh []*curriculum.Module
+// needed for, learning-path neighbours) and the home and help pages. A
+// new title or weight may move a module: then every page of its section's
+// and terms' lists, and every module page of its section (their
+// neighbours), are considered too; moved reports it.
+func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before map[string]*docState, frontChanged bool) (only map[string]bool, fresh []*curriculum.Module, moved bool) {
+	only = map[string]bool{}
 	size := c.Config.PageSize
 	sectionPages := func(s *curriculum.Section) {
 		for _, pg := range paged(s.URL, s.Modules, size) {
@@ -477,6 +480,23 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, frontC
 		fresh = append(fresh, m)
 		if !frontChanged {
 			continue
+		}
+		old := before[doc.Path].doc.Front
+		if old.Title != doc.Front.Title || old.Weight != doc.Front.Weight {
+			moved = true
+			sectionPages(m.Section)
+			for _, n := range m.Section.Modules {
+				only[n.URL] = true
+			}
+			for _, f := range c.Facets {
+				for _, tp := range f.Terms {
+					if tp.Index(m) >= 0 {
+						for _, pg := range paged(tp.URL, tp.Modules, size) {
+							only[pg.url] = true
+						}
+					}
+				}
+			}
 		}
 		only[pageOf(m.Section.URL, m.Section.Index(m), size)] = true
 		for _, f := range c.Facets {
@@ -513,7 +533,7 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, frontC
 			}
 		}
 	}
-	return only, fresh
+	return only, fresh, moved
 }
 
 // pageConflicts reports modules and folders whose URLs are taken by the
