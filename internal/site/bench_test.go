@@ -79,6 +79,10 @@ func BenchmarkIncrementalSummary(b *testing.B) { benchmarkEdit(b, "summary") }
 // search ranking's ties.
 func BenchmarkIncrementalTitle(b *testing.B) { benchmarkEdit(b, "title") }
 
+// BenchmarkIncrementalLevel changes one module's level, which changes the
+// curriculum's structure: it is assembled anew.
+func BenchmarkIncrementalLevel(b *testing.B) { benchmarkEdit(b, "level") }
+
 func benchmarkEdit(b *testing.B, what string) {
 	dir := benchSite(b, 1000)
 	opts := Options{Today: today}
@@ -112,6 +116,14 @@ func benchmarkEdit(b *testing.B, what string) {
 			edited = bytes.Replace(orig, []byte("\nsummary: "), []byte(fmt.Sprintf("\nsummary: Edit %d. ", i)), 1)
 		case "title":
 			edited = titleEnd.ReplaceAll(orig, []byte(fmt.Sprintf("$1 (edit %d)$2", i)))
+		case "level":
+			edited = orig
+			if i%2 == 1 { // basic <-> specialist, and back on the next edit
+				edited = bytes.Replace(orig, []byte("\nlevel: basic\n"), []byte("\nlevel: specialist\n"), 1)
+				if bytes.Equal(edited, orig) {
+					edited = bytes.Replace(orig, []byte("\nlevel: specialist\n"), []byte("\nlevel: basic\n"), 1)
+				}
+			}
 		}
 		os.WriteFile(file, edited, 0o644)
 		if _, diags := builder.Build([]string{filepath.ToSlash(rel)}, out); diags.Errors() > 0 {

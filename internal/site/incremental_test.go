@@ -266,3 +266,25 @@ func TestIncrementalRetitleEach(t *testing.T) {
 		}
 	}
 }
+
+// TestIncrementalDraftLinked: a module that another links to becomes a
+// draft. The save reassembles the curriculum without walking the files
+// again, and the broken link is in the other file: it must be found, as a
+// full build finds it.
+func TestIncrementalDraftLinked(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	inc := New(fsys, Options{Today: today})
+	if _, diags := inc.Build(nil, NewMemory()); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	p := "content/cards/breathless-card.md"
+	fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\ntitle: "), []byte("\ndraft: true\ntitle: "), 1)}
+	_, incDiags := inc.Build([]string{p}, NewMemory())
+	_, fullDiags := New(fsys, Options{Today: today}).Build(nil, NewMemory())
+	if !strings.Contains(fmt.Sprint(fullDiags), "content/symptoms/breathlessness.md:") {
+		t.Fatalf("a full build does not report the link to the draft: %v", fullDiags)
+	}
+	if fmt.Sprint(incDiags) != fmt.Sprint(fullDiags) {
+		t.Errorf("incremental: %v\nfull: %v", incDiags, fullDiags)
+	}
+}

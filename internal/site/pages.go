@@ -242,7 +242,7 @@ type listPage struct {
 // paged splits a list at url into pages of size modules; a list without
 // modules still has its one page.
 func paged(url string, ms []*curriculum.Module, size int) []listPage {
-	total := max(1, (len(ms)+size-1)/size)
+	total := pageCount(len(ms), size)
 	pages := make([]listPage, total)
 	for i := range pages {
 		pages[i] = listPage{url: pageURL(url, i+1), first: url, n: i + 1, total: total,
@@ -250,6 +250,9 @@ func paged(url string, ms []*curriculum.Module, size int) []listPage {
 	}
 	return pages
 }
+
+// pageCount is how many pages a list of n modules takes.
+func pageCount(n, size int) int { return max(1, (n+size-1)/size) }
 
 // pageURL is the URL of page n of the list at url.
 func pageURL(url string, n int) string {

@@ -170,6 +170,7 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	var diags diag.List
 
 	full := changed == nil || !b.built
+	lastOK := b.lastOK // the last build succeeded; b.last is its curriculum
 	for _, p := range changed {
 		if p == config.File || strings.HasPrefix(p, "themes/") || p == "themes" || p == content.Dir {
 			full = true
@@ -322,8 +323,10 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 	// Links: after a body-only save that kept every heading, only the
 	// saved files' own links can have broken (the others were fine at the
 	// last build and point at the same headings).
+	// The same holds after a save that reassembled the curriculum but kept
+	// the files and the modules built (a new level, say).
 	var from []string // nil: every file
-	if only != nil && sameHeadings(before, b.docs) {
+	if !full && !walked && lastOK && (patched || sameModules(b.last, c)) && sameHeadings(before, b.docs) {
 		from = slices.Sorted(maps.Keys(before))
 	}
 	diags.Add(b.checkLinks(c, tree, from)...)
@@ -565,6 +568,19 @@ func pageConflicts(c *curriculum.Curriculum) diag.List {
 		}
 	}
 	return diags
+}
+
+// sameModules reports whether two curricula build the same modules.
+func sameModules(a, b *curriculum.Curriculum) bool {
+	if a == nil || len(a.ByID) != len(b.ByID) {
+		return false
+	}
+	for id := range b.ByID {
+		if a.ByID[id] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // sameHeadings reports whether every re-read document has the heading ids

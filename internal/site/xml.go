@@ -37,15 +37,16 @@ type sitemapURL struct {
 // sitemapPrint fingerprints what sitemap.xml lists.
 func (b *Builder) sitemapPrint(c *curriculum.Curriculum) uint64 {
 	h := newHasher().u64(b.global).str("sitemap")
+	pages := func(n int) uint64 { return uint64(pageCount(n, c.Config.PageSize)) }
 	for _, s := range c.Sections {
-		h.str(s.URL).u64(uint64(len(s.Modules)))
+		h.str(s.URL).u64(pages(len(s.Modules)))
 	}
 	for _, m := range c.Modules {
 		h.str(m.URL).u64(uint64(m.Front.Reviewed.Unix()))
 	}
 	for _, f := range c.Facets {
 		for _, tp := range f.Terms {
-			h.str(tp.URL).u64(uint64(len(tp.Modules)))
+			h.str(tp.URL).u64(pages(len(tp.Modules)))
 		}
 	}
 	for _, p := range c.Paths {
