@@ -371,8 +371,11 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 			continue
 		}
 		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
-		if m == nil || m.Doc.Path != doc.Path || !sameShape(m.Front, &doc.Front) ||
+		if m == nil || m.Doc.Path != doc.Path || !sameLinks(m.Front, &doc.Front) ||
 			overdue(&doc.Front, today) != m.Overdue {
+			return nil, false
+		}
+		if !sameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
 			return nil, false
 		}
 		patches = append(patches, patch{m: m, doc: doc})
@@ -383,9 +386,13 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 			p.s.Doc, p.s.Summary = p.doc, p.doc.Front.Summary
 			continue
 		}
+		retag := !sameTerms(p.m.Front, &p.doc.Front)
 		stays := c.keepsPlace(p.m, &p.doc.Front)
 		p.m.Doc, p.m.Front = p.doc, &p.doc.Front
-		if !stays {
+		if retag {
+			p.m.Level, p.m.Topics, p.m.Audiences, p.m.Format, _ = c.termsOf(p.m.Front)
+		}
+		if retag || !stays {
 			c.move(p.m)
 		}
 		warnOverdue(p.m, &diags)
@@ -393,9 +400,9 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 	return diags, true
 }
 
-// move puts m, whose title or weight changed, in its new place in every
-// order: sections, cross-section lists, term pages, neighbours, and the
-// lists of what its prerequisites are needed for.
+// move puts m, whose title, weight or terms changed, in its new place in
+// every order: sections, cross-section lists, the term pages it is on,
+// neighbours, and the lists of what its prerequisites are needed for.
 func (c *Curriculum) move(m *Module) {
 	c.bySection = slices.Delete(c.bySection, m.order, m.order+1)
 	i, _ := slices.BinarySearchFunc(c.bySection, m, compareModules)
@@ -423,7 +430,11 @@ func (c *Curriculum) move(m *Module) {
 		for _, tp := range f.Terms {
 			if j := slices.Index(tp.Modules, m); j >= 0 {
 				tp.Modules = slices.Delete(tp.Modules, j, j+1)
-				k, _ := slices.BinarySearchFunc(tp.Modules, m, byList)
+			}
+		}
+		for _, t := range m.terms(f.Name) {
+			tp := f.Page(t.ID)
+			if k, found := slices.BinarySearchFunc(tp.Modules, m, byList); !found {
 				tp.Modules = slices.Insert(tp.Modules, k, m)
 			}
 		}
@@ -461,11 +472,80 @@ func (c *Curriculum) sectionOf(doc *content.Doc) *Section {
 	return c.Sections[i]
 }
 
-// sameShape reports whether two versions of a module's frontmatter put it
-// on the same lists: the same terms, prerequisites and draft status.
-func sameShape(a, b *content.Front) bool {
-	return a.Draft == b.Draft && a.Level == b.Level && a.Format == b.Format &&
-		slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience) && slices.Equal(a.Prerequisites, b.Prerequisites)
+// sameLinks reports whether two versions of a module's frontmatter give
+// it the same prerequisites and draft status.
+func sameLinks(a, b *content.Front) bool {
+	return a.Draft == b.Draft && slices.Equal(a.Prerequisites, b.Prerequisites)
+}
+
+// sameTerms reports whether two versions of a module's frontmatter give it
+// the same level, topics, audiences and format.
+func sameTerms(a, b *content.Front) bool {
+	return a.Level == b.Level && a.Format == b.Format && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience)
+}
+
+// termsOf resolves fr's terms against the site's vocabularies as Assemble
+// does; ok is false when one is not allowed.
+func (c *Curriculum) termsOf(fr *content.Front) (level config.Term, topics, audiences []config.Term, format config.Term, ok bool) {
+	cfg, ok := c.Config, true
+	one := func(id string, v *config.Vocabulary) config.Term {
+		if !v.Has(id) {
+			ok = false
+			return config.Term{}
+		}
+		return v.Term(id)
+	}
+	if fr.Level != "" {
+		level = one(fr.Level, &cfg.Levels)
+	}
+	for _, id := range fr.Topics {
+		topics = append(topics, one(id, &cfg.Topics))
+	}
+	for _, id := range fr.Audience {
+		audiences = append(audiences, one(id, &cfg.Audiences))
+	}
+	if fr.Format != "" {
+		format = one(fr.Format, &cfg.Formats)
+	}
+	return level, topics, audiences, format, ok
+}
+
+// canRetag reports whether m can take the terms of fr without a term page
+// coming or going: every term is allowed and has its page already, and no
+// page of an open vocabulary (which has pages only for terms in use) loses
+// its last module.
+func (c *Curriculum) canRetag(m *Module, fr *content.Front) bool {
+	level, topics, audiences, format, ok := c.termsOf(fr)
+	if !ok {
+		return false
+	}
+	next := &Module{Level: level, Topics: topics, Audiences: audiences, Format: format}
+	for _, f := range c.Facets {
+		for _, t := range next.terms(f.Name) {
+			if f.Page(t.ID) == nil {
+				return false
+			}
+		}
+		if !f.Vocab.Open {
+			continue
+		}
+		for _, t := range m.terms(f.Name) {
+			if tp := f.Page(t.ID); len(tp.Modules) == 1 && !slices.ContainsFunc(next.terms(f.Name), func(n config.Term) bool { return n.ID == t.ID }) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Page is the page of the term with id, or nil.
+func (f *Facet) Page(id string) *TermPage {
+	for _, tp := range f.Terms {
+		if tp.Term.ID == id {
+			return tp
+		}
+	}
+	return nil
 }
 
 // keepsPlace reports whether m, with frontmatter fr, sorts between the

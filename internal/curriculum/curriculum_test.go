@@ -116,6 +116,7 @@ func TestPatch(t *testing.T) {
 			module(t, "cards/card.md", "Card", "basic", 0, "prerequisites: [pain/alpha]\nformat: quick-reference"),
 			module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]"),
 			module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2027-01-01"),
+			doc(t, "pain/gamma.md", "title: Gamma\nlevel: basic\ntopics: [pain, nausea]\naudience: [gp]\nsummary: s"),
 		}
 	}
 	tests := []struct {
@@ -129,10 +130,16 @@ func TestPatch(t *testing.T) {
 		{"title moves", module(t, "pain/beta.md", "Zed", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
 		{"title moves before", module(t, "pain/delta.md", "Aardvark", "basic", 0, "review_by: 2027-01-01"), true, false},
 		{"prerequisite moves", module(t, "pain/alpha.md", "Omega", "basic", 0, ""), true, false},
-		{"level", module(t, "pain/beta.md", "Beta", "specialist", 0, "prerequisites: [pain/alpha]"), false, false},
+		{"level", module(t, "pain/beta.md", "Beta", "specialist", 0, "prerequisites: [pain/alpha]"), true, false},
+		{"level and title", module(t, "pain/delta.md", "Aardvark", "specialist", 0, "review_by: 2027-01-01"), true, false},
+		{"unknown level", module(t, "pain/beta.md", "Beta", "expert", 0, "prerequisites: [pain/alpha]"), false, false},
+		{"topic in use elsewhere", doc(t, "pain/alpha.md", "title: Alpha\nlevel: basic\ntopics: [pain, nausea]\naudience: [gp, pharmacist]\nsummary: s"), true, false},
+		{"topic without a page", doc(t, "pain/alpha.md", "title: Alpha\nlevel: basic\ntopics: [pain, dyspnoea]\naudience: [gp]\nsummary: s"), false, false},
+		{"last module of a topic leaves it", doc(t, "pain/gamma.md", "title: Gamma\nlevel: basic\ntopics: [pain]\naudience: [gp]\nsummary: s"), false, false},
 		{"weight", module(t, "pain/beta.md", "Beta", "basic", 5, "prerequisites: [pain/alpha]"), true, false},
 		{"prerequisites", module(t, "pain/beta.md", "Beta", "basic", 0, ""), false, false},
-		{"format", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nformat: e-learning"), false, false},
+		{"format", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nformat: e-learning"), true, false},
+		{"format dropped", module(t, "cards/card.md", "Card", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
 		{"draft", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\ndraft: true"), false, false},
 		{"becomes overdue", module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2025-06-01"), false, false},
 		{"review date, still due", module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2028-01-01"), true, false},

@@ -30,14 +30,20 @@ func TestIncrementalEqualsFull(t *testing.T) {
 func TestIncrementalPatch(t *testing.T) {
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15}, true)
+			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19}, true)
 		})
 	}
 }
 
-var reviewBy = regexp.MustCompile(`\nreview_by: [0-9-]+\n`)
+var (
+	reviewBy     = regexp.MustCompile(`\nreview_by: [0-9-]+\n`)
+	levelLine    = regexp.MustCompile(`\nlevel: [a-z-]+\n`)
+	topicsLine   = regexp.MustCompile(`\ntopics: \[[a-z, -]*\]\n`)
+	audienceLine = regexp.MustCompile(`\naudience: \[[a-z, -]*\]\n`)
+	formatLine   = regexp.MustCompile(`\nformat: [a-z-]+\n`)
+)
 
-var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
@@ -205,6 +211,29 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			}
 			fsys[p] = &fstest.MapFile{Data: data}
 			changed, what = []string{p}, "toggle draft of "+p
+		case 17: // a new level: the module moves from one level's list to the other's
+			p := pick()
+			data := levelLine.ReplaceAllFunc(fsys[p].Data, func(l []byte) []byte {
+				if bytes.Contains(l, []byte("basic")) {
+					return []byte("\nlevel: specialist\n")
+				}
+				return []byte("\nlevel: basic\n")
+			})
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, "change level of "+p
+		case 18: // new topics and audiences
+			p := pick()
+			topics := [][]string{{"breathlessness"}, {"communication"}, {"last-days", "breathlessness"}, {"communication", "last-days"}}[rng.IntN(4)]
+			audience := [][]string{{"gp"}, {"gp", "district-nurse"}, {"pharmacist"}}[rng.IntN(3)]
+			data := topicsLine.ReplaceAll(fsys[p].Data, []byte("\ntopics: ["+strings.Join(topics, ", ")+"]\n"))
+			data = audienceLine.ReplaceAll(data, []byte("\naudience: ["+strings.Join(audience, ", ")+"]\n"))
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, fmt.Sprintf("topics %v, audience %v of %s", topics, audience, p)
+		case 19: // a new format
+			p := pick()
+			format := []string{"e-learning", "quick-reference", "small-group", "peer-review"}[rng.IntN(4)]
+			fsys[p] = &fstest.MapFile{Data: formatLine.ReplaceAll(fsys[p].Data, []byte("\nformat: "+format+"\n"))}
+			changed, what = []string{p}, "format "+format+" of "+p
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"

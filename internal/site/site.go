@@ -279,13 +279,17 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 			frontChanged = frontChanged || old.FrontHash != doc.FrontHash || doc.FrontHash == 0
 			reviewedChanged = reviewedChanged || !old.Front.Reviewed.Equal(doc.Front.Reviewed)
 		}
-		if warns, ok := b.last.Patch(patch, b.today()); ok {
-			c = b.last
-			only, fresh, moved = b.affected(c, patch, before, frontChanged)
-			for _, p := range toRead {
-				diags.Add(b.docs[p].doc.Diags...)
+		// A list that gains or loses a page is a file that comes or goes,
+		// which only a full pass writes or removes.
+		if b.keepsPages(b.last, patch) {
+			if warns, ok := b.last.Patch(patch, b.today()); ok {
+				c = b.last
+				only, fresh, moved = b.affected(c, patch, before, frontChanged)
+				for _, p := range toRead {
+					diags.Add(b.docs[p].doc.Diags...)
+				}
+				diags.Add(warns...)
 			}
-			diags.Add(warns...)
 		}
 	}
 	patched := c != nil
@@ -485,6 +489,21 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 			continue
 		}
 		old := before[doc.Path].doc.Front
+		if retagged := !sameTermIDs(&old, &doc.Front); retagged {
+			// Every list it left or joined, and the counts of terms.
+			moved = true
+			for _, f := range c.Facets {
+				only[f.Plural+"/"] = true
+				for _, id := range slices.Concat(frontTerms(&old, f.Name), frontTerms(&doc.Front, f.Name)) {
+					if tp := f.Page(id); tp != nil {
+						for _, pg := range paged(tp.URL, tp.Modules, size) {
+							only[pg.url] = true
+						}
+					}
+				}
+			}
+			only[""], only["help/"] = true, true
+		}
 		if old.Title != doc.Front.Title || old.Weight != doc.Front.Weight {
 			moved = true
 			sectionPages(m.Section)
@@ -537,6 +556,58 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 		}
 	}
 	return only, fresh, moved
+}
+
+// sameTermIDs reports whether two frontmatters give the same terms.
+func sameTermIDs(a, b *content.Front) bool {
+	return a.Level == b.Level && a.Format == b.Format && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience)
+}
+
+// frontTerms are the term ids fr gives for a facet.
+func frontTerms(fr *content.Front, facet string) []string {
+	switch facet {
+	case "level":
+		return []string{fr.Level}
+	case "topic":
+		return fr.Topics
+	case "audience":
+		return fr.Audience
+	default:
+		return []string{fr.Format}
+	}
+}
+
+// keepsPages reports whether giving the modules of docs their new terms
+// leaves every term list with as many pages as it has: a page that comes or
+// goes is a file to write or remove, which a patched build does not do.
+func (b *Builder) keepsPages(c *curriculum.Curriculum, docs []*content.Doc) bool {
+	delta := map[*curriculum.TermPage]int{}
+	for _, doc := range docs {
+		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
+		if doc.Section || m == nil {
+			continue // Patch decides
+		}
+		for _, f := range c.Facets {
+			old, now := frontTerms(m.Front, f.Name), frontTerms(&doc.Front, f.Name)
+			for _, id := range old {
+				if tp := f.Page(id); tp != nil && !slices.Contains(now, id) {
+					delta[tp]--
+				}
+			}
+			for _, id := range now {
+				if tp := f.Page(id); tp != nil && !slices.Contains(old, id) {
+					delta[tp]++
+				}
+			}
+		}
+	}
+	size := c.Config.PageSize
+	for tp, d := range delta {
+		if pageCount(len(tp.Modules), size) != pageCount(len(tp.Modules)+d, size) {
+			return false
+		}
+	}
+	return true
 }
 
 // pageConflicts reports modules and folders whose URLs are taken by the
