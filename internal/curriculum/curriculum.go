@@ -345,9 +345,9 @@ func warnOverdue(m *Module, diags *diag.List) {
 //
 // c must come from an Assemble that reported no errors. Patch returns the
 // diagnostics Assemble would now report for the patched modules' files
-// (the overdue warnings) and true; or nil and false, changing nothing,
-// when some change needs a new Assemble.
-func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, bool) {
+// (the overdue warnings), the modules that moved in some list, and true;
+// or false, changing nothing, when some change needs a new Assemble.
+func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.List, moved []*Module, ok bool) {
 	if today.IsZero() {
 		today = time.Now()
 	}
@@ -361,11 +361,11 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 		if doc.Section {
 			s := c.sectionOf(doc)
 			if s == nil || s.Doc == nil || s.Doc.Path != doc.Path {
-				return nil, false
+				return nil, nil, false
 			}
 			old, fr := &s.Doc.Front, &doc.Front
 			if old.Draft != fr.Draft || old.Title != fr.Title || old.Weight != fr.Weight {
-				return nil, false
+				return nil, nil, false
 			}
 			patches = append(patches, patch{s: s, doc: doc})
 			continue
@@ -373,14 +373,13 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
 		if m == nil || m.Doc.Path != doc.Path || !sameLinks(m.Front, &doc.Front) ||
 			overdue(&doc.Front, today) != m.Overdue {
-			return nil, false
+			return nil, nil, false
 		}
 		if !sameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
-			return nil, false
+			return nil, nil, false
 		}
 		patches = append(patches, patch{m: m, doc: doc})
 	}
-	var diags diag.List
 	for _, p := range patches {
 		if p.s != nil {
 			p.s.Doc, p.s.Summary = p.doc, p.doc.Front.Summary
@@ -394,10 +393,11 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diag.List, boo
 		}
 		if retag || !stays {
 			c.move(p.m)
+			moved = append(moved, p.m)
 		}
 		warnOverdue(p.m, &diags)
 	}
-	return diags, true
+	return diags, moved, true
 }
 
 // move puts m, whose title, weight or terms changed, in its new place in

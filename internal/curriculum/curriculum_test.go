@@ -154,7 +154,7 @@ func TestPatch(t *testing.T) {
 				t.Fatal(diags)
 			}
 			before := fmt.Sprint(c.ByID["pain/beta"].Front.Title, c.Sections[1].Summary)
-			warns, ok := c.Patch([]*content.Doc{tt.doc}, today)
+			warns, _, ok := c.Patch([]*content.Doc{tt.doc}, today)
 			if ok != tt.patch {
 				t.Fatalf("Patch = %v, want %v", ok, tt.patch)
 			}

@@ -282,9 +282,10 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		// A list that gains or loses a page is a file that comes or goes,
 		// which only a full pass writes or removes.
 		if b.keepsPages(b.last, patch) {
-			if warns, ok := b.last.Patch(patch, b.today()); ok {
+			if warns, movers, ok := b.last.Patch(patch, b.today()); ok {
 				c = b.last
-				only, fresh, moved = b.affected(c, patch, before, frontChanged)
+				only, fresh = b.affected(c, patch, before, movers, frontChanged)
+				moved = len(movers) > 0
 				for _, p := range toRead {
 					diags.Add(b.docs[p].doc.Diags...)
 				}
@@ -454,11 +455,12 @@ func existed(before map[string]*docState) bool {
 // rendered anew. Without frontmatter changes, that is the documents' own
 // pages; otherwise also the pages of the lists they are on, the pages of
 // the modules that name them (neighbours, prerequisites, what they are
-// needed for, learning-path neighbours) and the home and help pages. A
-// new title or weight may move a module: then every page of its section's
-// and terms' lists, and every module page of its section (their
-// neighbours), are considered too; moved reports it.
-func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before map[string]*docState, frontChanged bool) (only map[string]bool, fresh []*curriculum.Module, moved bool) {
+// needed for, learning-path neighbours) and the home and help pages. For
+// the modules that moved (Patch reports them), every page of their
+// section's and terms' lists and every module page of their section
+// (their neighbours) are considered too; for a module with new terms,
+// every page of the lists it left or joined, and the facet indexes.
+func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before map[string]*docState, moved []*curriculum.Module, frontChanged bool) (only map[string]bool, fresh []*curriculum.Module) {
 	only = map[string]bool{}
 	size := c.Config.PageSize
 	sectionPages := func(s *curriculum.Section) {
@@ -491,7 +493,6 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 		old := before[doc.Path].doc.Front
 		if retagged := !sameTermIDs(&old, &doc.Front); retagged {
 			// Every list it left or joined, and the counts of terms.
-			moved = true
 			for _, f := range c.Facets {
 				only[f.Plural+"/"] = true
 				for _, id := range slices.Concat(frontTerms(&old, f.Name), frontTerms(&doc.Front, f.Name)) {
@@ -504,8 +505,8 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 			}
 			only[""], only["help/"] = true, true
 		}
-		if old.Title != doc.Front.Title || old.Weight != doc.Front.Weight {
-			moved = true
+		if slices.Contains(moved, m) && (old.Title != doc.Front.Title || old.Weight != doc.Front.Weight) {
+			// A new place in its section too (a new level or topic keeps it).
 			sectionPages(m.Section)
 			for _, n := range m.Section.Modules {
 				only[n.URL] = true
@@ -555,7 +556,7 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 			}
 		}
 	}
-	return only, fresh, moved
+	return only, fresh
 }
 
 // sameTermIDs reports whether two frontmatters give the same terms.
