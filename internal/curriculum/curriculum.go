@@ -203,7 +203,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			}
 		}
 		for _, p := range fr.Prerequisites {
-			id := strings.TrimSuffix(strings.Trim(p, "/"), ".md")
+			id := prerequisiteID(p)
 			pre, ok := c.ByID[id]
 			switch {
 			case ok && pre == m:
@@ -335,13 +335,15 @@ func warnOverdue(m *Module, diags *diag.List) {
 
 // Patch puts new versions of documents that c already holds in place,
 // when none of the changes can alter c's structure beyond the order of
-// lists: a module keeps its level, topics, audiences, format,
-// prerequisites, draft status and whether it is overdue; a new title or
-// weight moves it in its section and in every list it is on. A section's
-// _index.md keeps its title, weight and draft status. Everything else
-// (summary, objectives, keywords, references, dates, the body) may change.
-// These are the common saves in serve mode, and a patch costs well under a
-// millisecond where Assemble costs tens of milliseconds on a large site.
+// lists and links between modules: a module keeps its draft status and
+// whether it is overdue; a new title or weight moves it in its section and
+// in every list it is on; new terms move it between term lists while every
+// term keeps its page; new prerequisites (in a save of one file) must exist
+// and make no cycle. A section's _index.md keeps its title, weight and
+// draft status. Everything else (summary, objectives, keywords, references,
+// dates, the body) may change. These are the common saves in serve mode,
+// and a patch costs a millisecond or less where Assemble costs tens of
+// milliseconds on a large site.
 //
 // c must come from an Assemble that reported no errors. Patch returns the
 // diagnostics Assemble would now report for the patched modules' files
@@ -371,8 +373,13 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 			continue
 		}
 		m := c.ByID[strings.TrimSuffix(doc.Path, ".md")]
-		if m == nil || m.Doc.Path != doc.Path || !sameLinks(m.Front, &doc.Front) ||
+		if m == nil || m.Doc.Path != doc.Path || m.Front.Draft != doc.Front.Draft ||
 			overdue(&doc.Front, today) != m.Overdue {
+			return nil, nil, false
+		}
+		// New prerequisites, one save at a time: they must exist and make
+		// no cycle.
+		if !slices.Equal(m.Front.Prerequisites, doc.Front.Prerequisites) && (len(docs) != 1 || !c.canRelink(m, &doc.Front)) {
 			return nil, nil, false
 		}
 		if !sameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
@@ -387,7 +394,11 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 		}
 		retag := !sameTerms(p.m.Front, &p.doc.Front)
 		stays := c.keepsPlace(p.m, &p.doc.Front)
+		relink := !slices.Equal(p.m.Front.Prerequisites, p.doc.Front.Prerequisites)
 		p.m.Doc, p.m.Front = p.doc, &p.doc.Front
+		if relink {
+			c.relink(p.m)
+		}
 		if retag {
 			p.m.Level, p.m.Topics, p.m.Audiences, p.m.Format, _ = c.termsOf(p.m.Front)
 		}
@@ -472,10 +483,54 @@ func (c *Curriculum) sectionOf(doc *content.Doc) *Section {
 	return c.Sections[i]
 }
 
-// sameLinks reports whether two versions of a module's frontmatter give
-// it the same prerequisites and draft status.
-func sameLinks(a, b *content.Front) bool {
-	return a.Draft == b.Draft && slices.Equal(a.Prerequisites, b.Prerequisites)
+// prerequisiteID is the module id a prerequisites entry names.
+func prerequisiteID(p string) string { return strings.TrimSuffix(strings.Trim(p, "/"), ".md") }
+
+// canRelink reports whether m can take the prerequisites of fr: each is a
+// module other than m, and none leads back to m (the last Assemble found
+// no cycle, so a new one would pass through m).
+func (c *Curriculum) canRelink(m *Module, fr *content.Front) bool {
+	seen := map[*Module]bool{}
+	var reaches func(x *Module) bool // whether m is a prerequisite of x, at any depth
+	reaches = func(x *Module) bool {
+		if x == m {
+			return true
+		}
+		if seen[x] {
+			return false
+		}
+		seen[x] = true
+		for _, p := range x.Prerequisites {
+			if reaches(p) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range fr.Prerequisites {
+		pre := c.ByID[prerequisiteID(p)]
+		if pre == nil || reaches(pre) {
+			return false
+		}
+	}
+	return true
+}
+
+// relink gives m the prerequisites of its frontmatter, and updates what
+// they are needed for, as Assemble would.
+func (c *Curriculum) relink(m *Module) {
+	for _, p := range m.Prerequisites {
+		p.NeededFor = slices.DeleteFunc(p.NeededFor, func(x *Module) bool { return x == m })
+	}
+	m.Prerequisites = nil
+	for _, p := range m.Front.Prerequisites {
+		pre := c.ByID[prerequisiteID(p)]
+		m.Prerequisites = append(m.Prerequisites, pre)
+		pre.NeededFor = append(pre.NeededFor, m)
+	}
+	for _, pre := range m.Prerequisites {
+		slices.SortFunc(pre.NeededFor, func(a, b *Module) int { return cmp.Compare(a.order, b.order) })
+	}
 }
 
 // sameTerms reports whether two versions of a module's frontmatter give it

@@ -137,7 +137,12 @@ func TestPatch(t *testing.T) {
 		{"topic without a page", doc(t, "pain/alpha.md", "title: Alpha\nlevel: basic\ntopics: [pain, dyspnoea]\naudience: [gp]\nsummary: s"), false, false},
 		{"last module of a topic leaves it", doc(t, "pain/gamma.md", "title: Gamma\nlevel: basic\ntopics: [pain]\naudience: [gp]\nsummary: s"), false, false},
 		{"weight", module(t, "pain/beta.md", "Beta", "basic", 5, "prerequisites: [pain/alpha]"), true, false},
-		{"prerequisites", module(t, "pain/beta.md", "Beta", "basic", 0, ""), false, false},
+		{"prerequisite dropped", module(t, "pain/beta.md", "Beta", "basic", 0, ""), true, false},
+		{"prerequisites added", module(t, "pain/delta.md", "Delta", "basic", 0, "review_by: 2027-01-01\nprerequisites: [pain/beta, pain/alpha.md]"), true, false},
+		{"prerequisite swapped", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/gamma]"), true, false},
+		{"unknown prerequisite", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/nope]"), false, false},
+		{"own prerequisite", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/beta]"), false, false},
+		{"prerequisite cycle", module(t, "pain/alpha.md", "Alpha", "basic", 0, "prerequisites: [pain/beta]"), false, false},
 		{"format", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\nformat: e-learning"), true, false},
 		{"format dropped", module(t, "cards/card.md", "Card", "basic", 0, "prerequisites: [pain/alpha]"), true, false},
 		{"draft", module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]\ndraft: true"), false, false},
@@ -211,6 +216,9 @@ func shape(c *Curriculum) string {
 		}
 		for _, n := range m.NeededFor {
 			fmt.Fprintf(&b, " for=%s", n.ID)
+		}
+		for _, p := range m.Prerequisites {
+			fmt.Fprintf(&b, " pre=%s", p.ID)
 		}
 		b.WriteString("\n")
 	}

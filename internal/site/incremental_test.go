@@ -30,7 +30,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 func TestIncrementalPatch(t *testing.T) {
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19}, true)
+			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19, 20}, true)
 		})
 	}
 }
@@ -41,9 +41,10 @@ var (
 	topicsLine   = regexp.MustCompile(`\ntopics: \[[a-z, -]*\]\n`)
 	audienceLine = regexp.MustCompile(`\naudience: \[[a-z, -]*\]\n`)
 	formatLine   = regexp.MustCompile(`\nformat: [a-z-]+\n`)
+	prereqLine   = regexp.MustCompile(`\nprerequisites: \[[a-z0-9/, -]*\]`)
 )
 
-var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
@@ -234,6 +235,29 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			format := []string{"e-learning", "quick-reference", "small-group", "peer-review"}[rng.IntN(4)]
 			fsys[p] = &fstest.MapFile{Data: formatLine.ReplaceAll(fsys[p].Data, []byte("\nformat: "+format+"\n"))}
 			changed, what = []string{p}, "format "+format+" of "+p
+		case 20: // new prerequisites, taken from modules that have none
+			var p string
+			var plain []string
+			for _, m := range modules() {
+				if strings.Contains(m, "/plain-") {
+					plain = append(plain, strings.TrimSuffix(strings.TrimPrefix(m, "content/"), ".md"))
+				} else if p == "" || rng.IntN(2) == 0 {
+					p = m
+				}
+			}
+			if p == "" {
+				continue
+			}
+			var pre []string
+			for _, q := range plain {
+				if rng.IntN(3) == 0 {
+					pre = append(pre, q)
+				}
+			}
+			data := prereqLine.ReplaceAll(fsys[p].Data, nil)
+			data = bytes.Replace(data, []byte("\nsummary: "), []byte("\nprerequisites: ["+strings.Join(pre, ", ")+"]\nsummary: "), 1)
+			fsys[p] = &fstest.MapFile{Data: data}
+			changed, what = []string{p}, fmt.Sprintf("prerequisites %v of %s", pre, p)
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"

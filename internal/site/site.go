@@ -544,6 +544,11 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 		for _, n := range m.Prerequisites {
 			only[n.URL] = true
 		}
+		for _, p := range old.Prerequisites { // what they are needed for may have lost m
+			if n := c.ByID[strings.TrimSuffix(strings.Trim(p, "/"), ".md")]; n != nil {
+				only[n.URL] = true
+			}
+		}
 		for _, n := range m.NeededFor {
 			only[n.URL] = true
 		}
