@@ -39,9 +39,6 @@ type Module struct {
 	order, listOrder int // positions in section and list order
 }
 
-// File is the module's site-root-relative file name.
-func (m *Module) File() string { return m.Doc.File }
-
 // Section is a folder under content/: a curriculum unit.
 type Section struct {
 	ID       string // folder path, "" for content/ itself
@@ -203,7 +200,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			}
 		}
 		for _, p := range fr.Prerequisites {
-			id := prerequisiteID(p)
+			id := PrerequisiteID(p)
 			pre, ok := c.ByID[id]
 			switch {
 			case ok && pre == m:
@@ -238,19 +235,12 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		slices.SortFunc(s.Children, func(a, b *Section) int {
 			return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
 		})
-		for i, m := range s.Modules {
-			if i > 0 {
-				m.Prev = s.Modules[i-1]
-			}
-			if i+1 < len(s.Modules) {
-				m.Next = s.Modules[i+1]
-			}
-		}
+		s.linkNeighbours()
 		c.Sections = append(c.Sections, s)
 	}
 	slices.SortFunc(c.Sections, func(a, b *Section) int { return cmp.Compare(a.ID, b.ID) })
 	for _, m := range c.Modules {
-		slices.SortFunc(m.NeededFor, func(a, b *Module) int { return cmp.Compare(a.order, b.order) })
+		slices.SortFunc(m.NeededFor, byOrder)
 	}
 
 	// Term pages.
@@ -382,7 +372,7 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 		if !slices.Equal(m.Front.Prerequisites, doc.Front.Prerequisites) && (len(docs) != 1 || !c.canRelink(m, &doc.Front)) {
 			return nil, nil, false
 		}
-		if !sameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
+		if !SameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
 			return nil, nil, false
 		}
 		patches = append(patches, patch{m: m, doc: doc})
@@ -392,7 +382,7 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 			p.s.Doc, p.s.Summary = p.doc, p.doc.Front.Summary
 			continue
 		}
-		retag := !sameTerms(p.m.Front, &p.doc.Front)
+		retag := !SameTerms(p.m.Front, &p.doc.Front)
 		stays := c.keepsPlace(p.m, &p.doc.Front)
 		relink := !slices.Equal(p.m.Front.Prerequisites, p.doc.Front.Prerequisites)
 		p.m.Doc, p.m.Front = p.doc, &p.doc.Front
@@ -421,22 +411,12 @@ func (c *Curriculum) move(m *Module) {
 	for i, x := range c.bySection {
 		x.order = i
 	}
-	byOrder := func(a, b *Module) int { return cmp.Compare(a.order, b.order) }
 	s := m.Section
 	s.Modules = slices.DeleteFunc(s.Modules, func(x *Module) bool { return x == m })
 	i, _ = slices.BinarySearchFunc(s.Modules, m, byOrder)
 	s.Modules = slices.Insert(s.Modules, i, m)
-	for i, x := range s.Modules {
-		x.Prev, x.Next = nil, nil
-		if i > 0 {
-			x.Prev = s.Modules[i-1]
-		}
-		if i+1 < len(s.Modules) {
-			x.Next = s.Modules[i+1]
-		}
-	}
+	s.linkNeighbours()
 	c.orderLists()
-	byList := func(a, b *Module) int { return cmp.Compare(a.listOrder, b.listOrder) }
 	for _, f := range c.Facets {
 		for _, tp := range f.Terms {
 			if j := slices.Index(tp.Modules, m); j >= 0 {
@@ -455,9 +435,27 @@ func (c *Curriculum) move(m *Module) {
 	}
 }
 
+// byOrder orders modules as sections list them; byList as cross-section
+// lists do.
+func byOrder(a, b *Module) int { return cmp.Compare(a.order, b.order) }
+func byList(a, b *Module) int  { return cmp.Compare(a.listOrder, b.listOrder) }
+
+// linkNeighbours sets the previous and next module of each of s's modules.
+func (s *Section) linkNeighbours() {
+	for i, m := range s.Modules {
+		m.Prev, m.Next = nil, nil
+		if i > 0 {
+			m.Prev = s.Modules[i-1]
+		}
+		if i+1 < len(s.Modules) {
+			m.Next = s.Modules[i+1]
+		}
+	}
+}
+
 // Index is the position of m in s.Modules, or -1.
 func (s *Section) Index(m *Module) int {
-	i, ok := slices.BinarySearchFunc(s.Modules, m, func(a, b *Module) int { return cmp.Compare(a.order, b.order) })
+	i, ok := slices.BinarySearchFunc(s.Modules, m, byOrder)
 	if !ok {
 		return -1
 	}
@@ -466,7 +464,7 @@ func (s *Section) Index(m *Module) int {
 
 // Index is the position of m in tp.Modules, or -1.
 func (tp *TermPage) Index(m *Module) int {
-	i, ok := slices.BinarySearchFunc(tp.Modules, m, func(a, b *Module) int { return cmp.Compare(a.listOrder, b.listOrder) })
+	i, ok := slices.BinarySearchFunc(tp.Modules, m, byList)
 	if !ok {
 		return -1
 	}
@@ -483,8 +481,8 @@ func (c *Curriculum) sectionOf(doc *content.Doc) *Section {
 	return c.Sections[i]
 }
 
-// prerequisiteID is the module id a prerequisites entry names.
-func prerequisiteID(p string) string { return strings.TrimSuffix(strings.Trim(p, "/"), ".md") }
+// PrerequisiteID is the module id a prerequisites entry names.
+func PrerequisiteID(p string) string { return strings.TrimSuffix(strings.Trim(p, "/"), ".md") }
 
 // canRelink reports whether m can take the prerequisites of fr: each is a
 // module other than m, and none leads back to m (the last Assemble found
@@ -508,7 +506,7 @@ func (c *Curriculum) canRelink(m *Module, fr *content.Front) bool {
 		return false
 	}
 	for _, p := range fr.Prerequisites {
-		pre := c.ByID[prerequisiteID(p)]
+		pre := c.ByID[PrerequisiteID(p)]
 		if pre == nil || reaches(pre) {
 			return false
 		}
@@ -524,18 +522,18 @@ func (c *Curriculum) relink(m *Module) {
 	}
 	m.Prerequisites = nil
 	for _, p := range m.Front.Prerequisites {
-		pre := c.ByID[prerequisiteID(p)]
+		pre := c.ByID[PrerequisiteID(p)]
 		m.Prerequisites = append(m.Prerequisites, pre)
 		pre.NeededFor = append(pre.NeededFor, m)
 	}
 	for _, pre := range m.Prerequisites {
-		slices.SortFunc(pre.NeededFor, func(a, b *Module) int { return cmp.Compare(a.order, b.order) })
+		slices.SortFunc(pre.NeededFor, byOrder)
 	}
 }
 
-// sameTerms reports whether two versions of a module's frontmatter give it
+// SameTerms reports whether two versions of a module's frontmatter give it
 // the same level, topics, audiences and format.
-func sameTerms(a, b *content.Front) bool {
+func SameTerms(a, b *content.Front) bool {
 	return a.Level == b.Level && a.Format == b.Format && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience)
 }
 

@@ -87,7 +87,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 				for _, ch := range s.Children {
 					h.str(ch.URL, ch.Title, ch.Summary)
 				}
-				b.hashList(h, pg.modules, false)
+				b.hashList(h, pg.modules)
 				return h.sum()
 			}, func() listed {
 				d := base("section", pg.url, pg.title(s.Title, t), s.Summary)
@@ -118,7 +118,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 			for _, pg := range paged(tp.URL, tp.Modules, cfg.PageSize) {
 				add(pg.url, func() uint64 {
 					h := newHasher().u64(b.global).str("term", tp.URL).u64(uint64(pg.n), uint64(pg.total), uint64(len(tp.Modules)))
-					b.hashList(h, pg.modules, false)
+					b.hashList(h, pg.modules)
 					return h.sum()
 				}, func() listed {
 					d := base("term", pg.url, pg.title(tp.Term.Label, t), tp.Term.Description)
@@ -158,7 +158,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		for _, p := range c.Paths {
 			add(p.URL, func() uint64 {
 				h := newHasher().u64(b.global).str("path", p.ID)
-				b.hashList(h, p.Modules, false)
+				b.hashList(h, p.Modules)
 				return h.sum()
 			}, func() listed {
 				d := base("path", p.URL, p.Title, p.Description)
@@ -466,15 +466,10 @@ func boolStr(v bool) string {
 	return "0"
 }
 
-// hashList adds the cards (or with rows set, the catalogue rows) of ms to h.
-func (b *Builder) hashList(h *hasher, ms []*curriculum.Module, rows bool) {
+// hashList adds the cards of ms to h.
+func (b *Builder) hashList(h *hasher, ms []*curriculum.Module) {
 	for _, m := range ms {
-		f := b.fragOf[m]
-		if rows {
-			h.u64(f.rowHash)
-		} else {
-			h.u64(f.cardHash)
-		}
+		h.u64(b.fragOf[m].cardHash)
 	}
 }
 

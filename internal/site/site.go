@@ -219,7 +219,6 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 	}
 	tree := b.tree
-	diags.Add(b.treeDiags...)
 	var toRead []string
 	changedSet := map[string]bool{}
 	for _, p := range changed {
@@ -491,7 +490,7 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 			continue
 		}
 		old := before[doc.Path].doc.Front
-		if retagged := !sameTermIDs(&old, &doc.Front); retagged {
+		if retagged := !curriculum.SameTerms(&old, &doc.Front); retagged {
 			// Every list it left or joined, and the counts of terms.
 			for _, f := range c.Facets {
 				only[f.Plural+"/"] = true
@@ -545,7 +544,7 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 			only[n.URL] = true
 		}
 		for _, p := range old.Prerequisites { // what they are needed for may have lost m
-			if n := c.ByID[strings.TrimSuffix(strings.Trim(p, "/"), ".md")]; n != nil {
+			if n := c.ByID[curriculum.PrerequisiteID(p)]; n != nil {
 				only[n.URL] = true
 			}
 		}
@@ -562,11 +561,6 @@ func (b *Builder) affected(c *curriculum.Curriculum, docs []*content.Doc, before
 		}
 	}
 	return only, fresh
-}
-
-// sameTermIDs reports whether two frontmatters give the same terms.
-func sameTermIDs(a, b *content.Front) bool {
-	return a.Level == b.Level && a.Format == b.Format && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience)
 }
 
 // frontTerms are the term ids fr gives for a facet.
@@ -887,7 +881,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 				} else if path.Base(target) == content.IndexName && isDir(path.Dir(target)) {
 					continue // a folder without _index.md still has a section page
 				} else {
-					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, sortedKeys(b.docs)))
+					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, slices.Sorted(maps.Keys(b.docs))))
 				}
 				continue
 			}
@@ -935,15 +929,6 @@ func reserved(c *curriculum.Curriculum) diag.List {
 		}
 	}
 	return diags
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // writer funnels rendered files to the Output, skipping files whose
