@@ -114,6 +114,7 @@ type Contact struct {
 // Config is a site's configuration.
 type Config struct {
 	File         string // File when the site has one, else ""
+	Source       []byte // the bytes of File as read, for fingerprints
 	Title        string
 	Description  string
 	Language     string
@@ -185,7 +186,7 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 		diags.Errorf(File, 0, "cannot read: %v", err)
 		return cfg, diags
 	}
-	cfg.File = File
+	cfg.File, cfg.Source = File, data
 	if !utf8.Valid(data) {
 		diags.Errorf(File, 0, "not UTF-8 text; save the file as UTF-8")
 		return cfg, diags

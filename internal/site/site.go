@@ -192,9 +192,8 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		b.cfgDiags = d
 		b.cfg, b.theme = cfg, theme
 		b.md = markdown.New(markdown.Options{CalloutLabels: calloutLabels(theme)})
-		cfgBytes, _ := fs.ReadFile(b.root, config.File)
 		today := b.today().Format(time.DateOnly)
-		b.global = newHasher().str(theme.Hash, string(cfgBytes), cfg.BaseURL, fmt.Sprint(b.opts.Drafts), today).sum()
+		b.global = newHasher().str(theme.Hash, string(cfg.Source), cfg.BaseURL, fmt.Sprint(b.opts.Drafts), today).sum()
 		// Forget every fingerprint, but remember the files: those the new
 		// build does not write again must still be removed.
 		for name := range b.prints {
