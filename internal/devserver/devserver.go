@@ -252,7 +252,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.cur.Load()
 	if st.files == nil {
-		serveBody(w, r, http.StatusServiceUnavailable, "building.html", []byte(buildingPage), pageHash(http.StatusServiceUnavailable, nil))
+		serveBody(w, r, http.StatusServiceUnavailable, "building.html", []byte(buildingPage), func() string { return pageHash(http.StatusServiceUnavailable, nil) })
 		return
 	}
 	t := resolve(st.files, r.URL.Path)
@@ -265,10 +265,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, loc, http.StatusMovedPermanently)
 	case t.Found:
 		body := st.files[t.Name]
-		serveBody(w, r, http.StatusOK, t.Name, body, pageHash(http.StatusOK, body))
+		serveBody(w, r, http.StatusOK, t.Name, body, func() string { return pageHash(http.StatusOK, body) })
 	default:
 		if body, ok := st.files[notFoundFile]; ok {
-			serveBody(w, r, http.StatusNotFound, notFoundFile, body, pageHash(http.StatusNotFound, body))
+			serveBody(w, r, http.StatusNotFound, notFoundFile, body, func() string { return pageHash(http.StatusNotFound, body) })
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -287,7 +287,7 @@ func (s *Server) serveInternal(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		serveBody(w, r, http.StatusOK, "reload.js", reloadJS, "")
+		serveBody(w, r, http.StatusOK, "reload.js", reloadJS, nil)
 	case EventsPath:
 		if !allowMethod(w, r, http.MethodGet) {
 			return

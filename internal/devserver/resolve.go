@@ -162,7 +162,7 @@ func lastCloseBody(b []byte) int {
 
 // serveBody writes one file: its Content-Type (unless already set), the
 // reload script when it is HTML, and the page hash for the script.
-func serveBody(w http.ResponseWriter, r *http.Request, status int, name string, body []byte, hash string) {
+func serveBody(w http.ResponseWriter, r *http.Request, status int, name string, body []byte, hash func() string) {
 	h := w.Header()
 	ctype := h.Get("Content-Type")
 	if ctype == "" {
@@ -171,10 +171,10 @@ func serveBody(w http.ResponseWriter, r *http.Request, status int, name string, 
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	if isHTML(ctype) {
-		body = inject(body)
-		if hash != "" {
-			h.Set("Server-Timing", `cmesite;desc="`+hash+`"`)
+		if hash != nil { // only pages carry one: an image or PDF is not hashed on every request
+			h.Set("Server-Timing", `cmesite;desc="`+hash()+`"`)
 		}
+		body = inject(body)
 	}
 	if status == http.StatusOK {
 		// Handles HEAD, Content-Length and Range requests (media files).
