@@ -166,9 +166,9 @@ func termCodeOf(field uint8, count uint32) uint32 {
 	return c
 }
 
-func isKeyPoints(kind string) bool {
-	return strings.Join(Tokenize(kind), "") == "keypoints"
-}
+// isKeyPoints reports whether a section is the key-points callout (the
+// kind as internal/markdown names it), which ranks like the summary.
+func isKeyPoints(kind string) bool { return kind == "KEY POINTS" }
 
 func label(o *normOptions, facet, id string) string {
 	if l, ok := o.labels[facet][id]; ok && l != "" {

@@ -489,11 +489,11 @@ func (x *Index) replace(e *docEntry) {
 	if string(old.meta) != string(e.meta) {
 		x.mshards[e.id/x.group].dirty = true
 	}
-	if rankKeyChanged(&old.doc, &e.doc) {
-		x.docsDirty = true
-	}
+	// docs.json holds the rank (level, weight, title) and the facets.
 	if facetsChanged(&old.doc, &e.doc) {
-		x.facetsDirty = true
+		x.docsDirty, x.facetsDirty = true, true
+	} else if old.doc.Title != e.doc.Title || old.doc.Weight != e.doc.Weight {
+		x.docsDirty = true
 	}
 	oldCodes := make(map[uint32]uint8, len(old.terms))
 	for _, p := range old.terms {
@@ -556,9 +556,4 @@ func (x *Index) setPosting(id uint32, doc int, code uint8, present bool) {
 
 func facetsChanged(a, b *Doc) bool {
 	return a.Level != b.Level || a.Format != b.Format || !slices.Equal(a.Topics, b.Topics) || !slices.Equal(a.Audiences, b.Audiences)
-}
-
-func rankKeyChanged(a, b *Doc) bool {
-	return a.Title != b.Title || a.Weight != b.Weight || a.Level != b.Level || a.Format != b.Format ||
-		!slices.Equal(a.Topics, b.Topics) || !slices.Equal(a.Audiences, b.Audiences)
 }
