@@ -437,7 +437,7 @@ func Rel(from, to string) string {
 // relParts splits the way from page from to to into the number of "../"
 // and the rest of to.
 func relParts[S ~string | ~[]byte](from string, to S) (up int, rest S) {
-	base := from[:strings.LastIndexByte(from, '/')+1]
+	base := fileDir(from)
 	common := 0 // length of the shared leading whole segments
 	for i := 0; i < len(base) && i < len(to) && base[i] == to[i]; i++ {
 		if base[i] == '/' {

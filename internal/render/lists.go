@@ -19,6 +19,9 @@ import (
 // renders .TableOfContents the same way.) A theme that wants other markup
 // can still range over the same data itself.
 
+// credits prints a number of credits as authors write it: 1, 0.5, 7.5.
+func credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
 // href escapes a relative URL made of a root and path segments.
 func href(root string, segments ...string) string {
 	var b strings.Builder
@@ -204,7 +207,7 @@ func (t *Theme) badges(root string, m *curriculum.Module, cfg *config.Config) (t
 		b.WriteString(` <span class="badge duration">` + html.EscapeString(d) + "</span>")
 	}
 	if m.Front.HasCredits {
-		b.WriteString(` <span class="badge credits">` + strconv.FormatFloat(m.Front.Credits, 'f', -1, 64) + " " + html.EscapeString(cfg.CreditsLabel) + "</span>")
+		b.WriteString(` <span class="badge credits">` + credits(m.Front.Credits) + " " + html.EscapeString(cfg.CreditsLabel) + "</span>")
 	}
 	if m.Overdue {
 		o, err := t.T("overdue_badge")
@@ -254,7 +257,7 @@ func (t *Theme) row(it Item) (template.HTML, error) {
 	}
 	b.WriteString("</td>\n<td class=\"num\">")
 	if m.Front.HasCredits {
-		b.WriteString(strconv.FormatFloat(m.Front.Credits, 'f', -1, 64))
+		b.WriteString(credits(m.Front.Credits))
 	}
 	b.WriteString("</td>\n</tr>\n")
 	return template.HTML(b.String()), nil // every part escaped above

@@ -290,10 +290,8 @@ func (t *Theme) funcs() template.FuncMap {
 		"asset":   t.Asset,
 		"minutes": t.minutes,
 		"date":    func(d time.Time) string { return d.Format(time.DateOnly) },
-		"credits": func(v float64) string {
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		},
-		"join": strings.Join,
+		"credits": credits,
+		"join":    strings.Join,
 		"sectionTrail": func(s *curriculum.Section) []*curriculum.Section {
 			var trail []*curriculum.Section
 			for ; s != nil && s.ID != ""; s = s.Parent {
