@@ -17,6 +17,7 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -124,7 +125,8 @@ type Front struct {
 	lines [len(allFields) + 1]int32
 }
 
-// allFields are the keys of ModuleFields and SectionFields.
+// allFields are the keys of ModuleFields and SectionFields: the module's,
+// then the one only sections have.
 var allFields = [...]string{"title", "level", "topics", "audience", "summary", "objectives", "duration",
 	"credits", "format", "prerequisites", "keywords", "authors", "reviewed", "review_by", "disclosures",
 	"competencies", "references", "weight", "draft", "description"}
@@ -170,9 +172,7 @@ type Doc struct {
 }
 
 // ModuleFields are the frontmatter keys of a module.
-var ModuleFields = []string{"title", "level", "topics", "audience", "summary", "objectives", "duration",
-	"credits", "format", "prerequisites", "keywords", "authors", "reviewed", "review_by", "disclosures",
-	"competencies", "references", "weight", "draft"}
+var ModuleFields = allFields[: len(allFields)-1 : len(allFields)-1] // capped: appending never touches allFields
 
 // SectionFields are the frontmatter keys of a section's _index.md.
 // "description" is accepted as another name for summary, as other
@@ -341,13 +341,9 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 	if doc.Section {
 		known, what = SectionFields, "section"
 	}
-	allowed := make(map[string]bool, len(known))
-	for _, k := range known {
-		allowed[k] = true
-	}
 	for _, kv := range d.Mapping(node, "frontmatter") {
-		if !allowed[kv.Key] {
-			if doc.Section && contains(ModuleFields, kv.Key) {
+		if !slices.Contains(known, kv.Key) {
+			if doc.Section && slices.Contains(ModuleFields, kv.Key) {
 				d.Diags.Warnf(d.File, kv.Line, "%q is a module field and is ignored in a section's _index.md; section fields: %s", kv.Key, strings.Join(SectionFields, ", "))
 			} else {
 				d.Unknown(kv, what, known)
@@ -467,13 +463,4 @@ func authors(d *fields.Decoder, kv fields.KV) []Author {
 		d.Errorf(item, "each author must be a name or a mapping with name and role")
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
