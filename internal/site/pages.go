@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
@@ -37,10 +35,8 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 		if only != nil && !only[url] {
 			return
 		}
-		name := fileOf(url)
-		w.seen[name] = true
-		p := print()
-		if old, ok := b.prints[name]; ok && old == p {
+		name, p := fileOf(url), print()
+		if w.unchanged(name, p) {
 			return
 		}
 		jobs = append(jobs, job{name: name, print: p, gen: func() ([]byte, error) {
@@ -215,9 +211,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 	// 404.html is served for any missing path, at any depth: its links are
 	// absolute, from the base URL's path or the domain root.
 	if only == nil {
-		name := "404.html"
-		w.seen[name] = true
-		if old, ok := b.prints[name]; !ok || old != b.global {
+		if name := "404.html"; !w.unchanged(name, b.global) {
 			jobs = append(jobs, job{name: name, print: b.global, gen: func() ([]byte, error) {
 				d := base("404", "", t("notfound_title"), "")
 				d.Root, d.Canonical = "/", ""
@@ -228,7 +222,7 @@ func (b *Builder) renderPages(c *curriculum.Curriculum, w *writer, modules bool,
 			}})
 		}
 	}
-	b.run(jobs, w)
+	run(jobs, w)
 }
 
 // listPage is one page of a section's or term's list of modules.
@@ -313,31 +307,18 @@ func (b *Builder) moduleData(c *curriculum.Curriculum, m *curriculum.Module, bod
 }
 
 // run renders jobs on every core and writes results from this goroutine.
-func (b *Builder) run(jobs []job, w *writer) {
+func run(jobs []job, w *writer) {
 	type result struct {
 		i    int
 		data []byte
 		err  error
 	}
 	results := make(chan result, 64)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(jobs), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				data, err := jobs[i].gen()
-				results <- result{i, data, err}
-			}
-		}()
-	}
 	go func() {
-		for i := range jobs {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		forEach(len(jobs), func(i int) {
+			data, err := jobs[i].gen()
+			results <- result{i, data, err}
+		})
 		close(results)
 	}()
 	for r := range results {

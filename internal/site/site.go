@@ -805,7 +805,7 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 		jobs = append(jobs, j)
 		delete(b.unrendered, p)
 	}
-	b.run(jobs, w)
+	run(jobs, w)
 	for _, m := range indexed {
 		b.indexed[m.URL] = searchKey(m, b.docs[m.Doc.Path])
 	}
@@ -942,11 +942,17 @@ type writer struct {
 
 // put makes (with gen) and writes name unless its fingerprint is unchanged.
 func (w *writer) put(name string, print uint64, gen func() []byte) {
-	w.seen[name] = true
-	if old, ok := w.b.prints[name]; ok && old == print {
-		return
+	if !w.unchanged(name, print) {
+		w.write(name, print, gen())
 	}
-	w.write(name, print, gen())
+}
+
+// unchanged marks name as part of this build and reports whether it was
+// written with the same fingerprint before.
+func (w *writer) unchanged(name string, print uint64) bool {
+	w.seen[name] = true
+	old, ok := w.b.prints[name]
+	return ok && old == print
 }
 
 func (w *writer) write(name string, print uint64, data []byte) {
