@@ -99,6 +99,7 @@ type Builder struct {
 	tree      content.Tree // the last walk of content/
 	treeDiags diag.List
 	known     map[string]bool // files of tree
+	dirs      map[string]bool // folders of tree
 	lapAt     time.Time
 
 	// unrendered are the documents whose Markdown is not rendered yet:
@@ -215,6 +216,10 @@ func (b *Builder) Build(changed []string, out Output) (Stats, diag.List) {
 		}
 		for _, p := range tree.Static {
 			b.known[p] = true
+		}
+		b.dirs = make(map[string]bool, len(tree.Dirs))
+		for _, d := range tree.Dirs {
+			b.dirs[d] = true
 		}
 	}
 	tree := b.tree
@@ -815,20 +820,12 @@ func (b *Builder) renderBodies(c *curriculum.Curriculum, w *writer, stream bool)
 // With from set, only the links of those files are checked.
 func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from []string) diag.List {
 	var diags diag.List
-	statics := make(map[string]bool, len(tree.Static))
-	for _, s := range tree.Static {
-		statics[s] = true
-	}
-	dirs := make(map[string]bool, len(tree.Dirs))
-	for _, d := range tree.Dirs {
-		dirs[d] = true
-	}
 	isDir := func(p string) bool {
 		p = strings.TrimSuffix(p, "/")
 		if p == "." {
 			p = ""
 		}
-		return dirs[p]
+		return b.dirs[p]
 	}
 	anchors := func(ds *docState) map[string]bool {
 		m := make(map[string]bool, len(ds.res.Headings))
@@ -864,7 +861,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, tree content.Tree, from [
 				target = p
 			}
 			if !strings.HasSuffix(target, ".md") {
-				if !statics[target] && !isDir(target) {
+				if !b.known[target] && !isDir(target) { // a static file (targets here are not .md)
 					what := "link"
 					if l.Image {
 						what = "image"
