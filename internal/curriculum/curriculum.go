@@ -435,6 +435,9 @@ func (c *Curriculum) move(m *Module) {
 	}
 }
 
+// ListIndex is m's position in ListOrder.
+func (m *Module) ListIndex() int { return m.listOrder }
+
 // byOrder orders modules as sections list them; byList as cross-section
 // lists do.
 func byOrder(a, b *Module) int { return cmp.Compare(a.order, b.order) }

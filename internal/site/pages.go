@@ -421,14 +421,11 @@ func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Mo
 	}
 	if prune || reorder {
 		all := c.ListOrder()
-		b.cat = catalogue{rows: make([][]byte, len(all)), hashes: make([]uint64, len(all)), at: make(map[*curriculum.Module]int, len(all))}
-		for i, m := range all {
-			b.cat.at[m] = i
-		}
+		b.cat = catalogue{rows: make([][]byte, len(all)), hashes: make([]uint64, len(all))}
 		ms = all
 	}
 	for _, m := range ms {
-		i, f := b.cat.at[m], b.fragOf[m]
+		i, f := m.ListIndex(), b.fragOf[m]
 		b.cat.rows[i], b.cat.hashes[i] = f.row, f.rowHash
 	}
 }
@@ -437,7 +434,6 @@ func (b *Builder) refreshFragments(c *curriculum.Curriculum, ms []*curriculum.Mo
 type catalogue struct {
 	rows   [][]byte
 	hashes []uint64
-	at     map[*curriculum.Module]int // the index of each module
 }
 
 func boolStr(v bool) string {
