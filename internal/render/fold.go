@@ -187,6 +187,19 @@ func reach(ns *template.Template, name string, seen map[string]bool) bool {
 	return ok
 }
 
+// branch is the branch of an {{if}}, {{range}} or {{with}}, or nil.
+func branch(n parse.Node) *parse.BranchNode {
+	switch n := n.(type) {
+	case *parse.IfNode:
+		return &n.BranchNode
+	case *parse.RangeNode:
+		return &n.BranchNode
+	case *parse.WithNode:
+		return &n.BranchNode
+	}
+	return nil
+}
+
 // calls calls fn with the name of each {{template}} in l.
 func calls(l *parse.ListNode, fn func(string)) {
 	if l == nil {
@@ -196,15 +209,11 @@ func calls(l *parse.ListNode, fn func(string)) {
 		switch n := n.(type) {
 		case *parse.TemplateNode:
 			fn(n.Name)
-		case *parse.IfNode:
-			calls(n.List, fn)
-			calls(n.ElseList, fn)
-		case *parse.RangeNode:
-			calls(n.List, fn)
-			calls(n.ElseList, fn)
-		case *parse.WithNode:
-			calls(n.List, fn)
-			calls(n.ElseList, fn)
+		default:
+			if b := branch(n); b != nil {
+				calls(b.List, fn)
+				calls(b.ElseList, fn)
+			}
 		}
 	}
 }
@@ -236,15 +245,11 @@ func (f *fold) list(probe *parse.Tree, html map[string]bool, l *parse.ListNode) 
 			l.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: b.Bytes()}
 			f.folded++
 			changed = true
-		case *parse.IfNode:
-			f.list(probe, html, n.List)
-			f.list(probe, html, n.ElseList)
-		case *parse.RangeNode:
-			f.list(probe, html, n.List)
-			f.list(probe, html, n.ElseList)
-		case *parse.WithNode:
-			f.list(probe, html, n.List)
-			f.list(probe, html, n.ElseList)
+		default:
+			if b := branch(n); b != nil {
+				f.list(probe, html, b.List)
+				f.list(probe, html, b.ElseList)
+			}
 		}
 	}
 	if changed {
