@@ -31,7 +31,7 @@
     "ł": "l", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t", "ς": "σ",
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
   };
-  const FOLD_RE = /[ßæœøđðłþıħŧς\u2019\u2018\u02bc\u2032]/g;
+  const FOLD_RE = new RegExp("[" + Object.keys(FOLD_MAP).join("") + "]", "g");
   const NON_ASCII = /[^\x00-\x7f]/;
   const MARKS = /\p{M}+/gu;
   const TOKEN_RE = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
