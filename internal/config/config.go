@@ -192,10 +192,8 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 		return cfg, diags
 	}
 	data = []byte(strings.TrimPrefix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\ufeff"))
-	root, err := fields.Parse(fields.YAML, data)
-	if err != nil {
-		var se *fields.SyntaxError
-		errors.As(err, &se)
+	root, se := fields.Parse(fields.YAML, data)
+	if se != nil {
 		diags.Errorf(File, se.Line, "%s", se.Error())
 		return cfg, diags
 	}

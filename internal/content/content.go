@@ -245,10 +245,8 @@ func Parse(contentPath string, data []byte) *Doc {
 	if raw.syntax == fields.JSON {
 		offset = start - 1 // JSON data includes its braces
 	}
-	node, err := fields.Parse(raw.syntax, raw.data)
-	if err != nil {
-		var se *fields.SyntaxError
-		errors.As(err, &se)
+	node, se := fields.Parse(raw.syntax, raw.data)
+	if se != nil {
 		line := start
 		if se.Line > 0 {
 			line = se.Line + offset

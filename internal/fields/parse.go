@@ -36,22 +36,18 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Syntax, e.Msg) }
 
 // Parse parses data written in syntax into a node tree whose lines are
-// relative to data. An empty document yields a nil node and no error.
-func Parse(syntax Syntax, data []byte) (*yaml.Node, error) {
+// relative to data. An empty document yields a nil node and no error; a
+// document that does not parse, the error with its line.
+func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 	switch syntax {
 	case TOML:
 		return parseTOML(data)
 	case JSON:
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {
-			line := 0
-			var se *json.SyntaxError
-			var te *json.UnmarshalTypeError
-			switch {
-			case errors.As(err, &se):
+			line := 0 // decoding into any fails only on syntax
+			if se := (*json.SyntaxError)(nil); errors.As(err, &se) {
 				line = 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-			case errors.As(err, &te):
-				line = 1 + bytes.Count(data[:min(int(te.Offset), len(data))], []byte("\n"))
 			}
 			return nil, &SyntaxError{Syntax: JSON, Line: line, Msg: strings.TrimPrefix(err.Error(), "json: ")}
 		}
@@ -85,7 +81,7 @@ func yamlErrorLine(err error) (int, string) {
 	return 1, msg
 }
 
-func parseTOML(data []byte) (*yaml.Node, error) {
+func parseTOML(data []byte) (*yaml.Node, *SyntaxError) {
 	var m map[string]any
 	md, err := toml.Decode(string(data), &m)
 	if err != nil {

@@ -238,10 +238,8 @@ func templateDiag(file string, err error) diag.Diagnostic {
 }
 
 func loadStrings(file string, data []byte, dst map[string]string, diags *diag.List) {
-	node, err := fields.Parse(fields.YAML, data)
-	if err != nil {
-		var se *fields.SyntaxError
-		errors.As(err, &se)
+	node, se := fields.Parse(fields.YAML, data)
+	if se != nil {
 		diags.Errorf(file, se.Line, "%s", se.Error())
 		return
 	}
