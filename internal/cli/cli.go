@@ -144,7 +144,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		opts.Trace = stderr
 	}
 	b := site.New(os.DirFS(*source), opts)
-	st, diags := b.Build(nil, dir)
+	st, diags := b.Build(dir)
 	printDiags(stderr, diags)
 	if diags.Errors() > 0 {
 		dir.Abort()
@@ -212,7 +212,6 @@ func limitMemory() {
 type discard struct{}
 
 func (discard) Put(string, []byte) error { return nil }
-func (discard) Remove(string) error      { return nil }
 
 func check(args []string, stdout, stderr io.Writer) int {
 	fs := flags("check", "[--source DIR] [--strict] [--format text|json]", stdout, stderr)
@@ -236,7 +235,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	limitMemory()
 	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true})
-	st, diags := b.Build(nil, discard{})
+	st, diags := b.Build(discard{})
 	failed := diags.Errors() > 0 || (*strict && diags.Warnings() > 0)
 	if *format == "json" {
 		report := struct {

@@ -24,7 +24,6 @@ func TestMemoryFlat(t *testing.T) {
 	}
 	root := writeSite(t, files)
 	b := site.New(os.DirFS(root), site.Options{})
-	mem := site.NewMemory()
 	srv := devserver.New(nil)
 	file := filepath.Join(root, "content", "symptoms", "m07.md")
 	heap := func() uint64 {
@@ -37,10 +36,13 @@ func TestMemoryFlat(t *testing.T) {
 	var base uint64
 	for i := range 1000 {
 		os.WriteFile(file, []byte(module+fmt.Sprintf("\nEdit number %d with some words.\n", i)), 0o644)
-		if _, diags := b.Build([]string{"content/symptoms/m07.md"}, mem); diags.Errors() > 0 {
+		if _, diags := b.Update([]string{"content/symptoms/m07.md"}); diags.Errors() > 0 {
 			t.Fatal(diags)
 		}
-		srv.Publish(devserver.Update{Files: mem.Snapshot()})
+		srv.Publish(devserver.Update{Files: b.Files()})
+		if _, err := b.Files().Get("symptoms/m07/index.html"); err != nil {
+			t.Fatal(err)
+		}
 		if i == 99 {
 			base = heap()
 		}

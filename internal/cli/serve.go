@@ -73,7 +73,6 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		opts.Trace = stderr
 	}
 	b := site.New(root, opts)
-	mem := site.NewMemory()
 	srv := devserver.New(func(format string, args ...any) { fmt.Fprintf(stderr, "devserver: "+format+"\n", args...) })
 
 	w, err := watch.New(watch.Options{Root: o.Source, Paths: []string{"content", "themes", "cmesite.yaml"}, Poll: o.Poll})
@@ -84,7 +83,8 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	defer w.Close()
 
 	rebuild := func(changed []string, first bool) {
-		st, diags := b.Build(changed, mem)
+		start := time.Now()
+		st, diags := b.Update(changed)
 		if diags.Errors() > 0 {
 			printDiags(stderr, errorsOnly(diags))
 			fmt.Fprintf(stderr, "%s: %s; still serving the last good build\n", time.Now().Format("15:04:05"), counts(diags))
@@ -94,13 +94,15 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		if first {
 			printDiags(stderr, diags)
 		}
-		srv.Publish(devserver.Update{Files: mem.Snapshot()})
+		// Pages are made when they are asked for: publishing asks for the
+		// pages open in a browser, to tell which of them must reload.
+		srv.Publish(devserver.Update{Files: b.Files()})
 		what := "rebuilt"
 		if first {
 			what = "built"
 		}
-		fmt.Fprintf(stdout, "%s: %s %d modules, %d pages (%d files written) in %s%s\n", time.Now().Format("15:04:05"), what,
-			st.Modules, st.Pages, st.Rendered, st.Duration.Round(100*time.Microsecond), warningsNote(diags))
+		fmt.Fprintf(stdout, "%s: %s %d modules, %d pages in %s%s\n", time.Now().Format("15:04:05"), what,
+			st.Modules, st.Pages, time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
 	}
 	rebuild(nil, true)
 

@@ -22,10 +22,10 @@ func bigSite(n int, css string) map[string][]byte {
 func BenchmarkPublish(b *testing.B) {
 	s := New(nil)
 	site := bigSite(300, "assets/main.11111111.css")
-	s.Publish(Update{Files: site})
+	s.Publish(Update{Files: MapFiles(site)})
 	for i := range 8 {
 		p := fmt.Sprintf("/m%d/", i)
-		c := &client{path: p, hash: lookupPage(site, p).hash(), ch: make(chan []byte, 1<<16), dropped: make(chan struct{})}
+		c := &client{path: p, hash: lookupPage(MapFiles(site), p).hash(), ch: make(chan []byte, 1<<16), dropped: make(chan struct{})}
 		s.clients[c] = struct{}{}
 		go func() {
 			for range c.ch {
@@ -39,7 +39,7 @@ func BenchmarkPublish(b *testing.B) {
 			next[k] = v
 		}
 		next["m0/index.html"] = html(fmt.Sprint(i))
-		s.Publish(Update{Files: next})
+		s.Publish(Update{Files: MapFiles(next)})
 	}
 	if n := s.Clients(); n != 8 {
 		b.Fatalf("%d clients left of 8", n)

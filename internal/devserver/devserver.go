@@ -59,10 +59,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -99,13 +101,49 @@ type Problem struct {
 	Source []diag.Line // may be empty
 }
 
+// Files is a published site: the bytes of each output path
+// ("index.html", "pain/opioids/index.html", "assets/main.1a2b3c4d.css",
+// "404.html"). A site may make a file when it is first asked for; the
+// server asks for the pages open in a browser as soon as a site is
+// published, to tell which must reload. Implementations must be safe
+// for concurrent use, and the bytes they return are never modified.
+type Files interface {
+	// Get returns the file at output path name: an error that wraps
+	// fs.ErrNotExist when the site has none, another error when it has
+	// one that could not be made (the server answers 500 and says why).
+	Get(name string) ([]byte, error)
+	// Styles lists the output paths of the site's stylesheets.
+	Styles() []string
+}
+
+// MapFiles is Files held in a map.
+type MapFiles map[string][]byte
+
+// Get returns the file at name.
+func (m MapFiles) Get(name string) ([]byte, error) {
+	if b, ok := m[name]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+}
+
+// Styles lists the map's stylesheets.
+func (m MapFiles) Styles() []string {
+	var names []string
+	for name := range m {
+		if isCSS(name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
 // Update is one publish: the whole site, or nil Files when the build failed
 // and the last good files should stay served.
 type Update struct {
-	// Files maps output paths ("index.html", "pain/opioids/index.html",
-	// "assets/main.1a2b3c4d.css", "404.html") to their bytes. The map and
-	// the slices are treated as immutable once published.
-	Files map[string][]byte
+	// Files is the site; treated as immutable once published.
+	Files Files
 	// Problems is empty when the site is fine; that clears the overlay.
 	Problems []Problem
 }
@@ -113,7 +151,7 @@ type Update struct {
 // state is one published version; immutable once stored.
 type state struct {
 	version  uint64
-	files    map[string][]byte // nil until the first good build
+	files    Files // nil until the first good build
 	problems []Problem
 }
 
@@ -264,10 +302,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, loc, http.StatusMovedPermanently)
 	case t.Found:
-		body := st.files[t.Name]
-		serveBody(w, r, http.StatusOK, t.Name, body, func() string { return pageHash(http.StatusOK, body) })
+		status, name, body := get(st.files, t.Name)
+		serveBody(w, r, status, name, body, func() string { return pageHash(status, body) })
 	default:
-		if body, ok := st.files[notFoundFile]; ok {
+		if body, err := st.files.Get(notFoundFile); err == nil {
 			serveBody(w, r, http.StatusNotFound, notFoundFile, body, func() string { return pageHash(http.StatusNotFound, body) })
 			return
 		}

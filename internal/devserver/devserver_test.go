@@ -39,7 +39,7 @@ func site() map[string][]byte {
 
 func published(files map[string][]byte) *Server {
 	s := New(nil)
-	s.Publish(Update{Files: files})
+	s.Publish(Update{Files: MapFiles(files)})
 	return s
 }
 
@@ -271,7 +271,7 @@ func TestServeWhilePublishing(t *testing.T) {
 	for i := range 200 {
 		files := site()
 		files["pain/opioids/index.html"] = fmt.Appendf(nil, "<html><body><h1>Opioids %d</h1></body></html>", i)
-		s.Publish(Update{Files: files})
+		s.Publish(Update{Files: MapFiles(files)})
 	}
 	close(stop)
 	wg.Wait()

@@ -262,20 +262,21 @@ func (d *diff) restyledIn(np page) []Swap {
 // "assets/main.5e6f7a8b.css" are both "assets/main.css"); when exactly one
 // is left unpaired on each side, those two pair too. It also lists
 // stylesheets whose bytes changed under the same name.
-func stylesheetChanges(old, next map[string][]byte) (renames []rename, restyled []string) {
+func stylesheetChanges(old, next Files) (renames []rename, restyled []string) {
 	var gone, came []string
-	for name, b := range old {
-		if !isCSS(name) {
+	oldNames, nextNames := old.Styles(), next.Styles()
+	for _, name := range oldNames {
+		if !slices.Contains(nextNames, name) {
+			gone = append(gone, name)
 			continue
 		}
-		if nb, ok := next[name]; !ok {
-			gone = append(gone, name)
-		} else if !bytes.Equal(b, nb) {
+		b, _ := old.Get(name)
+		if nb, _ := next.Get(name); !bytes.Equal(b, nb) {
 			restyled = append(restyled, name)
 		}
 	}
-	for name := range next {
-		if _, ok := old[name]; !ok && isCSS(name) {
+	for _, name := range nextNames {
+		if !slices.Contains(oldNames, name) {
 			came = append(came, name)
 		}
 	}

@@ -226,59 +226,59 @@ func TestEventsForOnePublish(t *testing.T) {
 		swaps  []Swap
 	}{
 		{name: "own page changed", before: base(), page: "/a/",
-			after: Update{Files: with(map[string][]byte{"a/index.html": styled(oldCSS, "A2")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"a/index.html": styled(oldCSS, "A2")}))},
 			want:  []string{"reload", "version"}},
 		{name: "another page changed", before: base(), page: "/a/",
-			after: Update{Files: with(map[string][]byte{"b/index.html": html("B2")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"b/index.html": html("B2")}))},
 			want:  []string{"version"}},
 		{name: "same bytes in a new map", before: base(), page: "/",
-			after: Update{Files: base()},
+			after: Update{Files: MapFiles(base())},
 			want:  []string{"version"}},
 		{name: "folder path without slash", before: base(), page: "/b",
-			after: Update{Files: with(map[string][]byte{"b/index.html": html("B2")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"b/index.html": html("B2")}))},
 			want:  []string{"reload", "version"}},
 		{name: "a 404 now exists", before: base(), page: "/c/",
-			after: Update{Files: with(map[string][]byte{"c/index.html": html("C")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"c/index.html": html("C")}))},
 			want:  []string{"reload", "version"}},
 		{name: "a page is gone", before: base(), page: "/b/",
-			after: Update{Files: with(map[string][]byte{"b/index.html": nil})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"b/index.html": nil}))},
 			want:  []string{"reload", "version"}},
 		{name: "the 404 page changed under a missing page", before: base(), page: "/missing",
-			after: Update{Files: with(map[string][]byte{"404.html": html("gone")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"404.html": html("gone")}))},
 			want:  []string{"reload", "version"}},
 		{name: "first good build", before: nil, page: "/b/",
-			after: Update{Files: base()},
+			after: Update{Files: MapFiles(base())},
 			want:  []string{"reload", "version"}},
 		{name: "stylesheet renamed only", before: base(), page: "/a/",
-			after: Update{Files: renamed(nil)},
+			after: Update{Files: MapFiles(renamed(nil))},
 			want:  []string{"css", "version"},
 			swaps: []Swap{{Old: "/" + oldCSS, New: "/" + newCSS}}},
 		{name: "stylesheet renamed, page unstyled", before: base(), page: "/b/",
-			after: Update{Files: renamed(nil)},
+			after: Update{Files: MapFiles(renamed(nil))},
 			want:  []string{"version"}},
 		{name: "stylesheet renamed and text changed", before: base(), page: "/a/",
-			after: Update{Files: renamed(map[string][]byte{"a/index.html": styled(newCSS, "A2")})},
+			after: Update{Files: MapFiles(renamed(map[string][]byte{"a/index.html": styled(newCSS, "A2")}))},
 			want:  []string{"reload", "version"}},
 		{name: "unhashed stylesheet changed", before: base(), page: "/plain/",
-			after: Update{Files: with(map[string][]byte{"style.css": []byte("p{color:red}")})},
+			after: Update{Files: MapFiles(with(map[string][]byte{"style.css": []byte("p{color:red}")}))},
 			want:  []string{"css", "version"},
 			swaps: []Swap{{Old: "/style.css", New: "/style.css?v=2"}}},
 		{name: "failed build", before: base(), page: "/a/",
 			after: Update{Problems: []Problem{problem("content/a.md", 3, "bad")}},
 			want:  []string{"problems", "version"}},
 		{name: "build with problems and a changed page", before: base(), page: "/a/",
-			after: Update{Files: with(map[string][]byte{"a/index.html": html("A2")}), Problems: []Problem{problem("content/a.md", 3, "bad")}},
+			after: Update{Files: MapFiles(with(map[string][]byte{"a/index.html": html("A2")})), Problems: []Problem{problem("content/a.md", 3, "bad")}},
 			want:  []string{"problems", "reload", "version"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(t.Logf)
 			if tt.before != nil {
-				s.Publish(Update{Files: tt.before})
+				s.Publish(Update{Files: MapFiles(tt.before)})
 			}
 			st := listen(t, newTestServer(t, s), tt.page)
 			h, _ := st.hello(t)
-			if want := lookupPage(tt.before, tt.page).hash(); h.Hash != want {
+			if want := lookupPage(filesOf(tt.before), tt.page).hash(); h.Hash != want {
 				t.Errorf("hello hash %s, want %s", h.Hash, want)
 			}
 			s.Publish(tt.after)
@@ -305,7 +305,7 @@ func TestEventsForOnePublish(t *testing.T) {
 					e.decode(t, &d)
 					cur := tt.after.Files
 					if cur == nil {
-						cur = tt.before
+						cur = filesOf(tt.before)
 					}
 					if want := lookupPage(cur, tt.page).hash(); d.Hash != want {
 						t.Errorf("version hash %s, want %s", d.Hash, want)
@@ -338,7 +338,7 @@ func TestEventsPathIsUnescaped(t *testing.T) {
 	s := published(map[string][]byte{"café/index.html": html("1")})
 	st := listen(t, newTestServer(t, s), "/caf%C3%A9/")
 	st.hello(t)
-	s.Publish(Update{Files: map[string][]byte{"café/index.html": html("2")}})
+	s.Publish(Update{Files: MapFiles(map[string][]byte{"café/index.html": html("2")})})
 	if got := names(st.until(t, 2)); !reflect.DeepEqual(got, []string{"reload", "version"}) {
 		t.Fatalf("events %v", got)
 	}
@@ -409,7 +409,7 @@ func TestProblems(t *testing.T) {
 	}
 
 	// A clean build clears them: one empty problems event, then none.
-	s.Publish(Update{Files: map[string][]byte{"index.html": html("home")}})
+	s.Publish(Update{Files: MapFiles(map[string][]byte{"index.html": html("home")})})
 	for _, st := range []*stream{early, late} {
 		got := st.until(t, 4)
 		if !reflect.DeepEqual(names(got), []string{"problems", "version"}) {
@@ -421,7 +421,7 @@ func TestProblems(t *testing.T) {
 			t.Errorf("clearing event %s, want an empty list", got[0].data)
 		}
 	}
-	s.Publish(Update{Files: map[string][]byte{"index.html": html("home")}})
+	s.Publish(Update{Files: MapFiles(map[string][]byte{"index.html": html("home")})})
 	if got := names(early.until(t, 5)); !reflect.DeepEqual(got, []string{"version"}) {
 		t.Fatalf("events %v after a second clean build", got)
 	}
@@ -470,7 +470,7 @@ func TestSlowClientNeverBlocksPublish(t *testing.T) {
 		defer logged.Unlock()
 		notes = append(notes, fmt.Sprintf(format, args...))
 	})
-	s.Publish(Update{Files: map[string][]byte{"index.html": html("0")}})
+	s.Publish(Update{Files: MapFiles(map[string][]byte{"index.html": html("0")})})
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
@@ -488,7 +488,7 @@ func TestSlowClientNeverBlocksPublish(t *testing.T) {
 	go func() {
 		defer close(published)
 		for i := range 10 * clientBuffer {
-			s.Publish(Update{Files: map[string][]byte{"index.html": html(fmt.Sprint(i + 1))}})
+			s.Publish(Update{Files: MapFiles(map[string][]byte{"index.html": html(fmt.Sprint(i + 1))})})
 		}
 	}()
 	select {
@@ -648,9 +648,17 @@ func TestStylesheetChanges(t *testing.T) {
 		{"same name", map[string][]byte{"s.css": b, "t.css": b}, map[string][]byte{"s.css": []byte("y"), "t.css": b}, nil, []string{"s.css"}},
 	}
 	for _, tt := range tests {
-		r, s := stylesheetChanges(tt.old, tt.next)
+		r, s := stylesheetChanges(MapFiles(tt.old), MapFiles(tt.next))
 		if !reflect.DeepEqual(r, tt.renames) || !reflect.DeepEqual(s, tt.restyled) {
 			t.Errorf("%s: %v %v, want %v %v", tt.name, r, s, tt.renames, tt.restyled)
 		}
 	}
+}
+
+// filesOf is m as Files; nil for nil, as before the first good build.
+func filesOf(m map[string][]byte) Files {
+	if m == nil {
+		return nil
+	}
+	return MapFiles(m)
 }

@@ -22,32 +22,32 @@ func FuzzResolve(f *testing.F) {
 	files := site()
 	s := published(files)
 	f.Fuzz(func(t *testing.T, p string) {
-		tg := resolve(files, p)
+		tg := resolve(MapFiles(files), p)
 		switch {
 		case tg.Redirect != "":
 			if !strings.HasPrefix(tg.Redirect, "/") || strings.HasPrefix(tg.Redirect, "//") {
-				t.Fatalf("resolve(%q) redirects off the site to %q", p, tg.Redirect)
+				t.Fatalf("resolve(MapFiles(%q)) redirects off the site to %q", p, tg.Redirect)
 			}
 			if cleanPath(tg.Redirect) != tg.Redirect {
-				t.Fatalf("resolve(%q) redirects to unclean %q", p, tg.Redirect)
+				t.Fatalf("resolve(MapFiles(%q)) redirects to unclean %q", p, tg.Redirect)
 			}
 			if tg.Redirect == p {
-				t.Fatalf("resolve(%q) redirects to itself", p)
+				t.Fatalf("resolve(MapFiles(%q)) redirects to itself", p)
 			}
-			if again := resolve(files, tg.Redirect); again.Redirect != "" && again.Redirect != tg.Redirect+"/" {
-				t.Fatalf("resolve(%q) -> %q -> %q: a redirect chain", p, tg.Redirect, again.Redirect)
+			if again := resolve(MapFiles(files), tg.Redirect); again.Redirect != "" && again.Redirect != tg.Redirect+"/" {
+				t.Fatalf("resolve(MapFiles(%q)) -> %q -> %q: a redirect chain", p, tg.Redirect, again.Redirect)
 			}
 		default:
 			if strings.HasPrefix(tg.Name, "/") {
-				t.Fatalf("resolve(%q) = rooted name %q", p, tg.Name)
+				t.Fatalf("resolve(MapFiles(%q)) = rooted name %q", p, tg.Name)
 			}
 			for _, seg := range strings.Split(tg.Name, "/") {
 				if seg == ".." || seg == "." || seg == "" {
-					t.Fatalf("resolve(%q) = unclean name %q", p, tg.Name)
+					t.Fatalf("resolve(MapFiles(%q)) = unclean name %q", p, tg.Name)
 				}
 			}
 			if _, ok := files[tg.Name]; ok != tg.Found {
-				t.Fatalf("resolve(%q) = %+v, but the site has it: %v", p, tg, ok)
+				t.Fatalf("resolve(MapFiles(%q)) = %+v, but the site has it: %v", p, tg, ok)
 			}
 		}
 

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	htmlesc "html"
+	"io/fs"
 	"mime"
 	"net/http"
 	"path"
@@ -37,7 +40,7 @@ func cleanPath(p string) string {
 // resolve maps a request path to an output path of files. A path that is not
 // clean redirects to its clean form, so the name it maps to never contains
 // "." or ".." segments; a folder with an index redirects to its slash form.
-func resolve(files map[string][]byte, urlPath string) target {
+func resolve(files Files, urlPath string) target {
 	p := cleanPath(urlPath)
 	if p != urlPath && urlPath != "" {
 		return target{Redirect: p}
@@ -46,15 +49,31 @@ func resolve(files map[string][]byte, urlPath string) target {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	if _, ok := files[name]; ok {
+	if exists(files, name) {
 		return target{Name: name, Found: true}
 	}
-	if !strings.HasSuffix(p, "/") {
-		if _, ok := files[name+"/index.html"]; ok {
-			return target{Redirect: p + "/"}
-		}
+	if !strings.HasSuffix(p, "/") && exists(files, name+"/index.html") {
+		return target{Redirect: p + "/"}
 	}
 	return target{Name: name}
+}
+
+// exists reports whether files has name (a page that cannot be made is
+// there, as an error).
+func exists(files Files, name string) bool {
+	_, err := files.Get(name)
+	return err == nil || !errors.Is(err, fs.ErrNotExist)
+}
+
+// get returns what a request for the file name that exists answers: its
+// bytes, or a page that says why it could not be made (status 500).
+func get(files Files, name string) (int, string, []byte) {
+	data, err := files.Get(name)
+	if err != nil {
+		return http.StatusInternalServerError, "error.html", []byte("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cmesite: page not made</title></head>\n<body><h1>This page could not be made</h1><pre>" +
+			htmlesc.EscapeString(err.Error()) + "</pre><p>Fix the theme or content; this page reloads when it is made.</p></body></html>\n")
+	}
+	return http.StatusOK, name, data
 }
 
 // page is what a browser shows for a path: the status and the file's bytes
@@ -66,7 +85,7 @@ type page struct {
 
 // lookupPage returns what a page at urlPath (as the browser's location
 // reports it) shows in files, following one redirect.
-func lookupPage(files map[string][]byte, urlPath string) page {
+func lookupPage(files Files, urlPath string) page {
 	if files == nil {
 		return page{status: http.StatusServiceUnavailable}
 	}
@@ -75,9 +94,11 @@ func lookupPage(files map[string][]byte, urlPath string) page {
 		t = resolve(files, t.Redirect)
 	}
 	if t.Found {
-		return page{http.StatusOK, files[t.Name]}
+		status, _, body := get(files, t.Name)
+		return page{status, body}
 	}
-	return page{http.StatusNotFound, files[notFoundFile]}
+	body, _ := files.Get(notFoundFile)
+	return page{http.StatusNotFound, body}
 }
 
 func (p page) equal(q page) bool {

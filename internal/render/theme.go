@@ -41,7 +41,8 @@ import (
 	"github.com/cmesite/cmesite/themes"
 )
 
-// Kinds are the page templates every theme provides.
+// Kinds are the page templates of the built-in theme's pages; Load parses
+// the ones it is given (the site's page table names them), or these.
 var Kinds = []string{"home", "module", "section", "terms", "term", "catalogue", "paths", "path", "search", "help", "404"}
 
 // Asset is a static theme file with its output path.
@@ -125,7 +126,10 @@ func (o overlay) glob(dir, suffix string) []string {
 
 // Load reads the theme name for language lang: files from site's
 // themes/<name>/ (site may be nil) over the embedded default theme.
-func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
+func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
+	if kinds == nil {
+		kinds = Kinds
+	}
 	var diags diag.List
 	var o overlay
 	if site != nil {
@@ -193,7 +197,7 @@ func Load(site fs.FS, name, lang string) (*Theme, diag.List) {
 			diags.Add(templateDiag(file, err))
 		}
 	}
-	for _, kind := range Kinds {
+	for _, kind := range kinds {
 		p := "templates/" + kind + ".html"
 		b, file, err := o.ReadFile(p)
 		if err != nil {

@@ -76,7 +76,7 @@ func TestBadInput(t *testing.T) {
 				files["content/x/_index.md"] = "---\ntitle: X\n---\n"
 			}
 			out := NewMemory()
-			_, diags := New(overlayFS{base, files}, Options{Today: today}).Build(nil, out)
+			_, diags := New(overlayFS{base, files}, Options{Today: today}).Build(out)
 			var lines []string
 			for _, d := range diags {
 				lines = append(lines, d.String())
@@ -104,7 +104,7 @@ func TestAllErrorsInOneRun(t *testing.T) {
 		"content/x/b.md": "---\ntitle: B\n",
 		"content/x/c.md": "---\ntitle: C\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n[x](nope.md)\n",
 	}
-	_, diags := New(overlayFS{fixture(t, "small.txtar"), files}, Options{Today: today}).Build(nil, NewMemory())
+	_, diags := New(overlayFS{fixture(t, "small.txtar"), files}, Options{Today: today}).Build(NewMemory())
 	seen := map[string]bool{}
 	for _, d := range diags {
 		seen[d.File] = true

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkBuild(b *testing.B) {
 	root := os.DirFS(benchSite(b, 1000))
 	b.ResetTimer()
 	for b.Loop() {
-		if _, diags := New(root, Options{Today: today, Stream: true}).Build(nil, discard{}); diags.Errors() > 0 {
+		if _, diags := New(root, Options{Today: today, Stream: true}).Build(discard{}); diags.Errors() > 0 {
 			b.Fatal(diags[0])
 		}
 	}
@@ -57,7 +58,7 @@ func BenchmarkBuildToDisk(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, diags := New(root, Options{Today: today}).Build(nil, out); diags.Errors() > 0 {
+		if _, diags := New(root, Options{Today: today}).Build(out); diags.Errors() > 0 {
 			b.Fatal(diags[0])
 		}
 		if err := out.Commit(); err != nil {
@@ -90,8 +91,7 @@ func benchmarkEdit(b *testing.B, what string) {
 		opts.Trace = os.Stderr
 	}
 	builder := New(os.DirFS(dir), opts)
-	out := NewMemory()
-	if _, diags := builder.Build(nil, out); diags.Errors() > 0 {
+	if _, diags := builder.Update(nil); diags.Errors() > 0 {
 		b.Fatal(diags[0])
 	}
 	matches, _ := filepath.Glob(filepath.Join(dir, "content", "*", "*.md"))
@@ -105,6 +105,7 @@ func benchmarkEdit(b *testing.B, what string) {
 	orig, _ := os.ReadFile(file)
 	b.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
 	rel, _ := filepath.Rel(dir, file)
+	url := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(rel), "content/"), ".md") + "/"
 	i := 0
 	for b.Loop() {
 		i++
@@ -126,8 +127,12 @@ func benchmarkEdit(b *testing.B, what string) {
 			}
 		}
 		os.WriteFile(file, edited, 0o644)
-		if _, diags := builder.Build([]string{filepath.ToSlash(rel)}, out); diags.Errors() > 0 {
+		if _, diags := builder.Update([]string{filepath.ToSlash(rel)}); diags.Errors() > 0 {
 			b.Fatal(diags[0])
+		}
+		// The page a browser shows is made at once.
+		if _, err := builder.Files().Get(fileOf(url)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
@@ -138,4 +143,3 @@ var titleEnd = regexp.MustCompile(`(\ntitle: [^\n]*?)("?\n)`)
 type discard struct{}
 
 func (discard) Put(string, []byte) error { return nil }
-func (discard) Remove(string) error      { return nil }

@@ -1,37 +1,251 @@
 package site
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
+	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/render"
 )
 
-// writeStatics copies files kept next to the Markdown (images, PDFs) to
-// the same place in the output.
-func (b *Builder) writeStatics(tree content.Tree, changed map[string]bool, full bool, w *writer) {
-	live := make(map[string]bool, len(tree.Static))
-	for _, p := range tree.Static {
-		live[p] = true
-		src := path.Join(content.Dir, p)
-		if _, known := b.statics[p]; known && !full && !changed[src] {
-			w.seen[p] = true
+// Files is the output of one build, planned from the page table: every
+// file's name, and how to make it. A build writes them all; serve asks
+// for each as a browser does, and Files makes it from the model of its
+// build and keeps it. Files is safe for concurrent use.
+type Files struct {
+	b     *Builder
+	c     *curriculum.Curriculum
+	cfg   *config.Config
+	theme *render.Theme
+	docs  map[string]*docState
+	today time.Time
+
+	pages  []page
+	byFile map[string]int // output path -> index in pages
+	dups   [][2]int       // pages that take the same output path
+	quick  []*curriculum.Module
+	frags  []atomic.Pointer[frag] // by Module.ListIndex
+
+	// searched is closed when search holds the search index's files.
+	searched chan struct{}
+	search   map[string][]byte
+
+	keep    bool // keep made files (serve)
+	mu      sync.Mutex
+	made    map[string][]byte
+	written map[string]bool // a streamed build's pages written already
+}
+
+// frag holds a module's list fragments: its card, with RootMarker in
+// place of the page's root, and its catalogue row.
+type frag struct {
+	card, row []byte
+}
+
+// newFiles plans the pages of c from the Builder's table.
+func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
+	f := &Files{b: b, c: c, cfg: b.cfg, theme: b.theme, docs: b.docs, today: b.today()}
+	if !b.opts.Stream {
+		// Later builds change b.docs; a served build keeps its own.
+		f.docs = maps.Clone(b.docs)
+		f.keep, f.made = true, map[string][]byte{}
+	}
+	f.frags = make([]atomic.Pointer[frag], len(c.ListOrder()))
+	for _, m := range c.ListOrder() {
+		if m.Format.ID == "quick-reference" {
+			f.quick = append(f.quick, m)
+		}
+	}
+	f.byFile = map[string]int{}
+	for _, e := range b.table {
+		if e.pages == nil {
 			continue
 		}
-		data, err := fs.ReadFile(b.root, src)
-		if err != nil {
-			if w.err == nil {
-				w.err = err
+		e.pages(f, func(p page) {
+			p.entry = e
+			if i, ok := f.byFile[p.file]; ok {
+				f.dups = append(f.dups, [2]int{i, len(f.pages)})
+			} else {
+				f.byFile[p.file] = len(f.pages)
 			}
+			f.pages = append(f.pages, p)
+		})
+	}
+	return f
+}
+
+// Get returns the bytes of the file at output path name, made when it is
+// first asked for. A file that is not part of the site is an error that
+// wraps fs.ErrNotExist; a page that cannot be made (a theme template
+// that fails) another error. The bytes must not be modified.
+//
+// Files superseded by a newer build make what they have not made yet
+// from the newest.
+func (f *Files) Get(name string) ([]byte, error) {
+	if f.keep {
+		f.mu.Lock()
+		data, ok := f.made[name]
+		f.mu.Unlock()
+		if ok {
+			return data, nil
+		}
+	}
+	f.b.mu.RLock()
+	defer f.b.mu.RUnlock()
+	if cur := f.b.cur; cur != nil && cur != f && f.keep {
+		return cur.get(name)
+	}
+	return f.get(name)
+}
+
+func (f *Files) get(name string) ([]byte, error) {
+	if f.keep {
+		f.mu.Lock()
+		data, ok := f.made[name]
+		f.mu.Unlock()
+		if ok {
+			return data, nil
+		}
+	}
+	var data []byte
+	var err error
+	if i, ok := f.byFile[name]; ok {
+		data, err = f.make(&f.pages[i])
+	} else if data, ok = f.later(name); !ok {
+		return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f.keep {
+		f.mu.Lock()
+		f.made[name] = data
+		f.mu.Unlock()
+	}
+	return data, nil
+}
+
+// later looks name up among the files made after the pages.
+func (f *Files) later(name string) ([]byte, bool) {
+	for _, e := range f.b.table {
+		if e.later == nil || !slices.ContainsFunc(e.reserve, func(r string) bool { return strings.HasPrefix(name, r+"/") }) {
 			continue
 		}
-		h := content.HashBytes(data)
-		b.statics[p] = h
-		w.put(p, h, func() []byte { return data })
-	}
-	for p := range b.statics {
-		if !live[p] {
-			delete(b.statics, p)
+		if data, ok := e.later(f)[name]; ok {
+			return data, true
 		}
 	}
+	return nil, false
+}
+
+// Names lists every output path, sorted. It waits for the files made
+// after the pages.
+func (f *Files) Names() []string {
+	names := make([]string, 0, len(f.byFile))
+	for name := range f.byFile {
+		names = append(names, name)
+	}
+	for _, e := range f.b.table {
+		if e.later != nil {
+			for name := range e.later(f) {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Styles lists the output paths of the stylesheets.
+func (f *Files) Styles() []string {
+	var names []string
+	for name := range f.byFile {
+		if path.Ext(name) == ".css" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// make makes one page.
+func (f *Files) make(p *page) ([]byte, error) {
+	data, err := p.make(f)
+	if err != nil {
+		return nil, fmt.Errorf("cannot render %s: %w", p.file, err)
+	}
+	return data, nil
+}
+
+// showing lists the pages that show the body of the document at content
+// path p.
+func (f *Files) showing(p string) []*page {
+	var out []*page
+	if i, ok := f.byFile[fileOf(strings.TrimSuffix(p, ".md")+"/")]; ok && f.pages[i].body == p {
+		out = append(out, &f.pages[i])
+	}
+	return out
+}
+
+// writeAll makes every page not written yet, on every core, writes them
+// and then the files made after the pages.
+func (f *Files) writeAll(out Output) error {
+	var todo []*page
+	for i := range f.pages {
+		if p := &f.pages[i]; !f.written[p.file] {
+			todo = append(todo, p)
+		}
+	}
+	w := newWriter(out)
+	results := make(chan streamed, 64)
+	go func() {
+		forEach(len(todo), func(i int) {
+			data, err := f.make(todo[i])
+			results <- streamed{todo[i].file, data, err}
+		})
+		close(results)
+	}()
+	for r := range results {
+		w.put(r.name, r.data, r.err)
+	}
+	for _, e := range f.b.table {
+		if e.later == nil {
+			continue
+		}
+		files := e.later(f)
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			w.put(name, files[name], nil)
+		}
+	}
+	return w.err
+}
+
+// counts are the HTML pages and the files planned.
+func (f *Files) counts() (pages, files int) {
+	for i := range f.pages {
+		if f.pages[i].html {
+			pages++
+		}
+	}
+	return pages, len(f.byFile)
+}
+
+// static reads a file kept beside the modules.
+func (f *Files) static(p string) ([]byte, error) {
+	data, err := fs.ReadFile(f.b.root, path.Join(content.Dir, p))
+	if errors.Is(err, fs.ErrNotExist) {
+		// Gone since the build: the next build forgets it.
+		return nil, fmt.Errorf("content/%s: %w", p, err)
+	}
+	return data, err
 }

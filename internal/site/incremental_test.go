@@ -56,8 +56,7 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 	// rebuild must report as a full build does.
 	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 2\ncolour: blue\n"...)}
 	inc := New(fsys, Options{Today: today})
-	out := NewMemory()
-	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+	if _, diags := inc.Update(nil); diags.Errors() > 0 {
 		t.Fatal(diags)
 	}
 	modules := func() []string {
@@ -87,7 +86,7 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			p := fmt.Sprintf("content/%s/plain-%d.md", []string{"symptoms", "talking", "cards"}[i%3], i)
 			fsys[p] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("%c plain %d", 'B'+rng.IntN(20), i)))}
 		}
-		if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+		if _, diags := inc.Update(nil); diags.Errors() > 0 {
 			t.Fatal(diags)
 		}
 	}
@@ -262,9 +261,9 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"
 		}
-		_, incDiags := inc.Build(changed, out)
+		_, incDiags := inc.Update(changed)
 		fullOut := NewMemory()
-		_, fullDiags := New(fsys, Options{Today: today}).Build(nil, fullOut)
+		_, fullDiags := New(fsys, Options{Today: today}).Build(fullOut)
 		if fmt.Sprint(incDiags) != fmt.Sprint(fullDiags) {
 			t.Fatalf("step %d (%s): diagnostics differ\nincremental: %v\nfull: %v", step, what, incDiags, fullDiags)
 		}
@@ -274,7 +273,7 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			}
 			continue // the incremental output keeps the last good build
 		}
-		got, want := out.Snapshot(), fullOut.Snapshot()
+		got, want := served(t, inc), fullOut.Snapshot()
 		for _, name := range keys(want) {
 			if !bytes.Equal(got[name], want[name]) {
 				t.Fatalf("step %d (%s): %s differs from a full build:\n%s", step, what, name, lineDiff(want[name], got[name]))
@@ -294,8 +293,7 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 func TestIncrementalRetitleEach(t *testing.T) {
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
 	inc := New(fsys, Options{Today: today})
-	out := NewMemory()
-	if _, diags := inc.Build(nil, out); diags.Errors() > 0 {
+	if _, diags := inc.Update(nil); diags.Errors() > 0 {
 		t.Fatal(diags)
 	}
 	var names []string
@@ -307,11 +305,11 @@ func TestIncrementalRetitleEach(t *testing.T) {
 	slices.Sort(names)
 	for _, p := range names {
 		fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("title: "), []byte("title: Renamed "), 1)}
-		if _, diags := inc.Build([]string{p}, out); diags.Errors() > 0 {
+		if _, diags := inc.Update([]string{p}); diags.Errors() > 0 {
 			t.Fatal(diags)
 		}
 		want, _ := build(t, fsys, Options{})
-		got := out.Snapshot()
+		got := served(t, inc)
 		for _, name := range keys(want) {
 			if !bytes.Equal(got[name], want[name]) {
 				t.Fatalf("after retitling %s, %s differs from a full build:\n%s", p, name, lineDiff(want[name], got[name]))
@@ -327,17 +325,32 @@ func TestIncrementalRetitleEach(t *testing.T) {
 func TestIncrementalDraftLinked(t *testing.T) {
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
 	inc := New(fsys, Options{Today: today})
-	if _, diags := inc.Build(nil, NewMemory()); diags.Errors() > 0 {
+	if _, diags := inc.Update(nil); diags.Errors() > 0 {
 		t.Fatal(diags)
 	}
 	p := "content/cards/breathless-card.md"
 	fsys[p] = &fstest.MapFile{Data: bytes.Replace(fsys[p].Data, []byte("\ntitle: "), []byte("\ndraft: true\ntitle: "), 1)}
-	_, incDiags := inc.Build([]string{p}, NewMemory())
-	_, fullDiags := New(fsys, Options{Today: today}).Build(nil, NewMemory())
+	_, incDiags := inc.Update([]string{p})
+	_, fullDiags := New(fsys, Options{Today: today}).Build(NewMemory())
 	if !strings.Contains(fmt.Sprint(fullDiags), "content/symptoms/breathlessness.md:") {
 		t.Fatalf("a full build does not report the link to the draft: %v", fullDiags)
 	}
 	if fmt.Sprint(incDiags) != fmt.Sprint(fullDiags) {
 		t.Errorf("incremental: %v\nfull: %v", incDiags, fullDiags)
 	}
+}
+
+// served is every file a Builder serves after Update, made on demand.
+func served(t testing.TB, b *Builder) map[string][]byte {
+	t.Helper()
+	f := b.Files()
+	out := map[string][]byte{}
+	for _, name := range f.Names() {
+		data, err := f.Get(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = data
+	}
+	return out
 }

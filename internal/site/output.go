@@ -99,9 +99,6 @@ func (d *Dir) Put(name string, data []byte) error {
 	return os.WriteFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data, 0o644)
 }
 
-// Remove does nothing: every build starts from an empty folder.
-func (d *Dir) Remove(string) error { return nil }
-
 // Abort removes the unfinished build and leaves the output as it was.
 func (d *Dir) Abort() error { return os.RemoveAll(d.tmp) }
 
@@ -127,7 +124,7 @@ func (d *Dir) Commit() error {
 	return os.RemoveAll(d.tmp)
 }
 
-// Memory keeps a build in memory (serve mode).
+// Memory keeps a build in memory (tests).
 type Memory struct {
 	files map[string][]byte
 }
@@ -141,12 +138,6 @@ func (m *Memory) Put(name string, data []byte) error {
 	return nil
 }
 
-// Remove forgets a file.
-func (m *Memory) Remove(name string) error {
-	delete(m.files, name)
-	return nil
-}
-
-// Snapshot returns a copy of the file map that later builds do not
-// change; the byte slices are shared and never modified.
+// Snapshot returns a copy of the file map; the byte slices are shared and
+// never modified.
 func (m *Memory) Snapshot() map[string][]byte { return maps.Clone(m.files) }

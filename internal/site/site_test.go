@@ -43,7 +43,7 @@ func build(t testing.TB, fsys fs.FS, opts Options) (map[string][]byte, Stats) {
 		opts.Today = today
 	}
 	out := NewMemory()
-	st, diags := New(fsys, opts).Build(nil, out)
+	st, diags := New(fsys, opts).Build(out)
 	if diags.Errors() > 0 {
 		var lines []string
 		for _, d := range diags {

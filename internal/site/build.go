@@ -1,0 +1,596 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
+	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/markdown"
+	"github.com/cmesite/cmesite/internal/render"
+)
+
+// pass is the state of one build. Its phases run in this order: load,
+// assemble, plan, render, check, index, write.
+type pass struct {
+	b       *Builder
+	out     Output // nil: an Update, whose pages are made on demand
+	stream  bool   // pages that show a body are written with it (Options.Stream)
+	changed []string
+	start   time.Time
+	lap     time.Time
+
+	reload   bool                 // every content file is read again
+	reconfig bool                 // the configuration and theme were loaded again
+	walked   bool                 // the content tree was listed again
+	toRead   []string             // content paths read by this build
+	before   map[string]*docState // their state before this build (nil: new)
+	lastOK   bool                 // the previous build succeeded
+	patched  bool                 // the last curriculum was patched in place
+	rendered []string             // content paths whose bodies this build rendered
+
+	c     *curriculum.Curriculum
+	files *Files
+	diags diag.List
+	st    Stats
+}
+
+// run is Build (out set) and Update (out nil).
+func (b *Builder) run(changed []string, out Output) (Stats, diag.List) {
+	if b.searching != nil {
+		<-b.searching // the last build's index files are made from b.index
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	bd := &pass{b: b, out: out, changed: changed, start: time.Now()}
+	bd.lap = bd.start
+	bd.stream = out != nil && b.opts.Stream
+	if out != nil {
+		changed = nil
+		bd.changed = nil
+	}
+	if !bd.load() {
+		bd.diags.Sort()
+		return bd.st, bd.diags
+	}
+	bd.assemble()
+	bd.plan()
+	bd.render()
+	bd.check()
+	if bd.diags.Errors() == 0 && bd.reconfig && out == nil {
+		bd.tryTheme()
+	}
+	if bd.diags.Errors() > 0 {
+		bd.revert()
+		return bd.st, bd.diags
+	}
+	bd.index()
+	bd.write()
+	bd.st.Duration = time.Since(bd.start)
+	return bd.st, bd.diags
+}
+
+func (bd *pass) phase(what string) { bd.lap = bd.b.trace(bd.lap, what) }
+
+// load reads what changed: the configuration and theme, the content
+// tree, the content files. It reports false when the configuration or
+// theme has errors, which stop the build.
+func (bd *pass) load() bool {
+	b := bd.b
+	bd.lastOK = b.lastOK
+	bd.reload = bd.changed == nil || b.cfg == nil
+	reconfig := bd.reload
+	for _, p := range bd.changed {
+		if p == config.File || p == "themes" || strings.HasPrefix(p, "themes/") || p == content.Dir {
+			reconfig = true
+		}
+		if p == content.Dir {
+			bd.reload = true
+		}
+	}
+	bd.reconfig = reconfig
+	if reconfig && !bd.loadConfig() {
+		return false
+	}
+	bd.walked = bd.reload || b.needWalk(bd.changed)
+	if bd.walked {
+		b.walk()
+	}
+	bd.toRead = bd.whatToRead()
+	bd.st.Reread = len(bd.toRead)
+	bd.before = make(map[string]*docState, len(bd.toRead))
+	for _, p := range bd.toRead {
+		bd.before[p] = b.docs[p]
+	}
+	bd.phase("config, theme, walk")
+	bd.diags.Add(b.readDocs(bd.toRead)...)
+	bd.phase("read, parse frontmatter")
+	return true
+}
+
+// loadConfig loads cmesite.yaml and the theme. What depends on them is
+// made anew only when what it depends on changed: the Markdown renderer
+// (on the callout labels) and the search index (on its options).
+func (bd *pass) loadConfig() bool {
+	b := bd.b
+	cfg, d := config.Load(b.root)
+	if b.opts.BaseURL != "" {
+		cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
+	}
+	theme, td := render.Load(b.root, cfg.Theme, cfg.Language, templates(b.table)...)
+	d.Add(td...)
+	if d.Errors() > 0 {
+		bd.diags = d
+		b.lastOK = false
+		return false
+	}
+	b.cfg, b.theme, b.cfgDiags = cfg, theme, d
+	labels := calloutLabels(theme)
+	if key := fmt.Sprint(labels); b.md == nil || key != b.labels {
+		b.md, b.labels = markdown.New(markdown.Options{CalloutLabels: labels}), key
+		for p, ds := range b.docs {
+			// Bodies show the labels: render them again.
+			if ds.rendered {
+				b.docs[p] = &docState{doc: ds.doc, hash: ds.hash}
+				b.unrendered[p] = true
+			}
+		}
+	}
+	if key := searchKeyOf(cfg); b.index == nil || key != b.indexKey {
+		b.index, b.indexKey, b.indexed = newSearchIndex(cfg), key, map[string]uint64{}
+	}
+	if b.docs == nil {
+		b.docs = map[string]*docState{}
+	}
+	return true
+}
+
+// needWalk reports whether the content tree must be listed again: when a
+// changed path is not a file the last walk found or no longer exists (a
+// file or folder created, deleted or renamed).
+func (b *Builder) needWalk(changed []string) bool {
+	if b.known == nil {
+		return true
+	}
+	for _, p := range changed {
+		rel, ok := strings.CutPrefix(p, content.Dir+"/")
+		if !ok {
+			continue
+		}
+		if !b.known[rel] {
+			return true
+		}
+		if _, err := fs.Stat(b.root, p); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// walk lists the content tree.
+func (b *Builder) walk() {
+	tree, d := content.Walk(b.root)
+	b.tree, b.treeDiags = tree, d
+	b.known = make(map[string]bool, len(tree.Markdown)+len(tree.Static))
+	for _, p := range tree.Markdown {
+		b.known[p] = true
+	}
+	for _, p := range tree.Static {
+		b.known[p] = true
+	}
+	b.dirs = make(map[string]bool, len(tree.Dirs))
+	for _, d := range tree.Dirs {
+		b.dirs[d] = true
+	}
+}
+
+// whatToRead lists the Markdown files to read: every one on a reload,
+// else the changed ones and the ones the walk found new. Documents whose
+// files are gone are forgotten.
+func (bd *pass) whatToRead() []string {
+	b := bd.b
+	changed := make(map[string]bool, len(bd.changed))
+	for _, p := range bd.changed {
+		changed[p] = true
+	}
+	var toRead []string
+	if bd.walked {
+		want := make(map[string]bool, len(b.tree.Markdown))
+		for _, p := range b.tree.Markdown {
+			want[p] = true
+			if _, ok := b.docs[p]; !ok || bd.reload || changed[content.Dir+"/"+p] {
+				toRead = append(toRead, p)
+			}
+		}
+		for p := range b.docs {
+			if !want[p] {
+				delete(b.docs, p)
+				delete(b.unrendered, p)
+			}
+		}
+		return toRead
+	}
+	for _, p := range bd.changed {
+		if rel, ok := strings.CutPrefix(p, content.Dir+"/"); ok && b.docs[rel] != nil {
+			toRead = append(toRead, rel)
+		}
+	}
+	slices.Sort(toRead)
+	return slices.Compact(toRead)
+}
+
+// readDocs reads and parses files on every core. A file whose bytes did
+// not change keeps its state, rendered body included.
+func (b *Builder) readDocs(paths []string) diag.List {
+	states := make([]*docState, len(paths))
+	errs := make([]error, len(paths))
+	forEach(len(paths), func(i int) {
+		p := paths[i]
+		data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+		if err != nil {
+			errs[i] = err
+			states[i] = &docState{doc: &content.Doc{Path: p, File: path.Join(content.Dir, p), Section: path.Base(p) == content.IndexName}}
+			return
+		}
+		if old := b.docs[p]; old != nil && old.rendered && old.hash == content.HashBytes(data) {
+			states[i] = old
+			return
+		}
+		doc := content.Parse(p, data)
+		states[i] = &docState{doc: doc, hash: doc.Hash}
+	})
+	var diags diag.List
+	for i, p := range paths {
+		if errs[i] != nil {
+			diags.Errorf(path.Join(content.Dir, p), 0, "cannot read: %v", errs[i])
+		}
+		if b.docs[p] != states[i] {
+			b.docs[p] = states[i]
+			b.unrendered[p] = true
+		}
+	}
+	return diags
+}
+
+// assemble makes the curriculum. When the saved files leave its
+// structure as it was (a body, a summary, a title, new terms: the common
+// saves), the last build's curriculum is patched in place, and the
+// diagnostics of the files not read again are the last build's.
+func (bd *pass) assemble() {
+	b := bd.b
+	if !bd.reload && !bd.walked && bd.lastOK && len(bd.toRead) > 0 && bd.existed() {
+		var patch []*content.Doc
+		for _, p := range bd.toRead {
+			old, doc := bd.before[p].doc, b.docs[p].doc
+			if !b.opts.Drafts && old.Front.Draft && doc.Front.Draft {
+				continue // a draft, left out before and after
+			}
+			patch = append(patch, doc)
+		}
+		if warns, _, ok := b.last.Patch(patch, b.today()); ok {
+			bd.c, bd.patched = b.last, true
+			for _, p := range bd.toRead {
+				bd.diags.Add(b.docs[p].doc.Diags...)
+			}
+			bd.diags.Add(warns...)
+		}
+	}
+	if !bd.patched {
+		bd.diags.Add(b.cfgDiags...)
+		bd.diags.Add(b.treeDiags...)
+		docs := make([]*content.Doc, 0, len(b.tree.Markdown))
+		for _, p := range b.tree.Markdown {
+			ds := b.docs[p]
+			docs = append(docs, ds.doc)
+			bd.diags.Add(ds.doc.Diags...)
+		}
+		c, d := curriculum.Assemble(b.cfg, docs, curriculum.Options{Drafts: b.opts.Drafts, Today: b.today()})
+		bd.c = c
+		bd.diags.Add(d...)
+	}
+	b.lastOK = false
+	bd.phase("assemble")
+}
+
+// revert undoes a patch when the build failed after it: the files served
+// are still made from the last good build's curriculum.
+func (bd *pass) revert() {
+	if !bd.patched {
+		return
+	}
+	var old []*content.Doc
+	for _, p := range bd.toRead {
+		if ds := bd.before[p]; bd.b.opts.Drafts || !ds.doc.Front.Draft || !bd.b.docs[p].doc.Front.Draft {
+			old = append(old, ds.doc)
+		}
+	}
+	bd.c.Patch(old, bd.b.today()) // the documents it held before: it takes them back
+}
+
+// tryTheme makes the first page of each entry of the table, so that a
+// template that fails is reported when the theme or configuration is
+// saved, not when a browser asks for the page.
+func (bd *pass) tryTheme() {
+	f := bd.files
+	var first []*page
+	seen := map[*entry]bool{}
+	for i := range f.pages {
+		if p := &f.pages[i]; p.html && !seen[p.entry] {
+			seen[p.entry] = true
+			first = append(first, p)
+		}
+	}
+	errs := make([]error, len(first))
+	forEach(len(first), func(i int) { _, errs[i] = f.get(first[i].file) })
+	for _, err := range errs {
+		if err != nil {
+			bd.diags.Errorf("themes/"+bd.b.cfg.Theme, 0, "%v", err)
+		}
+	}
+	bd.diags.Sort()
+}
+
+// existed reports whether every re-read document was there before.
+func (bd *pass) existed() bool {
+	for _, old := range bd.before {
+		if old == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// plan lists the site's pages from the page table and reports the names
+// content may not take.
+func (bd *pass) plan() {
+	b := bd.b
+	b.theme.ResetShared() // shared partials read the curriculum
+	bd.files = newFiles(b, bd.c)
+	bd.diags.Add(bd.files.conflicts()...)
+	bd.phase("plan")
+}
+
+// render converts the Markdown of every built document not yet rendered,
+// on every core. In a streamed build, the pages that show a body are made
+// and written as soon as it is rendered, and the body is not kept.
+func (bd *pass) render() {
+	b := bd.b
+	stream := bd.stream && bd.diags.Errors() == 0
+	var w *writer
+	if stream {
+		w = newWriter(bd.out)
+		bd.files.written = map[string]bool{}
+	}
+	type job struct {
+		p  string
+		ds *docState
+		m  *curriculum.Module
+	}
+	var jobs []job
+	for _, p := range slices.Sorted(maps.Keys(b.unrendered)) {
+		ds := b.docs[p]
+		if ds.rendered || ds.doc.Body == nil {
+			continue
+		}
+		m := bd.c.ByID[strings.TrimSuffix(p, ".md")]
+		if m == nil && (!ds.doc.Section || (ds.doc.Front.Draft && !b.opts.Drafts)) {
+			continue // a draft left out: not rendered, not checked
+		}
+		jobs = append(jobs, job{p, ds, m})
+		delete(b.unrendered, p)
+		bd.rendered = append(bd.rendered, p)
+	}
+	bd.st.Rendered = len(jobs)
+	results := make(chan streamed, 64)
+	go func() {
+		forEach(len(jobs), func(i int) {
+			j := jobs[i]
+			ds := j.ds
+			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
+			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
+			ds.res.HTML, ds.rendered = nil, true
+			if j.m == nil {
+				return
+			}
+			if stream {
+				// Index the page here, on this core, and drop its text.
+				b.index.Add(searchDoc(j.m, ds))
+				ds.res.Sections, ds.doc.Body = nil, nil
+				for _, pg := range bd.files.showing(j.p) {
+					data, err := bd.files.make(pg)
+					results <- streamed{pg.file, data, err}
+				}
+				ds.html = ""
+			}
+		})
+		close(results)
+	}()
+	for r := range results {
+		bd.files.written[r.name] = true
+		w.put(r.name, r.data, r.err)
+	}
+	if stream {
+		for _, j := range jobs {
+			if j.m != nil {
+				b.indexed[j.m.URL] = searchKey(j.m, j.ds)
+			}
+		}
+		if w.err != nil {
+			bd.diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", w.err)
+		}
+	}
+	for _, p := range bd.rendered {
+		bd.diags.Add(b.docs[p].res.Diagnostics...)
+	}
+	bd.phase("markdown (and the pages that show it when streamed)")
+}
+
+type streamed struct {
+	name string
+	data []byte
+	err  error
+}
+
+// check reports broken links, and puts the diagnostics together: after a
+// patch, the last build's for the files not read again.
+func (bd *pass) check() {
+	b := bd.b
+	// After a save that kept the files and every heading, only the saved
+	// files' own links can have broken (the others were fine at the last
+	// build and point at the same headings).
+	var from []string // nil: every file
+	if !bd.reload && !bd.walked && bd.lastOK && (bd.patched || sameModules(b.last, bd.c)) && bd.sameHeadings() {
+		from = slices.Sorted(maps.Keys(bd.before))
+	}
+	bd.diags.Add(b.checkLinks(bd.c, from)...)
+	bd.diags.Sort()
+	if bd.patched {
+		files := make(map[string]bool, len(bd.toRead))
+		for _, p := range bd.toRead {
+			files[b.docs[p].doc.File] = true
+		}
+		all := make(diag.List, 0, len(b.lastAll)+len(bd.diags))
+		for _, x := range b.lastAll {
+			if !files[x.File] {
+				all = append(all, x)
+			}
+		}
+		all.Merge(bd.diags)
+		bd.diags = all
+	}
+	bd.phase("check links")
+}
+
+// sameHeadings reports whether every re-read document has the heading ids
+// it had before.
+func (bd *pass) sameHeadings() bool {
+	for p, old := range bd.before {
+		now := bd.b.docs[p]
+		if old == now {
+			continue
+		}
+		a, b := old.res.Headings, now.res.Headings
+		if !old.rendered || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if a[i].ID != b[i].ID {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameModules reports whether two curricula build the same modules.
+func sameModules(a, b *curriculum.Curriculum) bool {
+	if a == nil || len(a.ByID) != len(b.ByID) {
+		return false
+	}
+	for id := range b.ByID {
+		if a.ByID[id] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// index brings the search index up to date: the modules not indexed
+// while their bodies were rendered, and the pages that are gone. A build
+// makes its files while the pages are written; an Update in the
+// background, so that the page a browser shows need not wait for them.
+func (bd *pass) index() {
+	b := bd.b
+	c := bd.c
+	live := make(map[string]bool, len(c.Modules))
+	for _, m := range c.Modules {
+		live[m.URL] = true
+		ds := b.docs[m.Doc.Path]
+		h := searchKey(m, ds)
+		if old, ok := b.indexed[m.URL]; ok && old == h {
+			continue
+		}
+		b.indexed[m.URL] = h
+		b.index.Set(searchDoc(m, ds))
+	}
+	for url := range b.indexed {
+		if !live[url] {
+			delete(b.indexed, url)
+			b.index.Delete(url)
+		}
+	}
+	done := make(chan struct{})
+	f := bd.files
+	f.searched = done
+	go func() {
+		f.search = b.index.Files()
+		close(done)
+	}()
+	b.searching = done
+	bd.phase("search index (queued)")
+}
+
+// write finishes the build: a one-off build makes and writes every page
+// not written yet; an Update makes its files the ones served.
+func (bd *pass) write() {
+	b := bd.b
+	f := bd.files
+	if bd.out != nil {
+		if err := f.writeAll(bd.out); err != nil {
+			bd.diags.Errorf("themes/"+b.cfg.Theme, 0, "%v", err)
+			bd.diags.Sort()
+			return
+		}
+		bd.phase("render and write pages, index")
+	} else {
+		b.cur = f
+	}
+	b.lastAll = bd.diags
+	b.last, b.lastOK = bd.c, true
+	bd.st.Modules = len(bd.c.Modules)
+	bd.st.Pages, bd.st.Files = f.counts()
+}
+
+// calloutLabels are the theme's titles for the callout kinds.
+func calloutLabels(t *render.Theme) map[string]string {
+	labels := map[string]string{}
+	for _, kind := range []string{"KEY POINTS", "RED FLAGS", "CALL THE TEAM", "PRACTICE TIP", "NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
+		if s, err := t.T("callout_" + strings.ToLower(strings.ReplaceAll(kind, " ", "_"))); err == nil {
+			labels[kind] = s
+		}
+	}
+	return labels
+}
+
+// writer funnels made files to an Output and keeps the first error.
+type writer struct {
+	out Output
+	err error
+}
+
+func newWriter(out Output) *writer { return &writer{out: out} }
+
+func (w *writer) put(name string, data []byte, err error) {
+	if err == nil {
+		err = w.out.Put(name, data)
+	} else {
+		err = fmt.Errorf("cannot render %s: %w", name, err)
+	}
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+}
+
+// searchKeyOf is what the search index's options are made from
+// (newSearchIndex): the synonyms and the vocabularies.
+func searchKeyOf(cfg *config.Config) string {
+	return fmt.Sprint(cfg.Synonyms, cfg.Levels, cfg.Topics, cfg.Audiences, cfg.Formats)
+}
