@@ -99,4 +99,3 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, from []string) diag.List 
 	}
 	return diags
 }
-
