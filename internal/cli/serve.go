@@ -134,9 +134,12 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 				stopServe()
 				return <-served
 			}
-			var changed []string
-			if !batch.Full {
-				changed = batch.Paths
+			// A batch names every change, folders that came or went
+			// included, unless events were lost: then everything is read
+			// again (files that did not change keep what was made of them).
+			changed := batch.Paths
+			if batch.Lost {
+				changed = nil
 			}
 			rebuild(changed, false)
 		case err, ok := <-w.Errors():

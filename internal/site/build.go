@@ -16,6 +16,7 @@ import (
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/markdown"
 	"github.com/cmesite/cmesite/internal/render"
+	"github.com/cmesite/cmesite/internal/search"
 )
 
 // pass is the state of one build. Its phases run in this order: load,
@@ -30,6 +31,7 @@ type pass struct {
 
 	reload   bool                 // every content file is read again
 	reconfig bool                 // the configuration and theme were loaded again
+	retheme  bool                 // ... because the theme may have changed
 	walked   bool                 // the content tree was listed again
 	toRead   []string             // content paths read by this build
 	before   map[string]*docState // their state before this build (nil: new)
@@ -45,9 +47,6 @@ type pass struct {
 
 // run is Build (out set) and Update (out nil).
 func (b *Builder) run(changed []string, out Output) (Stats, diag.List) {
-	if b.searching != nil {
-		<-b.searching // the last build's index files are made from b.index
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	bd := &pass{b: b, out: out, changed: changed, start: time.Now()}
@@ -65,7 +64,7 @@ func (b *Builder) run(changed []string, out Output) (Stats, diag.List) {
 	bd.plan()
 	bd.render()
 	bd.check()
-	if bd.diags.Errors() == 0 && bd.reconfig && out == nil {
+	if bd.diags.Errors() == 0 && bd.retheme && out == nil {
 		bd.tryTheme()
 	}
 	if bd.diags.Errors() > 0 {
@@ -88,7 +87,11 @@ func (bd *pass) load() bool {
 	bd.lastOK = b.lastOK
 	bd.reload = bd.changed == nil || b.cfg == nil
 	reconfig := bd.reload
+	bd.retheme = bd.reload
 	for _, p := range bd.changed {
+		if p == "themes" || strings.HasPrefix(p, "themes/") {
+			bd.retheme = true
+		}
 		if p == config.File || p == "themes" || strings.HasPrefix(p, "themes/") || p == content.Dir {
 			reconfig = true
 		}
@@ -504,12 +507,16 @@ func sameModules(a, b *curriculum.Curriculum) bool {
 }
 
 // index brings the search index up to date: the modules not indexed
-// while their bodies were rendered, and the pages that are gone. A build
-// makes its files while the pages are written; an Update in the
-// background, so that the page a browser shows need not wait for them.
+// while their bodies were rendered, and the pages that are gone. What to
+// change is worked out here; the index takes the changes and makes its
+// files on a goroutine of its own, after those of the builds before, so
+// that neither the pages of a one-off build nor the page a browser shows
+// wait for it.
 func (bd *pass) index() {
 	b := bd.b
 	c := bd.c
+	var set []search.Doc
+	var gone []string
 	live := make(map[string]bool, len(c.Modules))
 	for _, m := range c.Modules {
 		live[m.URL] = true
@@ -519,19 +526,27 @@ func (bd *pass) index() {
 			continue
 		}
 		b.indexed[m.URL] = h
-		b.index.Set(searchDoc(m, ds))
+		set = append(set, searchDoc(m, ds))
 	}
 	for url := range b.indexed {
 		if !live[url] {
 			delete(b.indexed, url)
-			b.index.Delete(url)
+			gone = append(gone, url)
 		}
 	}
-	done := make(chan struct{})
-	f := bd.files
+	prev, done, ix, f := b.searching, make(chan struct{}), b.index, bd.files
 	f.searched = done
 	go func() {
-		f.search = b.index.Files()
+		if prev != nil {
+			<-prev
+		}
+		for _, d := range set {
+			ix.Set(d)
+		}
+		for _, url := range gone {
+			ix.Delete(url)
+		}
+		f.search = ix.Files()
 		close(done)
 	}()
 	b.searching = done

@@ -157,6 +157,12 @@ type Batch struct {
 	// Full means the caller should rebuild everything: a burst, an
 	// fsnotify overflow, or a folder created, removed or renamed.
 	Full bool
+	// Lost means events were lost (an fsnotify overflow): Paths may miss
+	// changes, and only reading everything again is sure. Without it,
+	// Paths name every change, in a Full batch too (a created or
+	// moved-in folder with every file inside it, a removed folder by its
+	// own path).
+	Lost bool
 }
 
 // Watcher reports changes under Options.Paths as Batches. Create it with
@@ -199,6 +205,7 @@ type entry struct {
 type pending struct {
 	paths       map[string]bool // path → it did not exist when first seen
 	full, burst bool
+	lost        bool // events were lost
 	first, last time.Time
 }
 
@@ -499,6 +506,7 @@ func (w *Watcher) flush() {
 	slices.Sort(w.ready.Paths)
 	w.ready.Paths = slices.Compact(w.ready.Paths)
 	w.ready.Full = w.ready.Full || full
+	w.ready.Lost = w.ready.Lost || p.lost
 }
 
 func (w *Watcher) exists(rel string) bool {
@@ -594,6 +602,7 @@ func (w *Watcher) dropDirs(rel string) {
 func (w *Watcher) overflow() {
 	w.logf("watch: event queue overflow, rescanning")
 	w.markFull()
+	w.pend.lost = true
 	w.pend.burst = true
 	for d := range w.dirs {
 		fi, err := os.Lstat(w.abs(d))

@@ -803,8 +803,8 @@ func TestOverflow(t *testing.T) {
 		t.Errorf("after overflow, removed folder content/lost is still watched")
 	}
 	w.flush()
-	if w.ready == nil || !w.ready.Full {
-		t.Fatalf("overflow batch = %+v, want Full", w.ready)
+	if w.ready == nil || !w.ready.Full || !w.ready.Lost {
+		t.Fatalf("overflow batch = %+v, want Full and Lost", w.ready)
 	}
 	// The new content folder, under its old name, is really watched.
 	go w.run()
