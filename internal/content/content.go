@@ -164,6 +164,11 @@ type Doc struct {
 	Front    Front
 	Body     []byte // the Markdown after the frontmatter, LF line endings
 	BodyLine int    // file line on which Body starts
+	// Lead is the body's first line of text as written (not a heading,
+	// Markdown not rendered), at most 300 bytes: for a theme that shows a
+	// taste of a module in lists. Body itself is not kept by a one-off
+	// build once the module's page is made; Lead is.
+	Lead string
 	Hash     uint64 // of the file's bytes, for incremental rebuilds
 	// FrontHash is the hash of the bytes before the body (the frontmatter
 	// and its delimiters): equal FrontHash, equal Front and diagnostics.
@@ -226,6 +231,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	// The body is the tail of the file: slice it out of data rather than
 	// keep the splitter's copy, which has room to spare.
 	doc.Body = data[len(prefix):]
+	doc.Lead = lead(doc.Body)
 	start := openingLine(data)
 	doc.Front.lines[0] = int32(start)
 
@@ -239,6 +245,7 @@ func Parse(contentPath string, data []byte) *Doc {
 			errorf(1, "no frontmatter; start the file with a --- line, then title, level, topics, audience and summary, then a --- line")
 		}
 		doc.Body, doc.BodyLine = data, 1
+		doc.Lead = lead(doc.Body)
 		return doc
 	}
 	offset := start // YAML/TOML data starts on the line after the delimiter
@@ -461,4 +468,27 @@ func authors(d *fields.Decoder, kv fields.KV) []Author {
 		d.Errorf(item, "each author must be a name or a mapping with name and role")
 	}
 	return out
+}
+
+// lead is the first line of body that holds text and is not a heading,
+// without quote markers, cut to at most 300 bytes at a rune boundary.
+func lead(body []byte) string {
+	for line := range bytes.Lines(body) {
+		line = bytes.TrimSpace(line)
+		for bytes.HasPrefix(line, []byte(">")) {
+			line = bytes.TrimSpace(line[1:])
+		}
+		if len(line) == 0 || line[0] == '#' || bytes.HasPrefix(line, []byte("[!")) {
+			continue
+		}
+		if len(line) > 300 {
+			n := 300
+			for n > 0 && !utf8.RuneStart(line[n]) {
+				n--
+			}
+			line = line[:n]
+		}
+		return string(line)
+	}
+	return ""
 }

@@ -162,3 +162,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLead: the first line of text a theme may show in a list.
+func TestLead(t *testing.T) {
+	long := strings.Repeat("é", 200) // 400 bytes
+	tests := []struct{ body, want string }{
+		{"\n\nFirst line.\nSecond.\n", "First line."},
+		{"## Heading\n\nAfter the heading.\n", "After the heading."},
+		{"> [!KEY POINTS]\n> - Treat the cause.\n", "- Treat the cause."},
+		{"\n\n", ""},
+		{long + "\n", strings.Repeat("é", 150)},
+	}
+	for _, tt := range tests {
+		doc := Parse("x/a.md", []byte("---\ntitle: A\n---\n"+tt.body))
+		if doc.Lead != tt.want {
+			t.Errorf("Lead of %q = %q, want %q", tt.body, doc.Lead, tt.want)
+		}
+	}
+}

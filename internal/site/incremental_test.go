@@ -3,12 +3,15 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/cmesite/cmesite/themes"
 )
 
 // TestIncrementalEqualsFull applies a random sequence of edits, creates,
@@ -18,8 +21,54 @@ import (
 func TestIncrementalEqualsFull(t *testing.T) {
 	for seed := range uint64(12) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			testIncremental(t, seed, 60, allOps, false)
+			testIncremental(t, seed, 60, allOps, false, nil)
 		})
+	}
+}
+
+// TestIncrementalOverridingTheme runs the random edits with a theme whose
+// templates read what the default theme's do not: module pages show their
+// section's summary, their parent section's title, the titles of their
+// paths, prerequisites (with their first lines) and of the modules that
+// need them; list pages and cards show module bodies' first lines and
+// their sections' summaries. Every file served after each edit must
+// still be the one a full build writes.
+func TestIncrementalOverridingTheme(t *testing.T) {
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			testIncremental(t, seed, 50, allOps, false, overridingTheme(t))
+		})
+	}
+}
+
+// overridingTheme is the files of the theme of TestIncrementalOverridingTheme.
+func overridingTheme(t *testing.T) map[string]string {
+	read := func(name string) string {
+		b, err := fs.ReadFile(themes.Default(), "templates/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	main := `{{define "main"}}`
+	inject := func(name, extra string) string {
+		s := read(name)
+		if !strings.Contains(s, main) {
+			t.Fatalf("%s has no %s", name, main)
+		}
+		return strings.Replace(s, main, main+extra, 1)
+	}
+	everyLead := `<ul data-x-leads>{{range .Site.Modules}}<li>{{.ID}}: {{.Doc.Lead}}</li>{{end}}</ul>`
+	return map[string]string{
+		"themes/custom/templates/module.html": inject("module.html", `<aside data-x>{{with .Module}}{{.Section.Summary}}`+
+			`{{with .Section.Parent}} in {{.Title}}{{end}}{{range .Paths}} path {{.Title}}{{end}}`+
+			`{{range .Prerequisites}} needs {{.Front.Title}}: {{.Doc.Lead}}{{end}}{{range .NeededFor}} for {{.Front.Title}}{{end}}{{end}}</aside>`),
+		"themes/custom/templates/section.html": inject("section.html", `{{with .Section}}<ul data-x>{{range .Modules}}<li>{{.Doc.Lead}}</li>{{end}}</ul>{{end}}`+everyLead),
+		"themes/custom/templates/term.html":    inject("term.html", everyLead),
+		"themes/custom/templates/path.html":    inject("path.html", `{{with .Path}}{{range .Modules}}<p>{{.Section.Summary}}: {{.Doc.Lead}}</p>{{end}}{{end}}`),
+		"themes/custom/templates/home.html":    inject("home.html", everyLead),
+		"themes/custom/templates/partials/card.html": `{{define "card"}}{{card .}}<p data-x>{{.Module.Section.Title}}: {{.Module.Section.Summary}}; {{.Module.Doc.Lead}}` +
+			`{{with .Module.Prev}}; after {{.Front.Title}}{{end}}</p>{{end}}{{define "row"}}{{row .}}{{end}}`,
 	}
 }
 
@@ -30,7 +79,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 func TestIncrementalPatch(t *testing.T) {
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19, 20}, true)
+			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19, 20}, true, nil)
 		})
 	}
 }
@@ -48,9 +97,15 @@ var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
-func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool) {
+func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool, theme map[string]string) {
 	rng := rand.New(rand.NewPCG(seed, 42))
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	for name, data := range theme {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	if theme != nil {
+		fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "theme: custom\n"...)}
+	}
 	// Two cards a page, so that lists run over several pages and edits
 	// move modules between them; and a field with a warning, which every
 	// rebuild must report as a full build does.
@@ -58,6 +113,11 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 	inc := New(fsys, Options{Today: today})
 	if _, diags := inc.Update(nil); diags.Errors() > 0 {
 		t.Fatal(diags)
+	}
+	if theme != nil {
+		if page, _ := inc.Files().Get("symptoms/breathlessness/index.html"); !bytes.Contains(page, []byte("<aside data-x>")) {
+			t.Fatalf("the overriding theme is not used:\n%s", page)
+		}
 	}
 	modules := func() []string {
 		var ms []string

@@ -226,7 +226,7 @@ func (f *Files) conflicts() diag.List {
 		switch {
 		case a.owner == "":
 			diags.Errorf("cmesite.yaml", 0, "two pages cmesite makes take /%s: %s and %s; rename the term, path or section that names them", a.file, a.describe(), b.describe())
-		case isReserved(a.owner):
+		case a.html && isReserved(a.owner):
 			// reported above
 		case b.list != "":
 			diags.Errorf(a.owner, 0, "the URL /%s is taken by %s; rename the file or folder (a section's list continues at page/2/, page/3/, ...)", b.url, b.describe())
