@@ -169,7 +169,7 @@ type Doc struct {
 	// taste of a module in lists. Body itself is not kept by a one-off
 	// build once the module's page is made; Lead is.
 	Lead string
-	Hash     uint64 // of the file's bytes, for incremental rebuilds
+	Hash uint64 // of the file's bytes, for incremental rebuilds
 	// FrontHash is the hash of the bytes before the body (the frontmatter
 	// and its delimiters): equal FrontHash, equal Front and diagnostics.
 	FrontHash uint64
