@@ -45,9 +45,19 @@ type Tree struct {
 // Walk lists the content tree of fsys (rooted at the site root). Hidden
 // files and folders (a leading dot) and editors' backup files are skipped.
 func Walk(fsys fs.FS) (Tree, diag.List) {
+	t, diags := walk(fsys, Dir)
+	sort.Strings(t.Dirs)
+	sort.Strings(t.Markdown)
+	sort.Strings(t.Static)
+	return t, diags
+}
+
+// walk lists the tree under root, a folder of content/ (or content/
+// itself), with content-relative paths, unsorted.
+func walk(fsys fs.FS, root string) (Tree, diag.List) {
 	var t Tree
 	var diags diag.List
-	err := fs.WalkDir(fsys, Dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == Dir && errors.Is(err, fs.ErrNotExist) {
 				diags.Errorf(Dir, 0, "no content folder; create content/ with Markdown modules (cmesite new SECTION/SLUG scaffolds one)")
@@ -75,11 +85,103 @@ func Walk(fsys fs.FS) (Tree, diag.List) {
 		return nil
 	})
 	if err != nil {
-		diags.Errorf(Dir, 0, "cannot read: %v", err)
+		diags.Errorf(root, 0, "cannot read: %v", err)
 	}
-	sort.Strings(t.Markdown)
-	sort.Strings(t.Static)
 	return t, diags
+}
+
+// Update brings t, a Walk of fsys, up to date with the content-relative
+// paths that changed (files created, written or removed; folders created
+// or removed, with everything in them), reading only those, and returns
+// the files that came, and the files and folders that went. ok is false when a folder could not be
+// read: then only a new Walk gives what Walk would report.
+func (t *Tree) Update(fsys fs.FS, changed []string) (added, removed []string, ok bool) {
+	had := func(p string) bool { return has(t.Markdown, p) || has(t.Static, p) }
+	for _, rel := range changed {
+		if rel == "" || hidden(rel) {
+			continue
+		}
+		var gone []string
+		for _, list := range []*[]string{&t.Markdown, &t.Static, &t.Dirs} {
+			gone = append(gone, cut(list, rel)...)
+		}
+		fi, err := fs.Stat(fsys, path.Join(Dir, rel))
+		var now Tree
+		switch {
+		case err != nil:
+		case fi.IsDir():
+			var diags diag.List
+			if now, diags = walk(fsys, path.Join(Dir, rel)); len(diags) > 0 {
+				return nil, nil, false
+			}
+		case strings.HasSuffix(rel, ".md"):
+			now.Markdown = []string{rel}
+		case fi.Mode().IsRegular():
+			now.Static = []string{rel}
+		}
+		came := map[string]bool{}
+		for _, p := range slices.Concat(now.Markdown, now.Static, now.Dirs) {
+			came[p] = true
+		}
+		for _, p := range gone {
+			if !came[p] {
+				removed = append(removed, p) // files, and folders
+			}
+		}
+		for _, p := range slices.Concat(now.Markdown, now.Static) {
+			if !slices.Contains(gone, p) && !had(p) {
+				added = append(added, p)
+			}
+		}
+		insert(&t.Markdown, now.Markdown...)
+		insert(&t.Static, now.Static...)
+		insert(&t.Dirs, now.Dirs...)
+	}
+	return added, removed, true
+}
+
+// hidden reports whether a content-relative path lies in or is a file or
+// folder that Walk skips.
+func hidden(rel string) bool {
+	for name := range strings.SplitSeq(rel, "/") {
+		if Ignored(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether the sorted list holds p.
+func has(list []string, p string) bool {
+	_, ok := slices.BinarySearch(list, p)
+	return ok
+}
+
+// cut removes p, and every path under p, from a sorted list and returns
+// what it removed.
+func cut(list *[]string, p string) []string {
+	var out []string
+	if i, ok := slices.BinarySearch(*list, p); ok {
+		out = append(out, p)
+		*list = slices.Delete(*list, i, i+1)
+	}
+	lo, _ := slices.BinarySearch(*list, p+"/")
+	hi := lo
+	for hi < len(*list) && strings.HasPrefix((*list)[hi], p+"/") {
+		hi++
+	}
+	out = append(out, (*list)[lo:hi]...)
+	*list = slices.Delete(*list, lo, hi)
+	return out
+}
+
+// insert adds paths to a sorted list.
+func insert(list *[]string, paths ...string) {
+	for _, p := range paths {
+		if i, ok := slices.BinarySearch(*list, p); !ok {
+			*list = slices.Insert(*list, i, p)
+		}
+	}
 }
 
 // Ignored reports whether a file or folder name is skipped: hidden names and
@@ -174,6 +276,29 @@ type Doc struct {
 	// and its delimiters): equal FrontHash, equal Front and diagnostics.
 	FrontHash uint64
 	Diags     diag.List
+
+	bodyLen int // len(Body) as parsed, for BodyOf
+}
+
+// BodyOf returns the body of the file whose bytes are data, which Parse
+// made d of, for a build that drops bodies after parsing and reads the
+// files again to render them; false when data is not those bytes (the
+// file changed since).
+func (d *Doc) BodyOf(data []byte) ([]byte, bool) {
+	if HashBytes(data) != d.Hash {
+		return nil, false
+	}
+	data = normalize(data)
+	return data[len(data)-d.bodyLen:], true
+}
+
+// normalize drops a byte order mark and makes line endings LF.
+func normalize(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.Contains(data, []byte("\r")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	return data
 }
 
 // ModuleFields are the frontmatter keys of a module.
@@ -206,10 +331,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		errorf(line, "not UTF-8 text (first bad byte on this line); save the file as UTF-8")
 		return doc
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if bytes.Contains(data, []byte("\r")) {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
+	data = normalize(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		if doc.Section {
 			errorf(1, "empty file; a section's _index.md needs frontmatter with at least a title")
@@ -232,6 +354,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	// keep the splitter's copy, which has room to spare.
 	doc.Body = data[len(prefix):]
 	doc.Lead = lead(doc.Body)
+	doc.bodyLen = len(doc.Body)
 	start := openingLine(data)
 	doc.Front.lines[0] = int32(start)
 
@@ -246,6 +369,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		}
 		doc.Body, doc.BodyLine = data, 1
 		doc.Lead = lead(doc.Body)
+		doc.bodyLen = len(doc.Body)
 		return doc
 	}
 	offset := start // YAML/TOML data starts on the line after the delimiter

@@ -3,6 +3,7 @@ package content
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -178,5 +179,43 @@ func TestLead(t *testing.T) {
 		if doc.Lead != tt.want {
 			t.Errorf("Lead of %q = %q, want %q", tt.body, doc.Lead, tt.want)
 		}
+	}
+}
+
+// TestTreeUpdate: updating a walk with the paths that changed gives the
+// walk of the changed tree, and says what came and went.
+func TestTreeUpdate(t *testing.T) {
+	fsys := fstest.MapFS{
+		"content/_index.md":     {Data: []byte("x")},
+		"content/a/x.md":        {Data: []byte("x")},
+		"content/a/img.png":     {Data: []byte("x")},
+		"content/a/b/y.md":      {Data: []byte("x")},
+		"content/a-b/z.md":      {Data: []byte("x")},
+		"content/old/gone.md":   {Data: []byte("x")},
+		"content/old/sub/g.pdf": {Data: []byte("x")},
+	}
+	tree, _ := Walk(fsys)
+	delete(fsys, "content/old/gone.md")
+	delete(fsys, "content/old/sub/g.pdf")
+	delete(fsys, "content/a/img.png")
+	fsys["content/new/n.md"] = &fstest.MapFile{Data: []byte("x")}
+	fsys["content/new/deep/d.png"] = &fstest.MapFile{Data: []byte("x")}
+	fsys["content/a/w.md"] = &fstest.MapFile{Data: []byte("x")}
+	fsys["content/a/.w.md.swp"] = &fstest.MapFile{Data: []byte("x")}
+	added, removed, ok := tree.Update(fsys, []string{"old", "new", "a/w.md", "a/img.png", "a/x.md", "a/.w.md.swp"})
+	if !ok {
+		t.Fatal("not ok")
+	}
+	want, _ := Walk(fsys)
+	if !slices.Equal(tree.Markdown, want.Markdown) || !slices.Equal(tree.Static, want.Static) || !slices.Equal(tree.Dirs, want.Dirs) {
+		t.Errorf("updated tree\n%+v\nwant\n%+v", tree, want)
+	}
+	slices.Sort(added)
+	slices.Sort(removed)
+	if w := []string{"a/w.md", "new/deep/d.png", "new/n.md"}; !slices.Equal(added, w) {
+		t.Errorf("added %v, want %v", added, w)
+	}
+	if w := []string{"a/img.png", "old", "old/gone.md", "old/sub", "old/sub/g.pdf"}; !slices.Equal(removed, w) {
+		t.Errorf("removed %v, want %v", removed, w)
 	}
 }

@@ -232,9 +232,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 
 	// Sections, ordered.
 	for _, s := range sections {
-		slices.SortFunc(s.Children, func(a, b *Section) int {
-			return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
-		})
+		slices.SortFunc(s.Children, compareSections)
 		s.linkNeighbours()
 		c.Sections = append(c.Sections, s)
 	}
@@ -340,8 +338,26 @@ func warnOverdue(m *Module, diags *diag.List) {
 // (the overdue warnings), the modules that moved in some list, and true;
 // or false, changing nothing, when some change needs a new Assemble.
 func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.List, moved []*Module, ok bool) {
+	return c.PatchFiles(docs, nil, nil, today)
+}
+
+// PatchFiles is Patch for a save that also adds and removes modules: the
+// modules of added (new files) come into c, and those of the content
+// paths removed (files that are gone) leave it, when Assemble would make
+// the same of it. A module comes into a folder's section, made for it
+// (with the title Assemble gives a folder without _index.md) when the
+// folder has none yet, and names prerequisites that exist; a module
+// leaves when no other module or learning path names it, its section
+// keeps something to show and no term page of an open vocabulary loses
+// its last module. Drafts
+// are the caller's to leave out, as from Assemble. Every check is made
+// before anything changes.
+func (c *Curriculum) PatchFiles(docs, added []*content.Doc, removed []string, today time.Time) (diags diag.List, moved []*Module, ok bool) {
 	if today.IsZero() {
 		today = time.Now()
+	}
+	if !c.canRemove(removed) || !c.canAdd(added, removed) {
+		return nil, nil, false
 	}
 	type patch struct {
 		m   *Module
@@ -377,6 +393,9 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 		}
 		patches = append(patches, patch{m: m, doc: doc})
 	}
+	for _, p := range removed {
+		c.remove(c.ByID[strings.TrimSuffix(p, ".md")])
+	}
 	for _, p := range patches {
 		if p.s != nil {
 			p.s.Doc, p.s.Summary = p.doc, p.doc.Front.Summary
@@ -398,14 +417,156 @@ func (c *Curriculum) Patch(docs []*content.Doc, today time.Time) (diags diag.Lis
 		}
 		warnOverdue(p.m, &diags)
 	}
+	for _, doc := range added {
+		m := c.add(doc, today)
+		moved = append(moved, m)
+		warnOverdue(m, &diags)
+	}
 	return diags, moved, true
+}
+
+// canRemove reports whether the modules at the content paths ps can
+// leave c as PatchFiles says.
+func (c *Curriculum) canRemove(ps []string) bool {
+	gone := map[*Module]bool{}
+	for _, p := range ps {
+		m := c.ByID[strings.TrimSuffix(p, ".md")]
+		if m == nil || m.Doc.Path != p {
+			return false
+		}
+		gone[m] = true
+	}
+	for m := range gone {
+		if len(m.Paths) > 0 || slices.ContainsFunc(m.NeededFor, func(n *Module) bool { return !gone[n] }) {
+			return false
+		}
+		if s := m.Section; s.Doc == nil && len(s.Children) == 0 && !slices.ContainsFunc(s.Modules, func(n *Module) bool { return !gone[n] }) {
+			return false // the folder's section would go: Assemble's to say
+		}
+		for _, f := range c.Facets {
+			if !f.Vocab.Open {
+				continue
+			}
+			for _, t := range m.terms(f.Name) {
+				if !slices.ContainsFunc(f.Page(t.ID).Modules, func(n *Module) bool { return !gone[n] }) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// canAdd reports whether the modules of docs can come into c as
+// PatchFiles says, once the modules at the content paths removed left.
+func (c *Curriculum) canAdd(docs []*content.Doc, removed []string) bool {
+	ids := map[string]bool{}
+	for _, doc := range docs {
+		ids[strings.TrimSuffix(doc.Path, ".md")] = true
+	}
+	for _, doc := range docs {
+		id := strings.TrimSuffix(doc.Path, ".md")
+		if doc.Section || c.ByID[id] != nil || c.section(id) != nil || doc.Diags.Errors() > 0 {
+			return false
+		}
+		// The folder's section, and every one above it, must be a folder
+		// without a module of that name.
+		for dir := parentDir(doc.Path); dir != ""; dir = parentDir(dir) {
+			if c.ByID[dir] != nil || ids[dir] {
+				return false
+			}
+		}
+		level, topics, audiences, format, ok := c.termsOf(&doc.Front)
+		if !ok {
+			return false
+		}
+		next := &Module{Level: level, Topics: topics, Audiences: audiences, Format: format}
+		for _, f := range c.Facets {
+			for _, t := range next.terms(f.Name) {
+				if f.Page(t.ID) == nil {
+					return false
+				}
+			}
+		}
+		for _, p := range doc.Front.Prerequisites {
+			pid := PrerequisiteID(p)
+			if pid == id || c.ByID[pid] == nil || slices.Contains(removed, pid+".md") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// section is the section with id, or nil.
+func (c *Curriculum) section(id string) *Section {
+	i, ok := slices.BinarySearchFunc(c.Sections, id, func(s *Section, id string) int { return cmp.Compare(s.ID, id) })
+	if !ok {
+		return nil
+	}
+	return c.Sections[i]
+}
+
+// folder returns the section of the folder id, made (with the sections
+// above it) when there is none.
+func (c *Curriculum) folder(id string) *Section {
+	if s := c.section(id); s != nil {
+		return s
+	}
+	s := &Section{ID: id, URL: id + "/", Title: config.Label(path.Base(id)), Parent: c.folder(parentDir(id))}
+	p := s.Parent
+	i, _ := slices.BinarySearchFunc(p.Children, s, compareSections)
+	p.Children = slices.Insert(p.Children, i, s)
+	i, _ = slices.BinarySearchFunc(c.Sections, id, func(s *Section, id string) int { return cmp.Compare(s.ID, id) })
+	c.Sections = slices.Insert(c.Sections, i, s)
+	return s
+}
+
+// add puts the module of doc into every order of c, as Assemble would.
+func (c *Curriculum) add(doc *content.Doc, today time.Time) *Module {
+	id := strings.TrimSuffix(doc.Path, ".md")
+	m := &Module{ID: id, URL: id + "/", Doc: doc, Front: &doc.Front, Section: c.folder(parentDir(doc.Path))}
+	m.Level, m.Topics, m.Audiences, m.Format, _ = c.termsOf(m.Front)
+	m.Overdue = overdue(m.Front, today)
+	c.ByID[id] = m
+	i, _ := slices.BinarySearchFunc(c.Modules, id, func(m *Module, id string) int { return cmp.Compare(m.ID, id) })
+	c.Modules = slices.Insert(c.Modules, i, m)
+	m.order = -1
+	c.move(m)
+	c.relink(m)
+	return m
+}
+
+// remove takes m out of every order of c.
+func (c *Curriculum) remove(m *Module) {
+	delete(c.ByID, m.ID)
+	c.Modules = slices.DeleteFunc(c.Modules, func(x *Module) bool { return x == m })
+	c.bySection = slices.Delete(c.bySection, m.order, m.order+1)
+	for i, x := range c.bySection {
+		x.order = i
+	}
+	s := m.Section
+	s.Modules = slices.DeleteFunc(s.Modules, func(x *Module) bool { return x == m })
+	s.linkNeighbours()
+	c.orderLists()
+	for _, f := range c.Facets {
+		for _, t := range m.terms(f.Name) {
+			tp := f.Page(t.ID)
+			tp.Modules = slices.DeleteFunc(tp.Modules, func(x *Module) bool { return x == m })
+		}
+	}
+	for _, p := range m.Prerequisites {
+		p.NeededFor = slices.DeleteFunc(p.NeededFor, func(x *Module) bool { return x == m })
+	}
 }
 
 // move puts m, whose title, weight or terms changed, in its new place in
 // every order: sections, cross-section lists, the term pages it is on,
 // neighbours, and the lists of what its prerequisites are needed for.
 func (c *Curriculum) move(m *Module) {
-	c.bySection = slices.Delete(c.bySection, m.order, m.order+1)
+	if m.order >= 0 { // -1: a new module
+		c.bySection = slices.Delete(c.bySection, m.order, m.order+1)
+	}
 	i, _ := slices.BinarySearchFunc(c.bySection, m, compareModules)
 	c.bySection = slices.Insert(c.bySection, i, m)
 	for i, x := range c.bySection {
@@ -433,6 +594,11 @@ func (c *Curriculum) move(m *Module) {
 	for _, p := range m.Prerequisites {
 		slices.SortFunc(p.NeededFor, byOrder)
 	}
+}
+
+// compareSections orders the sections of a folder: by weight, title and ID.
+func compareSections(a, b *Section) int {
+	return cmp.Or(compareWeight(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title), cmp.Compare(a.ID, b.ID))
 }
 
 // ListIndex is m's position in ListOrder.
@@ -677,7 +843,14 @@ func compareWeight(a, b int) int {
 }
 
 func compareModules(a, b *Module) int {
-	return cmp.Or(compareWeight(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Front.Title, b.Front.Title), cmp.Compare(a.ID, b.ID))
+	// Each comparison only when the ones before tie: a sort makes many.
+	if c := compareWeight(a.Front.Weight, b.Front.Weight); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Front.Title, b.Front.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // ListOrder returns every module in the order of cross-section lists (term

@@ -2,6 +2,7 @@ package curriculum
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,7 +192,14 @@ func TestPatch(t *testing.T) {
 func shape(c *Curriculum) string {
 	var b strings.Builder
 	for _, s := range c.Sections {
-		fmt.Fprintf(&b, "section %q %q %q:", s.ID, s.Title, s.Summary)
+		fmt.Fprintf(&b, "section %q %q %q url=%s", s.ID, s.Title, s.Summary, s.URL)
+		if s.Parent != nil {
+			fmt.Fprintf(&b, " in %q", s.Parent.ID)
+		}
+		for _, ch := range s.Children {
+			fmt.Fprintf(&b, " child %q", ch.ID)
+		}
+		b.WriteString(":")
 		for _, m := range s.Modules {
 			fmt.Fprintf(&b, " %s(%s)", m.ID, m.Front.Title)
 		}
@@ -207,7 +215,7 @@ func shape(c *Curriculum) string {
 		}
 	}
 	for _, m := range c.ListOrder() {
-		fmt.Fprintf(&b, "%s %q %q overdue=%v", m.ID, m.Front.Title, m.Front.Objectives, m.Overdue)
+		fmt.Fprintf(&b, "%s %q %q overdue=%v level=%s section=%s", m.ID, m.Front.Title, m.Front.Objectives, m.Overdue, m.Level.ID, m.Section.ID)
 		if m.Prev != nil {
 			fmt.Fprintf(&b, " prev=%s", m.Prev.ID)
 		}
@@ -223,4 +231,71 @@ func shape(c *Curriculum) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestPatchFiles: modules that come and go are put in or taken out of a
+// curriculum as Assemble would place them, or refused with nothing
+// changed.
+func TestPatchFiles(t *testing.T) {
+	today := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	base := func() []*content.Doc {
+		return []*content.Doc{
+			doc(t, "pain/_index.md", "title: Pain\nsummary: About pain."),
+			module(t, "pain/alpha.md", "Alpha", "basic", 0, ""),
+			module(t, "pain/beta.md", "Beta", "basic", 0, "prerequisites: [pain/alpha]"),
+			module(t, "pain/delta.md", "Delta", "specialist", 0, ""),
+			module(t, "cards/card.md", "Card", "basic", 0, "format: quick-reference"),
+			module(t, "cards/card2.md", "Card 2", "basic", 0, "format: quick-reference"),
+			doc(t, "pain/gamma.md", "title: Gamma\nlevel: basic\ntopics: [pain, nausea]\naudience: [gp]\nsummary: s"),
+		}
+	}
+	tests := []struct {
+		name    string
+		added   []*content.Doc
+		removed []string
+		patch   bool
+	}{
+		{"a module in a section", []*content.Doc{module(t, "pain/aaa.md", "Aaa", "specialist", 0, "prerequisites: [pain/beta]")}, nil, true},
+		{"a module that sorts last", []*content.Doc{module(t, "cards/zz.md", "Zz", "basic", 0, "")}, nil, true},
+		{"a module in a new folder", []*content.Doc{module(t, "new/deep/one.md", "One", "basic", 0, "")}, nil, true},
+		{"two in a new folder", []*content.Doc{module(t, "new/one.md", "One", "basic", 0, ""), module(t, "new/two.md", "Two", "specialist", 3, "")}, nil, true},
+		{"an overdue module", []*content.Doc{module(t, "pain/old.md", "Old", "basic", 0, "review_by: 2020-01-01")}, nil, true},
+		{"unknown level", []*content.Doc{module(t, "pain/x.md", "X", "expert", 0, "")}, nil, false},
+		{"unknown prerequisite", []*content.Doc{module(t, "pain/x.md", "X", "basic", 0, "prerequisites: [pain/nope]")}, nil, false},
+		{"a topic without a page", []*content.Doc{doc(t, "pain/x.md", "title: X\nlevel: basic\ntopics: [dyspnoea]\naudience: [gp]\nsummary: s")}, nil, false},
+		{"a section's introduction", []*content.Doc{doc(t, "cards/_index.md", "title: Cards")}, nil, false},
+		{"a module where a folder is", []*content.Doc{module(t, "pain.md", "Pain", "basic", 0, "")}, nil, false},
+		{"remove a module", nil, []string{"pain/delta.md"}, true},
+		{"remove one card of two", nil, []string{"cards/card.md"}, true},
+		{"remove a prerequisite", nil, []string{"pain/alpha.md"}, false},
+		{"remove a prerequisite and what needs it", nil, []string{"pain/alpha.md", "pain/beta.md"}, true},
+		{"remove the last module of a folder", nil, []string{"cards/card.md", "cards/card2.md"}, false},
+		{"remove the last module of an open topic", nil, []string{"pain/gamma.md"}, false},
+		{"rename", []*content.Doc{module(t, "pain/delta2.md", "Delta", "specialist", 0, "")}, []string{"pain/delta.md"}, true},
+		{"a prerequisite that is removed", []*content.Doc{module(t, "pain/x.md", "X", "basic", 0, "prerequisites: [pain/delta]")}, []string{"pain/delta.md"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, diags := Assemble(config.Default(), base(), Options{Today: today})
+			if len(diags) > 0 {
+				t.Fatal(diags)
+			}
+			before := shape(c)
+			_, _, ok := c.PatchFiles(nil, tt.added, tt.removed, today)
+			if ok != tt.patch {
+				t.Fatalf("PatchFiles = %v, want %v", ok, tt.patch)
+			}
+			if !ok {
+				if after := shape(c); after != before {
+					t.Errorf("a refused patch changed the curriculum:\n%s", after)
+				}
+				return
+			}
+			docs := slices.DeleteFunc(base(), func(d *content.Doc) bool { return slices.Contains(tt.removed, d.Path) })
+			want, _ := Assemble(config.Default(), append(docs, tt.added...), Options{Today: today})
+			if got, w := shape(c), shape(want); got != w {
+				t.Errorf("patched:\n%s\nassembled:\n%s", got, w)
+			}
+		})
+	}
 }

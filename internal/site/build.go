@@ -36,8 +36,15 @@ type pass struct {
 	toRead   []string             // content paths read by this build
 	before   map[string]*docState // their state before this build (nil: new)
 	lastOK   bool                 // the previous build succeeded
+	added    []string             // content files that came (the tree was updated, not walked)
+	removed  []string             // content files and folders that went (likewise)
+	gone     map[string]*docState // the documents of the Markdown files that went
 	patched  bool                 // the last curriculum was patched in place
-	rendered []string             // content paths whose bodies this build rendered
+	patch    struct {             // what was patched in, to revert it
+		docs, added []*content.Doc
+		removed     []string
+	}
+	rendered []string // content paths whose bodies this build rendered
 
 	c     *curriculum.Curriculum
 	files *Files
@@ -103,9 +110,16 @@ func (bd *pass) load() bool {
 	if reconfig && !bd.loadConfig() {
 		return false
 	}
-	bd.walked = bd.reload || b.needWalk(bd.changed)
-	if bd.walked {
+	switch {
+	case bd.reload:
 		b.walk()
+		bd.walked = true
+	case b.needWalk(bd.changed):
+		bd.walked = true
+		if !bd.updateTree() {
+			b.walk()
+			bd.reload = true // what a walk reports, it reports for every file
+		}
 	}
 	bd.toRead = bd.whatToRead()
 	bd.st.Reread = len(bd.toRead)
@@ -178,6 +192,37 @@ func (b *Builder) needWalk(changed []string) bool {
 	return false
 }
 
+// updateTree brings the content tree up to date with the changed paths,
+// reading only those; false when only a new walk can.
+func (bd *pass) updateTree() bool {
+	b := bd.b
+	if len(b.treeDiags) > 0 {
+		return false
+	}
+	var rels []string
+	for _, p := range bd.changed {
+		if rel, ok := strings.CutPrefix(p, content.Dir+"/"); ok {
+			rels = append(rels, rel)
+		}
+	}
+	added, removed, ok := b.tree.Update(b.root, rels)
+	if !ok {
+		return false
+	}
+	for _, p := range added {
+		b.known[p] = true
+	}
+	for _, p := range removed {
+		delete(b.known, p)
+		delete(b.dirs, p)
+	}
+	for _, d := range b.tree.Dirs {
+		b.dirs[d] = true
+	}
+	bd.added, bd.removed = added, removed
+	return true
+}
+
 // walk lists the content tree.
 func (b *Builder) walk() {
 	tree, d := content.Walk(b.root)
@@ -205,6 +250,30 @@ func (bd *pass) whatToRead() []string {
 		changed[p] = true
 	}
 	var toRead []string
+	if bd.walked && !bd.reload {
+		// The tree was updated: the changed files that are there, and
+		// the new ones; the documents whose files went are gone.
+		bd.gone = map[string]*docState{}
+		for _, p := range bd.removed {
+			if ds := b.docs[p]; ds != nil {
+				bd.gone[p] = ds
+				delete(b.docs, p)
+				delete(b.unrendered, p)
+			}
+		}
+		for _, p := range bd.changed {
+			if rel, ok := strings.CutPrefix(p, content.Dir+"/"); ok && strings.HasSuffix(rel, ".md") && b.known[rel] {
+				toRead = append(toRead, rel)
+			}
+		}
+		for _, p := range bd.added {
+			if strings.HasSuffix(p, ".md") {
+				toRead = append(toRead, p)
+			}
+		}
+		slices.Sort(toRead)
+		return slices.Compact(toRead)
+	}
 	if bd.walked {
 		want := make(map[string]bool, len(b.tree.Markdown))
 		for _, p := range b.tree.Markdown {
@@ -249,6 +318,11 @@ func (b *Builder) readDocs(paths []string) diag.List {
 		}
 		doc := content.Parse(p, data)
 		states[i] = &docState{doc: doc, hash: doc.Hash}
+		if b.opts.Stream && doc.Body != nil {
+			// A one-off build reads the body again when it renders it:
+			// the Markdown of a large site need not all be in memory.
+			doc.Body, states[i].dropped = nil, true
+		}
 	})
 	var diags diag.List
 	for i, p := range paths {
@@ -269,21 +343,16 @@ func (b *Builder) readDocs(paths []string) diag.List {
 // diagnostics of the files not read again are the last build's.
 func (bd *pass) assemble() {
 	b := bd.b
-	if !bd.reload && !bd.walked && bd.lastOK && len(bd.toRead) > 0 && bd.existed() {
-		var patch []*content.Doc
-		for _, p := range bd.toRead {
-			old, doc := bd.before[p].doc, b.docs[p].doc
-			if !b.opts.Drafts && old.Front.Draft && doc.Front.Draft {
-				continue // a draft, left out before and after
+	if !bd.reload && bd.lastOK && (len(bd.toRead) > 0 || len(bd.gone) > 0) {
+		if docs, added, removed, ok := bd.patchable(); ok {
+			if warns, _, ok := b.last.PatchFiles(docs, added, removed, b.today()); ok {
+				bd.c, bd.patched = b.last, true
+				bd.patch.docs, bd.patch.added, bd.patch.removed = docs, added, removed
+				for _, p := range bd.toRead {
+					bd.diags.Add(b.docs[p].doc.Diags...)
+				}
+				bd.diags.Add(warns...)
 			}
-			patch = append(patch, doc)
-		}
-		if warns, _, ok := b.last.Patch(patch, b.today()); ok {
-			bd.c, bd.patched = b.last, true
-			for _, p := range bd.toRead {
-				bd.diags.Add(b.docs[p].doc.Diags...)
-			}
-			bd.diags.Add(warns...)
 		}
 	}
 	if !bd.patched {
@@ -303,19 +372,56 @@ func (bd *pass) assemble() {
 	bd.phase("assemble")
 }
 
+// patchable sorts what the build read into what PatchFiles takes: new
+// versions of documents, new modules, and the content paths of modules
+// that went. Drafts left out of the site stay out; false when a
+// section's _index.md came or went, which only Assemble handles.
+func (bd *pass) patchable() (docs, added []*content.Doc, removed []string, ok bool) {
+	b := bd.b
+	draft := func(doc *content.Doc) bool { return doc.Front.Draft && !b.opts.Drafts }
+	for _, p := range bd.toRead {
+		doc := b.docs[p].doc
+		old := bd.before[p]
+		switch {
+		case old == nil && doc.Section:
+			return nil, nil, nil, false
+		case old == nil && !draft(doc):
+			added = append(added, doc)
+		case old != nil && !(draft(old.doc) && draft(doc)):
+			docs = append(docs, doc)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(bd.gone)) {
+		doc := bd.gone[p].doc
+		switch {
+		case doc.Section:
+			return nil, nil, nil, false
+		case b.last.ByID[strings.TrimSuffix(p, ".md")] != nil:
+			removed = append(removed, p)
+		}
+	}
+	return docs, added, removed, true
+}
+
 // revert undoes a patch when the build failed after it: the files served
 // are still made from the last good build's curriculum.
 func (bd *pass) revert() {
 	if !bd.patched {
 		return
 	}
-	var old []*content.Doc
-	for _, p := range bd.toRead {
-		if ds := bd.before[p]; bd.b.opts.Drafts || !ds.doc.Front.Draft || !bd.b.docs[p].doc.Front.Draft {
-			old = append(old, ds.doc)
-		}
+	var old, back []*content.Doc
+	for _, doc := range bd.patch.docs {
+		old = append(old, bd.before[doc.Path].doc)
 	}
-	bd.c.Patch(old, bd.b.today()) // the documents it held before: it takes them back
+	for _, p := range bd.patch.removed {
+		back = append(back, bd.gone[p].doc)
+	}
+	var gone []string
+	for _, doc := range bd.patch.added {
+		gone = append(gone, doc.Path)
+	}
+	// What it held before: it takes it back.
+	bd.c.PatchFiles(old, back, gone, bd.b.today())
 }
 
 // tryTheme makes the first page of each entry of the table, so that a
@@ -380,7 +486,7 @@ func (bd *pass) render() {
 	var jobs []job
 	for _, p := range slices.Sorted(maps.Keys(b.unrendered)) {
 		ds := b.docs[p]
-		if ds.rendered || ds.doc.Body == nil {
+		if ds.rendered || (ds.doc.Body == nil && !ds.dropped) {
 			continue
 		}
 		m := bd.c.ByID[strings.TrimSuffix(p, ".md")]
@@ -397,6 +503,11 @@ func (bd *pass) render() {
 		forEach(len(jobs), func(i int) {
 			j := jobs[i]
 			ds := j.ds
+			if ds.dropped {
+				if !b.reread(j.p, ds) {
+					return
+				}
+			}
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
 			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.rendered = nil, true
@@ -436,6 +547,22 @@ func (bd *pass) render() {
 	bd.phase("markdown (and the pages that show it when streamed)")
 }
 
+// reread reads the body of a document whose body was dropped after
+// parsing, and reports whether it is the body that was parsed.
+func (b *Builder) reread(p string, ds *docState) bool {
+	ds.dropped = false
+	data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+	body, ok := ds.doc.BodyOf(data)
+	if err != nil || !ok {
+		ds.res = markdown.Result{}
+		ds.res.Diagnostics.Errorf(ds.doc.File, 0, "the file changed while the site was being built; build again")
+		ds.rendered = true
+		return false
+	}
+	ds.doc.Body = body
+	return true
+}
+
 type streamed struct {
 	name string
 	data []byte
@@ -449,9 +576,13 @@ func (bd *pass) check() {
 	// After a save that kept the files and every heading, only the saved
 	// files' own links can have broken (the others were fine at the last
 	// build and point at the same headings).
+	// Files that went can break the links that pointed to them: those
+	// are checked too.
 	var from []string // nil: every file
-	if !bd.reload && !bd.walked && bd.lastOK && (bd.patched || sameModules(b.last, bd.c)) && bd.sameHeadings() {
-		from = slices.Sorted(maps.Keys(bd.before))
+	if !bd.reload && bd.lastOK && (bd.patched || !bd.walked && sameModules(b.last, bd.c)) && bd.sameHeadings() {
+		from = slices.Concat(slices.Collect(maps.Keys(bd.before)), b.linkingTo(bd.removed))
+		slices.Sort(from)
+		from = slices.Compact(from)
 	}
 	bd.diags.Add(b.checkLinks(bd.c, from)...)
 	bd.diags.Sort()
@@ -459,6 +590,9 @@ func (bd *pass) check() {
 		files := make(map[string]bool, len(bd.toRead))
 		for _, p := range bd.toRead {
 			files[b.docs[p].doc.File] = true
+		}
+		for _, ds := range bd.gone {
+			files[ds.doc.File] = true
 		}
 		all := make(diag.List, 0, len(b.lastAll)+len(bd.diags))
 		for _, x := range b.lastAll {
@@ -477,8 +611,8 @@ func (bd *pass) check() {
 func (bd *pass) sameHeadings() bool {
 	for p, old := range bd.before {
 		now := bd.b.docs[p]
-		if old == now {
-			continue
+		if old == nil || old == now {
+			continue // a new file (links to it were broken), or the same bytes
 		}
 		a, b := old.res.Headings, now.res.Headings
 		if !old.rendered || len(a) != len(b) {

@@ -93,7 +93,7 @@ var (
 	prereqLine   = regexp.MustCompile(`\nprerequisites: \[[a-z0-9/, -]*\]`)
 )
 
-var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
@@ -317,6 +317,55 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			data = bytes.Replace(data, []byte("\nsummary: "), []byte("\nprerequisites: ["+strings.Join(pre, ", ")+"]\nsummary: "), 1)
 			fsys[p] = &fstest.MapFile{Data: data}
 			changed, what = []string{p}, fmt.Sprintf("prerequisites %v of %s", pre, p)
+		case 21: // rename a folder, as the watcher reports it: both folders, and the files that came
+			var moving []string
+			for p := range fsys {
+				if strings.HasPrefix(p, "content/talking") && strings.Count(p, "/") == 2 {
+					moving = append(moving, p)
+				}
+			}
+			slices.Sort(moving)
+			if len(moving) == 0 {
+				continue
+			}
+			from := moving[0][:strings.LastIndex(moving[0], "/")]
+			to := fmt.Sprintf("content/talking%d", step)
+			changed = []string{from, to}
+			for _, p := range moving {
+				if strings.HasPrefix(p, from+"/") {
+					fsys[to+p[len(from):]] = fsys[p]
+					delete(fsys, p)
+					changed = append(changed, to+p[len(from):])
+				}
+			}
+			what = "rename folder " + from + " to " + to + " (paths)"
+		case 22: // a new folder with a module in it (and perhaps one below)
+			dir := fmt.Sprintf("content/folder%d", step)
+			fsys[dir+"/m.md"] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("Folder %d", step)))}
+			changed = []string{dir, dir + "/m.md"}
+			if rng.IntN(2) == 0 {
+				fsys[dir+"/sub/n.md"] = &fstest.MapFile{Data: []byte(newModule(fmt.Sprintf("Sub %d", step)))}
+				changed = append(changed, dir+"/sub/n.md")
+			}
+			what = "new folder " + dir
+		case 23: // a folder removed, reported by its own path
+			var dirs []string
+			for p := range fsys {
+				if strings.HasPrefix(p, "content/folder") || strings.HasPrefix(p, "content/cards") {
+					dirs = append(dirs, p[:strings.Index(p[len("content/"):], "/")+len("content/")])
+				}
+			}
+			slices.Sort(dirs)
+			if len(dirs) == 0 {
+				continue
+			}
+			dir := dirs[rng.IntN(len(dirs))]
+			for p := range fsys {
+				if strings.HasPrefix(p, dir+"/") {
+					delete(fsys, p)
+				}
+			}
+			changed, what = []string{dir}, "remove folder "+dir
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"

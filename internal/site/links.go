@@ -99,3 +99,30 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, from []string) diag.List 
 	}
 	return diags
 }
+
+// linkingTo lists the documents with a link to one of the content paths
+// (files or folders) in targets.
+func (b *Builder) linkingTo(targets []string) []string {
+	if len(targets) == 0 {
+		return nil
+	}
+	hit := func(t string) bool {
+		t = strings.TrimSuffix(t, "/")
+		for _, x := range targets {
+			if t == x || strings.HasPrefix(t, x+"/") || t == x+"/"+content.IndexName {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	for p, ds := range b.docs {
+		for _, l := range ds.res.Links {
+			if hit(l.Target) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}

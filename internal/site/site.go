@@ -141,6 +141,7 @@ type docState struct {
 	html     template.HTML   // the rendered body; not kept in a streamed build
 	hash     uint64          // of the file bytes
 	rendered bool            // res is up to date with doc
+	dropped  bool            // the body was dropped after parsing: read it again to render
 }
 
 // New returns a Builder for the site rooted at root.
