@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -29,18 +30,19 @@ type pass struct {
 	start   time.Time
 	lap     time.Time
 
-	reload   bool                 // every content file is read again
-	reconfig bool                 // the configuration and theme were loaded again
-	retheme  bool                 // ... because the theme may have changed
-	walked   bool                 // the content tree was listed again
-	toRead   []string             // content paths read by this build
-	before   map[string]*docState // their state before this build (nil: new)
-	lastOK   bool                 // the previous build succeeded
-	added    []string             // content files that came (the tree was updated, not walked)
-	removed  []string             // content files and folders that went (likewise)
-	gone     map[string]*docState // the documents of the Markdown files that went
-	patched  bool                 // the last curriculum was patched in place
-	patch    struct {             // what was patched in, to revert it
+	reload     bool                 // every content file is read again
+	reconfig   bool                 // the configuration and theme were loaded again
+	retheme    bool                 // ... because the theme may have changed
+	sameConfig bool                 // ... and cmesite.yaml is as it was
+	walked     bool                 // the content tree was listed again
+	toRead     []string             // content paths read by this build
+	before     map[string]*docState // their state before this build (nil: new)
+	lastOK     bool                 // the previous build succeeded
+	added      []string             // content files that came (the tree was updated, not walked)
+	removed    []string             // content files and folders that went (likewise)
+	gone       map[string]*docState // the documents of the Markdown files that went
+	patched    bool                 // the last curriculum was patched in place
+	patch      struct {             // what was patched in, to revert it
 		docs, added []*content.Doc
 		removed     []string
 	}
@@ -149,6 +151,7 @@ func (bd *pass) loadConfig() bool {
 		b.lastOK = false
 		return false
 	}
+	bd.sameConfig = b.cfg != nil && bytes.Equal(b.cfg.Source, cfg.Source) && b.cfg.BaseURL == cfg.BaseURL
 	b.cfg, b.theme, b.cfgDiags = cfg, theme, d
 	labels := calloutLabels(theme)
 	if key := fmt.Sprint(labels); b.md == nil || key != b.labels {
@@ -343,7 +346,10 @@ func (b *Builder) readDocs(paths []string) diag.List {
 // diagnostics of the files not read again are the last build's.
 func (bd *pass) assemble() {
 	b := bd.b
-	if !bd.reload && bd.lastOK && (len(bd.toRead) > 0 || len(bd.gone) > 0) {
+	// A save of the theme alone, or of nothing that changes the
+	// curriculum, keeps it; so do saves the curriculum can be patched
+	// with.
+	if !bd.reload && bd.lastOK && (!bd.reconfig || bd.sameConfig) {
 		if docs, added, removed, ok := bd.patchable(); ok {
 			if warns, _, ok := b.last.PatchFiles(docs, added, removed, b.today()); ok {
 				bd.c, bd.patched = b.last, true
@@ -593,6 +599,16 @@ func (bd *pass) check() {
 		}
 		for _, ds := range bd.gone {
 			files[ds.doc.File] = true
+		}
+		if bd.reconfig {
+			// The configuration and theme were loaded again: theirs are new.
+			for _, x := range b.lastAll {
+				if x.File == config.File || strings.HasPrefix(x.File, "themes/") {
+					files[x.File] = true
+				}
+			}
+			bd.diags.Add(b.cfgDiags...)
+			bd.diags.Sort()
 		}
 		all := make(diag.List, 0, len(b.lastAll)+len(bd.diags))
 		for _, x := range b.lastAll {

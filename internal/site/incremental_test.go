@@ -93,7 +93,7 @@ var (
 	prereqLine   = regexp.MustCompile(`\nprerequisites: \[[a-z0-9/, -]*\]`)
 )
 
-var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25}
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
@@ -366,6 +366,17 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 				}
 			}
 			changed, what = []string{dir}, "remove folder "+dir
+		case 24: // a theme's stylesheet: every page names its new hash
+			fsys["themes/default/assets/main.css"] = &fstest.MapFile{Data: fmt.Appendf(nil, "body { margin: %dpx }\n", step)}
+			changed, what = []string{"themes/default/assets/main.css"}, "theme stylesheet"
+		case 25: // a theme's callout label: every body shows it
+			en, err := fs.ReadFile(themes.Default(), "i18n/en.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			en = fmt.Appendf(bytes.Clone(en), "\ncallout_key_points: Key points %d\n", step)
+			fsys["themes/default/i18n/en.yaml"] = &fstest.MapFile{Data: en}
+			changed, what = []string{"themes/default/i18n/en.yaml"}, "theme callout label"
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"
