@@ -19,6 +19,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,8 +43,9 @@ type Tree struct {
 	Dirs     []string // every folder, "" for content/ itself
 }
 
-// Walk lists the content tree of fsys (rooted at the site root). Hidden
-// files and folders (a leading dot) and editors' backup files are skipped.
+// Walk lists the content tree of fsys (rooted at the site root). Files and
+// folders whose name is Ignored (hidden names, editors' and operating
+// systems' temporary, backup and lock files) are skipped.
 func Walk(fsys fs.FS) (Tree, diag.List) {
 	t, diags := walk(fsys, Dir)
 	sort.Strings(t.Dirs)
@@ -184,12 +186,46 @@ func insert(list *[]string, paths ...string) {
 	}
 }
 
-// Ignored reports whether a file or folder name is skipped: hidden names and
-// editors' temporary and backup files.
+// Ignored reports whether a file or folder name (one path element) is not
+// part of the site: Walk skips it (and everything inside an ignored folder),
+// so the build neither reads nor publishes it, a theme's files are read
+// without it, and cmesite serve neither watches nor reports it. It is the one
+// list of these names; the build and the watcher use nothing else:
+//
+//   - "" and names starting with "." (.git, .idea, .DS_Store, emacs locks
+//     .#foo.md, GNOME's .goutputstream-XXXXXX, vim's .foo.md.swp);
+//   - names starting with "#" (emacs auto-saves #foo.md#; such a name would
+//     also start a URL fragment);
+//   - *~ (vim and emacs backups) and ~$* (Microsoft Office locks);
+//   - names holding "___jb_" (JetBrains safe-write foo.md___jb_tmp___ and
+//     foo.md___jb_old___);
+//   - *.swp, *.swo, *.swn, *.swx (vim swap files) and *.tmp, in any case;
+//   - vim's write probe "4913" and the 4913+123k names vim tries after it;
+//   - Thumbs.db and desktop.ini (Windows), in any case.
 func Ignored(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
-		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
-		strings.HasSuffix(name, ".tmp") || strings.Contains(name, "___jb_") || name == "4913"
+	if name == "" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+		strings.HasSuffix(name, "~") || strings.HasPrefix(name, "~$") || strings.Contains(name, "___jb_") {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case "thumbs.db", "desktop.ini":
+		return true
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".swp", ".swo", ".swn", ".swx", ".tmp":
+		return true
+	}
+	return isVimProbe(name)
+}
+
+// isVimProbe reports whether name is one of the files vim creates to test
+// whether it may write in a folder: "4913", or 4913+123k if that exists.
+func isVimProbe(name string) bool {
+	if len(name) < 4 || len(name) > 9 || name[0] < '1' || name[0] > '9' {
+		return false
+	}
+	n, err := strconv.Atoi(name)
+	return err == nil && n >= 4913 && (n-4913)%123 == 0
 }
 
 // Author is a module author.

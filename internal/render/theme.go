@@ -35,6 +35,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/fields"
@@ -107,6 +108,9 @@ type layer struct {
 	prefix string // for diagnostics: "themes/custom/" or "" for the embedded default
 }
 
+// glob lists the files of dir whose name ends in suffix, over every layer,
+// leaving out the names content.Ignored lists (editors' backups, .DS_Store,
+// Thumbs.db), which are never published.
 func (o overlay) glob(dir, suffix string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -114,7 +118,7 @@ func (o overlay) glob(dir, suffix string) []string {
 		entries, _ := fs.ReadDir(l.fs, dir)
 		for _, e := range entries {
 			name := path.Join(dir, e.Name())
-			if !e.IsDir() && strings.HasSuffix(name, suffix) && !seen[name] && !strings.HasPrefix(e.Name(), ".") {
+			if !e.IsDir() && strings.HasSuffix(name, suffix) && !seen[name] && !content.Ignored(e.Name()) {
 				seen[name] = true
 				out = append(out, name)
 			}

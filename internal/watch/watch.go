@@ -52,14 +52,13 @@
 //     scheme report only the final name: a path that first appears in a
 //     batch as created and no longer exists when the batch is sent is left
 //     out, and the known temp names below are never reported at all.
-//   - Editors' temp, swap, lock and backup files are ignored: *.swp, *.swo,
-//     *.swn, *.swx (vim swap files), vim's "4913" write probe (and the
-//     4913+123k names vim tries after it), *~ (vim and emacs backups), .#*
-//     (emacs locks), #*# (emacs auto-saves), *___jb_tmp___ and
-//     *___jb_old___ (JetBrains), .goutputstream-* (GNOME), *.tmp, ~$*
-//     (Microsoft Office locks), .DS_Store, Thumbs.db and desktop.ini.
-//   - Anything inside, or named like, a file or folder whose name starts
-//     with "." (.git, .idea, .vscode, .obsidian) is ignored, and so is the
+//   - Editors' temp, swap, lock and backup files, and the files operating
+//     systems leave in folders, are ignored, and so is anything inside a
+//     folder so named: every name that content.Ignored lists, the one list
+//     the build also skips (*.swp, *.swo, *.swn, *.swx, vim's "4913" write
+//     probe, *~, .#*, #*#, *___jb_tmp___, *___jb_old___, .goutputstream-*,
+//     *.tmp, ~$*, .DS_Store, Thumbs.db, desktop.ini, and every name
+//     starting with "." such as .git, .idea, .vscode, .obsidian). So is the
 //     site's output folder (Options.Output, "public" by default).
 //   - Chmod-only events (touch on some systems, Spotlight, anti-virus,
 //     backup tools, and the extra event Linux sends before a delete) are
@@ -92,12 +91,12 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/fsnotify/fsnotify"
 )
 
@@ -830,48 +829,11 @@ func (w *Watcher) ignored(rel string) bool {
 		return true
 	}
 	for name := range strings.SplitSeq(rel, "/") {
-		if IgnoredName(name) {
+		if content.Ignored(name) {
 			return true
 		}
 	}
 	return false
-}
-
-// IgnoredName reports whether a file or folder name (one path element) is
-// one that is never watched nor reported: names starting with "." and the
-// temp, swap, lock and backup files of editors and file managers listed in
-// the package documentation.
-func IgnoredName(name string) bool {
-	if name == "" || strings.HasPrefix(name, ".") {
-		return true
-	}
-	switch strings.ToLower(name) {
-	case "thumbs.db", "desktop.ini":
-		return true
-	}
-	switch {
-	case strings.HasSuffix(name, "~"),
-		strings.HasPrefix(name, "~$"),
-		len(name) > 1 && strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#"),
-		strings.HasSuffix(name, "___jb_tmp___"),
-		strings.HasSuffix(name, "___jb_old___"):
-		return true
-	}
-	switch strings.ToLower(path.Ext(name)) {
-	case ".swp", ".swo", ".swn", ".swx", ".tmp":
-		return true
-	}
-	return isVimProbe(name)
-}
-
-// isVimProbe reports whether name is one of the files vim creates to test
-// whether it may write in a folder: "4913", or 4913+123k if that exists.
-func isVimProbe(name string) bool {
-	if len(name) < 4 || len(name) > 9 || name[0] == '0' {
-		return false
-	}
-	n, err := strconv.Atoi(name)
-	return err == nil && n >= 4913 && (n-4913)%123 == 0
 }
 
 // under reports whether p is dir or inside it; everything is under ".".

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cmesite/cmesite/internal/content"
 )
 
 // waitFor bounds every wait for a batch that must come.
@@ -659,46 +661,93 @@ func TestOutputOption(t *testing.T) {
 	}
 }
 
-func TestIgnoredName(t *testing.T) {
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{"foo.md", false},
-		{"page.html", false},
-		{"4912", false},
-		{"4913", true},
-		{"5036", true}, // vim tries 4913+123 when 4913 exists
-		{"5037", false},
-		{"04913", false},
-		{"2024", false},
-		{".foo.md.swp", true},
-		{"foo.md.swp", true},
-		{"foo.md.swo", true},
-		{"foo.md.swx", true},
-		{"foo.md~", true},
-		{".#foo.md", true},
-		{"#foo.md#", true},
-		{"#", false},
-		{"#tag", false},
-		{"foo.md___jb_tmp___", true},
-		{"foo.md___jb_old___", true},
-		{".goutputstream-ZK01QZ", true},
-		{".DS_Store", true},
-		{"Thumbs.db", true},
-		{"desktop.ini", true},
-		{"x.tmp", true},
-		{"X.TMP", true},
-		{"~$notes.docx", true},
-		{"~notes.md", false},
-		{".git", true},
-		{"", true},
-		{"tmp", false},
-		{"template.md", false},
+// ignoredNames are the names the build and the watcher must both skip
+// (true) or both take (false).
+var ignoredNames = []struct {
+	name string
+	want bool
+}{
+	{"foo.md", false},
+	{"page.html", false},
+	{"chart.png", false},
+	{"notes.txt", false},
+	{"4912", false},
+	{"4913", true}, // vim's write probe
+	{"5036", true}, // vim tries 4913+123 when 4913 exists
+	{"5037", false},
+	{"04913", false},
+	{"+4913", false},
+	{"2024", false},
+	{".foo.md.swp", true},
+	{"foo.md.swp", true},
+	{"foo.md.swo", true},
+	{"foo.md.swn", true},
+	{"foo.md.swx", true},
+	{"FOO.MD.SWP", true},
+	{"foo.swp.md", false},
+	{"foo.md~", true},
+	{"x~y.md", false},
+	{".#foo.md", true},
+	{"#foo.md#", true},
+	{"#", true},
+	{"#tag", true},
+	{"foo.md___jb_tmp___", true},
+	{"foo.md___jb_old___", true},
+	{".goutputstream-ZK01QZ", true},
+	{".DS_Store", true},
+	{"Thumbs.db", true},
+	{"THUMBS.DB", true},
+	{"thumbs.db.png", false},
+	{"desktop.ini", true},
+	{"Desktop.ini", true},
+	{"x.tmp", true},
+	{"X.TMP", true},
+	{"tmp", false},
+	{"~$notes.docx", true},
+	{"~notes.md", false},
+	{".git", true},
+	{".obsidian", true},
+	{"template.md", false},
+}
+
+// TestIgnoredNames checks that the content walk (what the build reads and
+// publishes), its incremental update (what serve rebuilds) and the watcher
+// agree on every name in ignoredNames, as a file and as a folder.
+func TestIgnoredNames(t *testing.T) {
+	if !content.Ignored("") {
+		t.Error(`content.Ignored("") = false, want true`)
 	}
-	for _, tt := range tests {
-		if got := IgnoredName(tt.name); got != tt.want {
-			t.Errorf("IgnoredName(%q) = %v, want %v", tt.name, got, tt.want)
+	root := t.TempDir()
+	for _, tt := range ignoredNames {
+		put(t, root, "content/f/"+tt.name, "x")
+		put(t, root, "content/d/"+tt.name+"/a.md", "# A")
+	}
+	tree, diags := content.Walk(os.DirFS(root))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	w := &Watcher{targets: []string{"content"}, output: "public"}
+	for _, tt := range ignoredNames {
+		file, dir := "f/"+tt.name, "d/"+tt.name
+		walked := slices.Contains(tree.Markdown, file) || slices.Contains(tree.Static, file)
+		walkedDir := slices.Contains(tree.Dirs, dir) || slices.Contains(tree.Markdown, dir+"/a.md")
+		var empty content.Tree
+		added, _, ok := empty.Update(os.DirFS(root), []string{file, dir})
+		if !ok {
+			t.Fatalf("Update(%q, %q) failed", file, dir)
+		}
+		for what, got := range map[string]bool{
+			"!content.Ignored":               !content.Ignored(tt.name),
+			"Walk lists the file":            walked,
+			"Walk lists the folder":          walkedDir,
+			"Tree.Update adds the file":      slices.Contains(added, file),
+			"Tree.Update adds the folder's":  slices.Contains(added, dir+"/a.md"),
+			"the watcher reports the file":   !w.ignored("content/" + file),
+			"the watcher reports the folder": !w.ignored("content/"+dir) && !w.ignored("content/"+dir+"/a.md"),
+		} {
+			if got == tt.want {
+				t.Errorf("%q: %s = %v, want %v", tt.name, what, got, !tt.want)
+			}
 		}
 	}
 }
