@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/markdown"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)+$`)
@@ -140,7 +141,7 @@ draft: false
 
 Start with the key message for a GP in practice.
 
-> [!KEY POINTS]
+> [!%[13]s]
 > - The first thing to remember.
 > - The second.
 
@@ -149,10 +150,11 @@ Start with the key message for a GP in practice.
 Write the module here. Link other modules with relative links to their
 Markdown files, such as ../section/slug.md, written as a Markdown link.
 
-> [!CALL THE TEAM]
+> [!%[14]s]
 > When to call the palliative home-care team.
 `, title, allowed(cfg.Levels), first(cfg.Levels, "basic"), allowed(cfg.Topics), topic,
 		allowed(cfg.Audiences), first(cfg.Audiences, "gp"), cfg.CreditsLabel,
 		allowed(cfg.Formats), first(cfg.Formats, "e-learning"),
-		now.Format(time.DateOnly), now.AddDate(3, 0, 0).Format(time.DateOnly))
+		now.Format(time.DateOnly), now.AddDate(3, 0, 0).Format(time.DateOnly),
+		markdown.CalloutKeyPoints, markdown.CalloutCallTheTeam)
 }

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,25 +30,64 @@ import (
 // The document walk (walk.go) then swaps the blockquote for a callout node,
 // numbers it and looks up its label.
 
-// calloutKinds are the allowed kinds, in the order diagnostics list them,
-// with their English labels.
-var calloutKinds = []struct{ name, label string }{
-	{"KEY POINTS", "Key points"},
-	{"RED FLAGS", "Red flags"},
-	{"CALL THE TEAM", "Call the team"},
-	{"PRACTICE TIP", "Practice tip"},
-	{"NOTE", "Note"},
-	{"TIP", "Tip"},
-	{"IMPORTANT", "Important"},
-	{"WARNING", "Warning"},
-	{"CAUTION", "Caution"},
+// CalloutKind is one kind of callout. Every package that needs to know the
+// kinds (the site's callout labels, search ranking, the scaffold of a new
+// module, the theme's stylesheet and strings) takes them from here.
+type CalloutKind struct {
+	// Name is the kind as Result.Callouts and Section.Callout give it and
+	// as diagnostics list it: upper case, words separated by one space
+	// ("KEY POINTS"). Markdown may write it in any case and spacing.
+	Name string
+	// Key is the theme's UI string (i18n) key of the callout's title:
+	// "callout_key_points". Options.CalloutLabels takes the theme's strings.
+	Key string
+	// Class is the suffix of the callout's CSS class: "key-points" for
+	// <aside class="callout callout-key-points">.
+	Class string
+	// Label is the English title, shown when the theme gives none.
+	Label string
 }
+
+// The callout kinds that mean more than their look.
+const (
+	// CalloutKeyPoints is the kind whose text search ranks like the
+	// module's summary.
+	CalloutKeyPoints = "KEY POINTS"
+	// CalloutCallTheTeam is the kind that says when to call the palliative
+	// home-care team (cmesite new scaffolds one).
+	CalloutCallTheTeam = "CALL THE TEAM"
+)
+
+// calloutKinds are the allowed kinds, in the order diagnostics list them.
+var calloutKinds = func() []CalloutKind {
+	kinds := []CalloutKind{
+		{Name: CalloutKeyPoints, Label: "Key points"},
+		{Name: "RED FLAGS", Label: "Red flags"},
+		{Name: CalloutCallTheTeam, Label: "Call the team"},
+		{Name: "PRACTICE TIP", Label: "Practice tip"},
+		{Name: "NOTE", Label: "Note"},
+		{Name: "TIP", Label: "Tip"},
+		{Name: "IMPORTANT", Label: "Important"},
+		{Name: "WARNING", Label: "Warning"},
+		{Name: "CAUTION", Label: "Caution"},
+	}
+	for i, k := range kinds {
+		lower := strings.ToLower(k.Name)
+		kinds[i].Key = "callout_" + strings.ReplaceAll(lower, " ", "_")
+		kinds[i].Class = strings.ReplaceAll(lower, " ", "-")
+	}
+	return kinds
+}()
+
+// CalloutKinds returns the allowed callout kinds, in the order diagnostics
+// list them.
+func CalloutKinds() []CalloutKind { return slices.Clone(calloutKinds) }
 
 // allowedKinds is the list of kinds for diagnostics.
 var allowedKinds = func() string {
 	names := make([]string, len(calloutKinds))
 	for i, k := range calloutKinds {
-		names[i] = k.name
+		names[i] = k.Name
 	}
 	return strings.Join(names, ", ")
 }()
@@ -55,22 +95,12 @@ var allowedKinds = func() string {
 // kindIndex returns the index of kind in calloutKinds, or -1.
 func kindIndex(kind string) int {
 	for i, k := range calloutKinds {
-		if k.name == kind {
+		if k.Name == kind {
 			return i
 		}
 	}
 	return -1
 }
-
-// kindSlugs holds the CSS class suffix of each kind: "KEY POINTS" ->
-// "key-points".
-var kindSlugs = func() []string {
-	s := make([]string, len(calloutKinds))
-	for i, k := range calloutKinds {
-		s[i] = strings.ReplaceAll(strings.ToLower(k.name), " ", "-")
-	}
-	return s
-}()
 
 // normaliseKind upper-cases a kind and collapses runs of blanks to one
 // space: "key  points" -> "KEY POINTS".
@@ -185,14 +215,14 @@ func (calloutParagraphTransformer) Transform(p *ast.Paragraph, reader text.Reade
 func suggestKind(kind string) string {
 	best, bestD := "", 1<<30
 	for _, k := range calloutKinds {
-		if len(kind) >= 3 && (strings.HasPrefix(k.name, kind) || strings.HasPrefix(kind, k.name)) {
-			return k.name
+		if len(kind) >= 3 && (strings.HasPrefix(k.Name, kind) || strings.HasPrefix(kind, k.Name)) {
+			return k.Name
 		}
-		if wordsIn(kind, k.name) {
-			return k.name
+		if wordsIn(kind, k.Name) {
+			return k.Name
 		}
-		if d := editDistance(kind, k.name); d < bestD {
-			best, bestD = k.name, d
+		if d := editDistance(kind, k.Name); d < bestD {
+			best, bestD = k.Name, d
 		}
 	}
 	if bestD <= max(1, min(2, len(best)/3)) {
@@ -266,7 +296,7 @@ type callout struct {
 func (n *callout) Kind() ast.NodeKind { return kindCallout }
 
 func (n *callout) Dump(source []byte, level int) {
-	ast.DumpHelper(n, source, level, map[string]string{"Kind": calloutKinds[n.kind].name, "ID": n.id}, nil)
+	ast.DumpHelper(n, source, level, map[string]string{"Kind": calloutKinds[n.kind].Name, "ID": n.id}, nil)
 }
 
 // calloutTitle stands for the "[!KIND]" line.
@@ -280,14 +310,14 @@ type calloutTitle struct {
 func (n *calloutTitle) Kind() ast.NodeKind { return kindCalloutTitle }
 
 func (n *calloutTitle) Dump(source []byte, level int) {
-	ast.DumpHelper(n, source, level, map[string]string{"Kind": calloutKinds[n.kind].name, "Label": n.label, "ID": n.id}, nil)
+	ast.DumpHelper(n, source, level, map[string]string{"Kind": calloutKinds[n.kind].Name, "Label": n.label, "ID": n.id}, nil)
 }
 
 func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*callout)
 	if entering {
 		_, _ = w.WriteString(`<aside class="callout callout-`)
-		_, _ = w.WriteString(kindSlugs[n.kind])
+		_, _ = w.WriteString(calloutKinds[n.kind].Class)
 		_, _ = w.WriteString(`" aria-labelledby="`)
 		_, _ = w.WriteString(n.id)
 		_, _ = w.WriteString("\">\n")

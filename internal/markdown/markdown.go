@@ -49,8 +49,9 @@ import (
 type Options struct {
 	// CalloutLabels maps a callout kind ("KEY POINTS", "NOTE", ...; case and
 	// spacing as in Markdown do not matter) to the title shown above the
-	// callout, so a theme can translate them. Kinds that are missing or map
-	// to "" get an English default ("Key points", "Note", ...).
+	// callout, so a theme can translate them: the theme's string of each
+	// CalloutKinds Key. Kinds that are missing or map to "" get their
+	// English Label ("Key points", "Note", ...).
 	CalloutLabels map[string]string
 }
 
@@ -150,7 +151,7 @@ type Renderer struct {
 func New(opts Options) *Renderer {
 	labels := make([]string, len(calloutKinds))
 	for i, k := range calloutKinds {
-		labels[i] = k.label
+		labels[i] = k.Label
 	}
 	for k, v := range opts.CalloutLabels {
 		if i := kindIndex(normaliseKind([]byte(k))); i >= 0 && v != "" {

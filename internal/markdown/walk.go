@@ -344,7 +344,7 @@ func (st *docState) callout(bq ast.Node, title *calloutTitle) {
 		ch = next
 	}
 
-	kind := calloutKinds[title.kind].name
+	kind := calloutKinds[title.kind].Name
 	st.callouts = append(st.callouts, kind)
 	idx := len(st.sections)
 	st.sections = append(st.sections, sectionRec{anchor: st.anchor, heading: st.headTxt, callout: kind})

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cmesite/cmesite/internal/markdown"
 )
 
 // scratch is the working memory of one analysing goroutine, kept from doc
@@ -166,9 +168,9 @@ func termCodeOf(field uint8, count uint32) uint32 {
 	return c
 }
 
-// isKeyPoints reports whether a section is the key-points callout (the
-// kind as internal/markdown names it), which ranks like the summary.
-func isKeyPoints(kind string) bool { return kind == "KEY POINTS" }
+// isKeyPoints reports whether a section is the key-points callout, which
+// ranks like the summary.
+func isKeyPoints(kind string) bool { return kind == markdown.CalloutKeyPoints }
 
 func label(o *normOptions, facet, id string) string {
 	if l, ok := o.labels[facet][id]; ok && l != "" {

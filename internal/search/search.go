@@ -108,7 +108,7 @@ type Section struct {
 	Anchor  string // heading id ("" = top of page)
 	Heading string
 	Text    string // plain text
-	Callout string // "" or the callout kind ("KEY POINTS", "RED FLAGS", ...); KEY POINTS ranks like the summary
+	Callout string // "" or the callout kind (a markdown.CalloutKinds Name: "KEY POINTS", "RED FLAGS", ...); markdown.CalloutKeyPoints ranks like the summary
 }
 
 // Options are the site-wide inputs of the index.
