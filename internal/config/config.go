@@ -35,7 +35,7 @@ type Term struct {
 // Vocabulary is the allowed set of ids for one frontmatter field. An open
 // vocabulary (no list configured) accepts any id and labels it from the id.
 type Vocabulary struct {
-	Name  string // "level", "topic", "audience", "format"
+	Name  string // the facet: "level", "topic", "audience", "format" (content.Facets)
 	Terms []Term
 	Open  bool
 	index map[string]int
@@ -130,6 +130,17 @@ type Config struct {
 	Paths        []Path
 	Contacts     []Contact
 	Synonyms     [][]string
+}
+
+// Vocab returns the vocabulary of a facet: the one whose Name is facet
+// (content.FacetLevel, ...), or nil.
+func (c *Config) Vocab(facet string) *Vocabulary {
+	for _, v := range []*Vocabulary{&c.Levels, &c.Topics, &c.Audiences, &c.Formats} {
+		if v.Name == facet {
+			return v
+		}
+	}
+	return nil
 }
 
 // Default returns the configuration of a site without cmesite.yaml.

@@ -59,10 +59,11 @@ type Path struct {
 	Modules []*Module
 }
 
-// Facet is one of the four ways to browse: level, topic, audience, format.
+// Facet is one of the four ways to browse: level, topic, audience, format
+// (content.Facets, in that order), with its vocabulary and term pages.
 type Facet struct {
-	Name   string // "level", "topic", "audience", "format"
-	Plural string // URL folder: "levels", "topics", "audiences", "formats"
+	Name   string // content.Facet.Name: "level", "topic", "audience", "format"
+	Plural string // content.Facet.Plural, the URL folder: "levels", "topics", "audiences", "formats"
 	Vocab  *config.Vocabulary
 	Terms  []*TermPage // in vocabulary order; only terms with modules for open vocabularies
 }
@@ -170,35 +171,13 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 	}
 	slices.SortFunc(c.Modules, func(a, b *Module) int { return cmp.Compare(a.ID, b.ID) })
 
-	f := func(name, plural string, v *config.Vocabulary) *Facet {
-		return &Facet{Name: name, Plural: plural, Vocab: v}
+	for _, f := range content.Facets() {
+		c.Facets = append(c.Facets, &Facet{Name: f.Name, Plural: f.Plural, Vocab: cfg.Vocab(f.Name)})
 	}
-	levels, topics := f("level", "levels", &cfg.Levels), f("topic", "topics", &cfg.Topics)
-	audiences, formats := f("audience", "audiences", &cfg.Audiences), f("format", "formats", &cfg.Formats)
-	c.Facets = []*Facet{levels, topics, audiences, formats}
 
 	for _, m := range c.Modules {
 		fr, file := m.Front, m.Doc.File
-		if fr.Level != "" {
-			if t, ok := check(&diags, file, fr.Line("level"), "level", fr.Level, &cfg.Levels); ok {
-				m.Level = t
-			}
-		}
-		for _, id := range fr.Topics {
-			if t, ok := check(&diags, file, fr.Line("topics"), "topic", id, &cfg.Topics); ok {
-				m.Topics = append(m.Topics, t)
-			}
-		}
-		for _, id := range fr.Audience {
-			if t, ok := check(&diags, file, fr.Line("audience"), "audience", id, &cfg.Audiences); ok {
-				m.Audiences = append(m.Audiences, t)
-			}
-		}
-		if fr.Format != "" {
-			if t, ok := check(&diags, file, fr.Line("format"), "format", fr.Format, &cfg.Formats); ok {
-				m.Format = t
-			}
-		}
+		tag(cfg, m, fr, &diags)
 		for _, p := range fr.Prerequisites {
 			id := PrerequisiteID(p)
 			pre, ok := c.ByID[id]
@@ -250,7 +229,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			fc.Terms = append(fc.Terms, tp)
 		}
 		for _, m := range c.byList {
-			for _, t := range m.terms(fc.Name) {
+			for _, t := range m.Terms(fc.Name) {
 				tp, ok := byID[t.ID]
 				if !ok { // open vocabulary
 					tp = &TermPage{Facet: fc, Term: t, URL: fc.Plural + "/" + t.ID + "/"}
@@ -409,7 +388,7 @@ func (c *Curriculum) PatchFiles(docs, added []*content.Doc, removed []string, to
 			c.relink(p.m)
 		}
 		if retag {
-			p.m.Level, p.m.Topics, p.m.Audiences, p.m.Format, _ = c.termsOf(p.m.Front)
+			tag(c.Config, p.m, p.m.Front, nil)
 		}
 		if retag || !stays {
 			c.move(p.m)
@@ -447,7 +426,7 @@ func (c *Curriculum) canRemove(ps []string) bool {
 			if !f.Vocab.Open {
 				continue
 			}
-			for _, t := range m.terms(f.Name) {
+			for _, t := range m.Terms(f.Name) {
 				if !slices.ContainsFunc(f.Page(t.ID).Modules, func(n *Module) bool { return !gone[n] }) {
 					return false
 				}
@@ -476,13 +455,12 @@ func (c *Curriculum) canAdd(docs []*content.Doc, removed []string) bool {
 				return false
 			}
 		}
-		level, topics, audiences, format, ok := c.termsOf(&doc.Front)
-		if !ok {
+		next := &Module{}
+		if !tag(c.Config, next, &doc.Front, nil) {
 			return false
 		}
-		next := &Module{Level: level, Topics: topics, Audiences: audiences, Format: format}
 		for _, f := range c.Facets {
-			for _, t := range next.terms(f.Name) {
+			for _, t := range next.Terms(f.Name) {
 				if f.Page(t.ID) == nil {
 					return false
 				}
@@ -526,7 +504,7 @@ func (c *Curriculum) folder(id string) *Section {
 func (c *Curriculum) add(doc *content.Doc, today time.Time) *Module {
 	id := strings.TrimSuffix(doc.Path, ".md")
 	m := &Module{ID: id, URL: id + "/", Doc: doc, Front: &doc.Front, Section: c.folder(parentDir(doc.Path))}
-	m.Level, m.Topics, m.Audiences, m.Format, _ = c.termsOf(m.Front)
+	tag(c.Config, m, m.Front, nil)
 	m.Overdue = overdue(m.Front, today)
 	c.ByID[id] = m
 	i, _ := slices.BinarySearchFunc(c.Modules, id, func(m *Module, id string) int { return cmp.Compare(m.ID, id) })
@@ -550,7 +528,7 @@ func (c *Curriculum) remove(m *Module) {
 	s.linkNeighbours()
 	c.orderLists()
 	for _, f := range c.Facets {
-		for _, t := range m.terms(f.Name) {
+		for _, t := range m.Terms(f.Name) {
 			tp := f.Page(t.ID)
 			tp.Modules = slices.DeleteFunc(tp.Modules, func(x *Module) bool { return x == m })
 		}
@@ -584,7 +562,7 @@ func (c *Curriculum) move(m *Module) {
 				tp.Modules = slices.Delete(tp.Modules, j, j+1)
 			}
 		}
-		for _, t := range m.terms(f.Name) {
+		for _, t := range m.Terms(f.Name) {
 			tp := f.Page(t.ID)
 			if k, found := slices.BinarySearchFunc(tp.Modules, m, byList); !found {
 				tp.Modules = slices.Insert(tp.Modules, k, m)
@@ -703,33 +681,36 @@ func (c *Curriculum) relink(m *Module) {
 // SameTerms reports whether two versions of a module's frontmatter give it
 // the same level, topics, audiences and format.
 func SameTerms(a, b *content.Front) bool {
-	return a.Level == b.Level && a.Format == b.Format && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Audience, b.Audience)
+	for _, f := range content.Facets() {
+		if !slices.Equal(a.Terms(f.Name), b.Terms(f.Name)) {
+			return false
+		}
+	}
+	return true
 }
 
-// termsOf resolves fr's terms against the site's vocabularies as Assemble
-// does; ok is false when one is not allowed.
-func (c *Curriculum) termsOf(fr *content.Front) (level config.Term, topics, audiences []config.Term, format config.Term, ok bool) {
-	cfg, ok := c.Config, true
-	one := func(id string, v *config.Vocabulary) config.Term {
-		if !v.Has(id) {
+// tag sets m's terms from fr (content.Front.Terms), resolved against the
+// site's vocabularies, and reports whether every one was allowed. A term
+// that is not is left out, and reported to diags when that is not nil.
+func tag(cfg *config.Config, m *Module, fr *content.Front, diags *diag.List) bool {
+	ok := true
+	for _, f := range content.Facets() {
+		v := cfg.Vocab(f.Name)
+		var terms []config.Term
+		for _, id := range fr.Terms(f.Name) {
+			if v.Has(id) {
+				terms = append(terms, v.Term(id))
+				continue
+			}
 			ok = false
-			return config.Term{}
+			if diags != nil {
+				diags.Errorf(m.Doc.File, fr.Line(f.Field), "%s %q is not in the site's %s vocabulary%s; allowed: %s",
+					f.Name, id, f.Name, diag.DidYouMean(id, v.IDs()), strings.Join(v.IDs(), ", "))
+			}
 		}
-		return v.Term(id)
+		m.setTerms(f.Name, terms)
 	}
-	if fr.Level != "" {
-		level = one(fr.Level, &cfg.Levels)
-	}
-	for _, id := range fr.Topics {
-		topics = append(topics, one(id, &cfg.Topics))
-	}
-	for _, id := range fr.Audience {
-		audiences = append(audiences, one(id, &cfg.Audiences))
-	}
-	if fr.Format != "" {
-		format = one(fr.Format, &cfg.Formats)
-	}
-	return level, topics, audiences, format, ok
+	return ok
 }
 
 // canRetag reports whether m can take the terms of fr without a term page
@@ -737,13 +718,12 @@ func (c *Curriculum) termsOf(fr *content.Front) (level config.Term, topics, audi
 // page of an open vocabulary (which has pages only for terms in use) loses
 // its last module.
 func (c *Curriculum) canRetag(m *Module, fr *content.Front) bool {
-	level, topics, audiences, format, ok := c.termsOf(fr)
-	if !ok {
+	next := &Module{}
+	if !tag(c.Config, next, fr, nil) {
 		return false
 	}
-	next := &Module{Level: level, Topics: topics, Audiences: audiences, Format: format}
 	for _, f := range c.Facets {
-		for _, t := range next.terms(f.Name) {
+		for _, t := range next.Terms(f.Name) {
 			if f.Page(t.ID) == nil {
 				return false
 			}
@@ -751,8 +731,8 @@ func (c *Curriculum) canRetag(m *Module, fr *content.Front) bool {
 		if !f.Vocab.Open {
 			continue
 		}
-		for _, t := range m.terms(f.Name) {
-			if tp := f.Page(t.ID); len(tp.Modules) == 1 && !slices.ContainsFunc(next.terms(f.Name), func(n config.Term) bool { return n.ID == t.ID }) {
+		for _, t := range m.Terms(f.Name) {
+			if tp := f.Page(t.ID); len(tp.Modules) == 1 && !slices.ContainsFunc(next.Terms(f.Name), func(n config.Term) bool { return n.ID == t.ID }) {
 				return false
 			}
 		}
@@ -786,31 +766,48 @@ func (c *Curriculum) keepsPlace(m *Module, fr *content.Front) bool {
 	return true
 }
 
-func (m *Module) terms(facet string) []config.Term {
+// Terms returns m's terms of facet (content.FacetLevel, ...): its Level,
+// Topics, Audiences or Format, none when it has none. The slice may be m's
+// own; do not modify it.
+func (m *Module) Terms(facet string) []config.Term {
 	switch facet {
-	case "level":
-		if m.Level.ID != "" {
-			return []config.Term{m.Level}
-		}
-	case "topic":
+	case content.FacetLevel:
+		return single(m.Level)
+	case content.FacetTopic:
 		return m.Topics
-	case "audience":
+	case content.FacetAudience:
 		return m.Audiences
-	case "format":
-		if m.Format.ID != "" {
-			return []config.Term{m.Format}
-		}
+	case content.FacetFormat:
+		return single(m.Format)
 	}
 	return nil
 }
 
-func check(diags *diag.List, file string, line int, field, id string, v *config.Vocabulary) (config.Term, bool) {
-	if v.Has(id) {
-		return v.Term(id), true
+// setTerms sets m's terms of facet, as Terms returns them.
+func (m *Module) setTerms(facet string, terms []config.Term) {
+	first := func() config.Term {
+		if len(terms) == 0 {
+			return config.Term{}
+		}
+		return terms[0]
 	}
-	diags.Errorf(file, line, "%s %q is not in the site's %s vocabulary%s; allowed: %s",
-		field, id, field, diag.DidYouMean(id, v.IDs()), strings.Join(v.IDs(), ", "))
-	return config.Term{}, false
+	switch facet {
+	case content.FacetLevel:
+		m.Level = first()
+	case content.FacetTopic:
+		m.Topics = terms
+	case content.FacetAudience:
+		m.Audiences = terms
+	case content.FacetFormat:
+		m.Format = first()
+	}
+}
+
+func single(t config.Term) []config.Term {
+	if t.ID == "" {
+		return nil
+	}
+	return []config.Term{t}
 }
 
 func moduleIDs(c *Curriculum) []string {

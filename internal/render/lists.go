@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 )
 
@@ -186,19 +187,20 @@ func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error)
 func (t *Theme) badges(root string, m *curriculum.Module, cfg *config.Config) (template.HTML, error) {
 	var b strings.Builder
 	b.WriteString(`<span class="badges">`)
-	term := func(kind, plural string, tm config.Term, space bool) {
+	term := func(facet string, tm config.Term, space bool) {
 		if tm.ID == "" {
 			return
 		}
 		if space {
 			b.WriteString(" ")
 		}
+		f, _ := content.FacetNamed(facet)
 		id := html.EscapeString(tm.ID)
-		b.WriteString(`<a class="badge ` + kind + " " + kind + "-" + id + `" href="` + href(root, plural+"/", tm.ID, "/") + `">`)
+		b.WriteString(`<a class="badge ` + f.Name + " " + f.Name + "-" + id + `" href="` + href(root, f.Plural+"/", tm.ID, "/") + `">`)
 		b.WriteString(html.EscapeString(tm.Label) + "</a>")
 	}
-	term("level", "levels", m.Level, false)
-	term("format", "formats", m.Format, true)
+	term(content.FacetLevel, m.Level, false)
+	term(content.FacetFormat, m.Format, true)
 	if n := m.Front.Minutes; n > 0 {
 		d, err := t.minutes(n)
 		if err != nil {

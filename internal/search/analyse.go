@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/markdown"
 )
 
@@ -124,10 +125,10 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 	}
 	add(d.Summary, fieldSummary)
 	for _, t := range d.Topics {
-		add(label(o, "topic", t), fieldCallout)
+		add(label(o, content.FacetTopic, t), fieldCallout)
 	}
 	if d.Format != "" {
-		add(label(o, "format", d.Format), fieldCallout)
+		add(label(o, content.FacetFormat, d.Format), fieldCallout)
 	}
 	for _, s := range d.Sections {
 		add(s.Heading, fieldHeading)

@@ -87,6 +87,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/cmesite/cmesite/internal/content"
 )
 
 // Doc is one page in the index.
@@ -124,8 +126,15 @@ type Options struct {
 	Order map[string][]string
 }
 
-// facetNames are the facets, in the order of docs.json and search.js.
-var facetNames = []string{"level", "topic", "audience", "format"}
+// facetNames are the facets (content.Facets), in the order of docs.json and
+// search.js.
+var facetNames = func() []string {
+	var names []string
+	for _, f := range content.Facets() {
+		names = append(names, f.Name)
+	}
+	return names
+}()
 
 // Field weights of the places a word can occur (see the package comment).
 const (
