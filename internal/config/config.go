@@ -168,6 +168,11 @@ func Default() *Config {
 	}
 }
 
+// QuickReference is the id of the format of quick-reference cards: the
+// just-in-time cards that the home and help pages list and that search ranks
+// first. A site that keeps it in its format vocabulary gets that handling.
+const QuickReference = "quick-reference"
+
 // DefaultFormats are the five CME formats that match how GPs learn.
 func DefaultFormats() []Term {
 	return []Term{
@@ -175,7 +180,7 @@ func DefaultFormats() []Term {
 		{ID: "small-group", Label: "Small group", Description: "A session guide with facilitator notes."},
 		{ID: "peer-review", Label: "Peer review", Description: "A case discussion for a local peer-review group."},
 		{ID: "clinical-attachment", Label: "Clinical attachment", Description: "Learning alongside a palliative home-care team."},
-		{ID: "quick-reference", Label: "Quick reference", Description: "A just-in-time card for a difficult case."},
+		{ID: QuickReference, Label: "Quick reference", Description: "A just-in-time card for a difficult case."},
 	}
 }
 

@@ -766,6 +766,10 @@ func (c *Curriculum) keepsPlace(m *Module, fr *content.Front) bool {
 	return true
 }
 
+// IsQuickReference reports whether m is a quick-reference card (its format
+// is config.QuickReference).
+func (m *Module) IsQuickReference() bool { return m.Format.ID == config.QuickReference }
+
 // Terms returns m's terms of facet (content.FacetLevel, ...): its Level,
 // Topics, Audiences or Format, none when it has none. The slice may be m's
 // own; do not modify it.
@@ -854,6 +858,18 @@ func compareModules(a, b *Module) int {
 // pages, the catalogue): by level (vocabulary order), then weight, then
 // title. The slice is shared: do not modify it.
 func (c *Curriculum) ListOrder() []*Module { return c.byList }
+
+// QuickReferences returns the quick-reference cards (Module.IsQuickReference)
+// in list order: the cards the home and help pages list.
+func (c *Curriculum) QuickReferences() []*Module {
+	var cards []*Module
+	for _, m := range c.byList {
+		if m.IsQuickReference() {
+			cards = append(cards, m)
+		}
+	}
+	return cards
+}
 
 // cycles reports every prerequisite cycle once, printing it in full.
 func cycles(c *Curriculum, diags *diag.List) {

@@ -59,6 +59,9 @@ func TestOrders(t *testing.T) {
 	if got := ids(c.ListOrder()); got != "pain/beta cards/card pain/zeta pain/alpha" { // level, then weight (weighted first), then title
 		t.Errorf("list order = %s", got)
 	}
+	if got := ids(c.QuickReferences()); got != "cards/card" || !c.ByID["cards/card"].IsQuickReference() || c.ByID["pain/beta"].IsQuickReference() {
+		t.Errorf("quick references = %s", got)
+	}
 	beta := c.ByID["pain/beta"]
 	if got := ids(beta.NeededFor); got != "pain/alpha cards/card" {
 		t.Errorf("needed for = %s (section order: alpha is in pain, card weightless)", got)

@@ -88,6 +88,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 )
 
@@ -146,7 +147,7 @@ const (
 )
 
 // quickReference is the Format that ranks first.
-const quickReference = "quick-reference"
+const quickReference = config.QuickReference
 
 // Index is an incremental search index. The zero value is not usable; call
 // NewIndex.
