@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/fields"
 	"gopkg.in/yaml.v3"
@@ -151,12 +152,12 @@ func Default() *Config {
 		CreditsLabel: "CME credits",
 		Theme:        "default",
 		PageSize:     DefaultPageSize,
-		Levels: NewVocabulary("level", []Term{
+		Levels: NewVocabulary(content.FacetLevel, []Term{
 			{ID: "basic", Label: "Basic", Description: "The palliative care approach and general palliative care: what every GP needs."},
 			{ID: "specialist", Label: "Specialist", Description: "Specialist palliative care: depth for GPs with a special interest and home-care team physicians."},
 		}),
-		Topics: Vocabulary{Name: "topic", Open: true},
-		Audiences: NewVocabulary("audience", []Term{
+		Topics: Vocabulary{Name: content.FacetTopic, Open: true},
+		Audiences: NewVocabulary(content.FacetAudience, []Term{
 			{ID: "gp", Label: "GPs"},
 			{ID: "gp-trainee", Label: "GP trainees"},
 			{ID: "district-nurse", Label: "District nurses"},
@@ -164,7 +165,7 @@ func Default() *Config {
 			{ID: "pharmacist", Label: "Pharmacists"},
 			{ID: "organizer", Label: "CME organizers"},
 		}),
-		Formats: NewVocabulary("format", DefaultFormats()),
+		Formats: NewVocabulary(content.FacetFormat, DefaultFormats()),
 	}
 }
 
@@ -223,8 +224,16 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 // small enough to load fast on a slow connection.
 const DefaultPageSize = 50
 
-var keys = []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme", "page_size",
-	"levels", "topics", "audiences", "formats", "paths", "contacts", "synonyms"}
+// keys are the keys of cmesite.yaml: a vocabulary for each facet under its
+// plural (content.Facet.Plural: levels, topics, audiences, formats), and
+// the others.
+var keys = func() []string {
+	k := []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme", "page_size"}
+	for _, f := range content.Facets() {
+		k = append(k, f.Plural)
+	}
+	return append(k, "paths", "contacts", "synonyms")
+}()
 
 func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 	for _, kv := range d.Mapping(root, File) {
@@ -273,14 +282,6 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 					cfg.BaseURL = strings.TrimSuffix(s, "/") + "/"
 				}
 			}
-		case "levels":
-			vocab(d, kv, &cfg.Levels, "level")
-		case "topics":
-			vocab(d, kv, &cfg.Topics, "topic")
-		case "audiences":
-			vocab(d, kv, &cfg.Audiences, "audience")
-		case "formats":
-			vocab(d, kv, &cfg.Formats, "format")
 		case "paths":
 			cfg.Paths = paths(d, kv)
 		case "contacts":
@@ -288,9 +289,23 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 		case "synonyms":
 			cfg.Synonyms = synonyms(d, kv)
 		default:
-			d.Unknown(kv, "cmesite.yaml", keys)
+			if f, ok := facetOfKey(kv.Key); ok {
+				vocab(d, kv, cfg.Vocab(f.Name), f.Name)
+			} else {
+				d.Unknown(kv, "cmesite.yaml", keys)
+			}
 		}
 	}
+}
+
+// facetOfKey returns the facet whose vocabulary key is key ("levels").
+func facetOfKey(key string) (content.Facet, bool) {
+	for _, f := range content.Facets() {
+		if f.Plural == key {
+			return f, true
+		}
+	}
+	return content.Facet{}, false
 }
 
 func setString(d *fields.Decoder, kv fields.KV, dst *string) {
