@@ -195,16 +195,17 @@ func printDiags(w io.Writer, diags diag.List) {
 	bw.Flush()
 }
 
-// buildMemoryLimit is the heap a one-off build may use before the garbage
-// collector runs: it keeps a 10,000-module build under 300 MB and spares
-// the collector's work until then (collecting whenever the heap doubled
-// cost a tenth of the build time). GOGC or GOMEMLIMIT override it.
-const buildMemoryLimit = 255 << 20
+// buildMemoryBudget is the heap a one-off build aims to stay under: the
+// collector runs as usual (GOGC=100), and more often when the heap nears
+// the budget, rather than let a large site's build grow past it. It is a
+// budget for the machine the build runs on, not a setting for one size
+// of site: a small site never comes near it. GOGC or GOMEMLIMIT override
+// it.
+const buildMemoryBudget = 1 << 30
 
 func limitMemory() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(buildMemoryLimit)
+		debug.SetMemoryLimit(buildMemoryBudget)
 	}
 }
 

@@ -686,6 +686,14 @@ func (bd *pass) index() {
 	}
 	prev, done, ix, f := b.searching, make(chan struct{}), b.index, bd.files
 	f.searched = done
+	if bd.stream {
+		// A one-off build: the index is not needed once its files are
+		// made, nor what the link checks read.
+		b.index = nil
+		for _, ds := range b.docs {
+			ds.res = markdown.Result{}
+		}
+	}
 	go func() {
 		if prev != nil {
 			<-prev
@@ -727,9 +735,9 @@ func (bd *pass) write() {
 // calloutLabels are the theme's titles for the callout kinds.
 func calloutLabels(t *render.Theme) map[string]string {
 	labels := map[string]string{}
-	for _, kind := range []string{"KEY POINTS", "RED FLAGS", "CALL THE TEAM", "PRACTICE TIP", "NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"} {
-		if s, err := t.T("callout_" + strings.ToLower(strings.ReplaceAll(kind, " ", "_"))); err == nil {
-			labels[kind] = s
+	for _, k := range markdown.CalloutKinds() {
+		if s, err := t.T(k.Key); err == nil {
+			labels[k.Name] = s
 		}
 	}
 	return labels
@@ -757,5 +765,9 @@ func (w *writer) put(name string, data []byte, err error) {
 // searchKeyOf is what the search index's options are made from
 // (newSearchIndex): the synonyms and the vocabularies.
 func searchKeyOf(cfg *config.Config) string {
-	return fmt.Sprint(cfg.Synonyms, cfg.Levels, cfg.Topics, cfg.Audiences, cfg.Formats)
+	key := fmt.Sprint(cfg.Synonyms)
+	for _, f := range content.Facets() {
+		key += fmt.Sprint(cfg.Vocab(f.Name))
+	}
+	return key
 }

@@ -61,11 +61,7 @@ func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
 		f.keep, f.made = true, map[string][]byte{}
 	}
 	f.frags = make([]atomic.Pointer[frag], len(c.ListOrder()))
-	for _, m := range c.ListOrder() {
-		if m.Format.ID == "quick-reference" {
-			f.quick = append(f.quick, m)
-		}
-	}
+	f.quick = c.QuickReferences()
 	f.byFile = map[string]int{}
 	for _, e := range b.table {
 		if e.pages == nil {

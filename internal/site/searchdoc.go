@@ -2,6 +2,7 @@ package site
 
 import (
 	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/search"
 )
@@ -11,7 +12,8 @@ import (
 func newSearchIndex(cfg *config.Config) *search.Index {
 	labels := map[string]map[string]string{}
 	order := map[string][]string{}
-	for _, v := range []*config.Vocabulary{&cfg.Levels, &cfg.Topics, &cfg.Audiences, &cfg.Formats} {
+	for _, f := range content.Facets() {
+		v := cfg.Vocab(f.Name)
 		labels[v.Name] = map[string]string{}
 		for _, t := range v.Terms {
 			labels[v.Name][t.ID] = t.Label

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/diag"
 )
@@ -80,7 +81,7 @@ func defaultTable() []*entry {
 				add(p)
 			}
 		}},
-		{name: "the term lists", templates: []string{"terms", "term"}, sitemap: true, reserve: []string{"levels", "topics", "audiences", "formats"},
+		{name: "the term lists", templates: []string{"terms", "term"}, sitemap: true, reserve: facetFolders(),
 			pages: func(f *Files, add func(page)) {
 				for _, fc := range f.c.Facets {
 					add(htmlPage(fc.Plural+"/", func(f *Files) ([]byte, error) { return f.terms(fc) }))
@@ -247,4 +248,13 @@ func rootOf(url string) string {
 		return "./"
 	}
 	return strings.Repeat("../", n)
+}
+
+// facetFolders are the URL folders of the facets' term pages.
+func facetFolders() []string {
+	var names []string
+	for _, f := range content.Facets() {
+		names = append(names, f.Plural)
+	}
+	return names
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 )
 
@@ -111,11 +112,10 @@ func feed(c *curriculum.Curriculum, ms []*curriculum.Module, today time.Time) []
 	for _, m := range ms {
 		e := atomEntry{Title: m.Front.Title, ID: abs(cfg, m.URL), Link: atomLink{Href: abs(cfg, m.URL)},
 			Updated: day(m.Front.Reviewed), Summary: m.Front.Summary}
-		if m.Level.ID != "" {
-			e.Cats = append(e.Cats, atomCat{Term: "level:" + m.Level.ID, Label: m.Level.Label})
-		}
-		for _, t := range m.Topics {
-			e.Cats = append(e.Cats, atomCat{Term: "topic:" + t.ID, Label: t.Label})
+		for _, facet := range []string{content.FacetLevel, content.FacetTopic} {
+			for _, t := range m.Terms(facet) {
+				e.Cats = append(e.Cats, atomCat{Term: facet + ":" + t.ID, Label: t.Label})
+			}
 		}
 		f.Entries = append(f.Entries, e)
 	}
