@@ -3,10 +3,13 @@
 //
 // The contract:
 //
-//   - The caller builds the site and calls Publish with the whole output
-//     (output path -> bytes) or, when a build fails, with nil Files and the
-//     problems; the last good files stay served underneath. The package knows
-//     nothing of curricula or file watching.
+//   - The caller builds the site and calls Publish with its Files (each
+//     output path's bytes, which the site may make when first asked for)
+//     or, when a build fails, with nil Files and the problems; the last
+//     good files stay served underneath. Publishing asks for the pages open
+//     in a browser at once, to tell which must reload. A file that cannot
+//     be made answers 500 with the reason. The package knows nothing of
+//     curricula or file watching.
 //   - Requests map to output paths: "/" -> "index.html", "/a/" ->
 //     "a/index.html", "/a" (a folder with an index) -> 301 "/a/", unknown ->
 //     the site's "404.html" with status 404 (plain text when it has none).
