@@ -3,6 +3,7 @@ package devserver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -290,5 +291,35 @@ func TestRangeRequest(t *testing.T) {
 	b, _ := io.ReadAll(w.Body)
 	if w.Code != http.StatusPartialContent || string(b) != "234" {
 		t.Fatalf("status %d body %q, want 206 \"234\"", w.Code, b)
+	}
+}
+
+// failing is a site whose page "broken/index.html" cannot be made.
+type failing struct{ MapFiles }
+
+func (f failing) Get(name string) ([]byte, error) {
+	if name == "broken/index.html" {
+		return nil, errors.New(`cannot render broken/index.html: template: module.html:3: no such field "Titel"`)
+	}
+	return f.MapFiles.Get(name)
+}
+
+// TestServeUnmadePage: a page the site cannot make answers 500 with the
+// reason, escaped, and the live-reload script, so it reloads once fixed.
+func TestServeUnmadePage(t *testing.T) {
+	s := New(nil)
+	s.Publish(Update{Files: failing{MapFiles(site())}})
+	w := do(s, http.MethodGet, "/broken/")
+	if w.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", w.Code)
+	}
+	body := w.Body.String()
+	for _, want := range []string{"could not be made", `no such field &#34;Titel&#34;`, ScriptTag} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page does not say %q:\n%s", want, body)
+		}
+	}
+	if w := do(s, http.MethodGet, "/broken"); w.Code != http.StatusMovedPermanently {
+		t.Errorf("/broken: status %d, want a redirect to /broken/", w.Code)
 	}
 }
