@@ -66,6 +66,9 @@ func (b *Builder) run(changed []string, out Output) (Stats, diag.List) {
 		bd.changed = nil
 	}
 	if !bd.load() {
+		// The files that changed were not read: the next build reads
+		// every file (those whose bytes are the same keep their state).
+		b.rereadAll = true
 		bd.diags.Sort()
 		return bd.st, bd.diags
 	}
@@ -94,9 +97,11 @@ func (bd *pass) phase(what string) { bd.lap = bd.b.trace(bd.lap, what) }
 func (bd *pass) load() bool {
 	b := bd.b
 	bd.lastOK = b.lastOK
-	bd.reload = bd.changed == nil || b.cfg == nil
-	reconfig := bd.reload
-	bd.retheme = bd.reload
+	bd.reload = bd.changed == nil || b.cfg == nil || b.rereadAll
+	// After a configuration or theme with errors (b.theme is nil), both
+	// are loaded again, whatever changed.
+	reconfig := bd.reload || b.theme == nil
+	bd.retheme = reconfig
 	for _, p := range bd.changed {
 		if p == "themes" || strings.HasPrefix(p, "themes/") {
 			bd.retheme = true
@@ -124,6 +129,7 @@ func (bd *pass) load() bool {
 		}
 	}
 	bd.toRead = bd.whatToRead()
+	b.rereadAll = false
 	bd.st.Reread = len(bd.toRead)
 	bd.before = make(map[string]*docState, len(bd.toRead))
 	for _, p := range bd.toRead {
@@ -144,15 +150,20 @@ func (bd *pass) loadConfig() bool {
 	if b.opts.BaseURL != "" {
 		cfg.BaseURL = strings.TrimSuffix(b.opts.BaseURL, "/") + "/"
 	}
-	theme, td := render.Load(b.root, cfg.Theme, cfg.Language, templates(b.table)...)
+	// The theme depends on its files, its name and the language.
+	theme, td := b.theme, b.themeDiags
+	if bd.retheme || theme == nil || cfg.Theme != b.cfg.Theme || cfg.Language != b.cfg.Language {
+		theme, td = render.Load(b.root, cfg.Theme, cfg.Language, templates(b.table)...)
+	}
 	d.Add(td...)
 	if d.Errors() > 0 {
 		bd.diags = d
 		b.lastOK = false
+		b.theme = nil // load it again next time: it may be what is wrong
 		return false
 	}
 	bd.sameConfig = b.cfg != nil && bytes.Equal(b.cfg.Source, cfg.Source) && b.cfg.BaseURL == cfg.BaseURL
-	b.cfg, b.theme, b.cfgDiags = cfg, theme, d
+	b.cfg, b.theme, b.cfgDiags, b.themeDiags = cfg, theme, d, td
 	labels := calloutLabels(theme)
 	if key := fmt.Sprint(labels); b.md == nil || key != b.labels {
 		b.md, b.labels = markdown.New(markdown.Options{CalloutLabels: labels}), key

@@ -93,7 +93,7 @@ var (
 	prereqLine   = regexp.MustCompile(`\nprerequisites: \[[a-z0-9/, -]*\]`)
 )
 
-var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25}
+var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26}
 
 // testIncremental runs steps random operations out of ops; with valid set,
 // every step must leave the site without errors.
@@ -377,6 +377,16 @@ func testIncremental(t *testing.T, seed uint64, steps int, ops []int, valid bool
 			en = fmt.Appendf(bytes.Clone(en), "\ncallout_key_points: Key points %d\n", step)
 			fsys["themes/default/i18n/en.yaml"] = &fstest.MapFile{Data: en}
 			changed, what = []string{"themes/default/i18n/en.yaml"}, "theme callout label"
+		case 26: // a theme template with an error, and fixed again
+			tmpl := "themes/default/templates/help.html"
+			if _, ok := fsys[tmpl]; ok {
+				delete(fsys, tmpl)
+				what = "fix the theme"
+			} else {
+				fsys[tmpl] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{if}}{{end}}`)}
+				what = "break the theme"
+			}
+			changed = []string{tmpl}
 		case 8: // the config
 			fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), fmt.Sprintf("# %d\n", step)...)}
 			changed, what = []string{"cmesite.yaml"}, "edit config"
@@ -473,4 +483,36 @@ func served(t testing.TB, b *Builder) map[string][]byte {
 		out[name] = data
 	}
 	return out
+}
+
+// TestIncrementalBrokenTheme: a theme save with an error is reported by
+// every later build until it is fixed, whatever those saves change, and
+// then the site is as a full build makes it.
+func TestIncrementalBrokenTheme(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	inc := New(fsys, Options{Today: today})
+	if _, diags := inc.Update(nil); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	tmpl := "themes/default/templates/help.html"
+	fsys[tmpl] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{if}}{{end}}`)}
+	if _, diags := inc.Update([]string{tmpl}); diags.Errors() == 0 {
+		t.Fatal("a broken template is not reported")
+	}
+	p := "content/symptoms/breathlessness.md"
+	fsys[p] = &fstest.MapFile{Data: append(bytes.Clone(fsys[p].Data), "\nMore.\n"...)}
+	if _, diags := inc.Update([]string{p}); !strings.Contains(fmt.Sprint(diags), "help.html") {
+		t.Fatalf("after a content save, the broken template is no longer reported: %v", diags)
+	}
+	delete(fsys, tmpl)
+	if _, diags := inc.Update([]string{tmpl}); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	want, _ := build(t, fsys, Options{})
+	got := served(t, inc)
+	for _, name := range keys(want) {
+		if !bytes.Equal(got[name], want[name]) {
+			t.Fatalf("%s differs from a full build:\n%s", name, lineDiff(want[name], got[name]))
+		}
+	}
 }

@@ -110,19 +110,21 @@ type Builder struct {
 	// keeps, and for reading while Files makes a page from it.
 	mu sync.RWMutex
 
-	cfg       *config.Config
-	cfgDiags  diag.List // what loading the configuration and theme reported
-	theme     *render.Theme
-	md        *markdown.Renderer
-	labels    string // the callout labels md was made with
-	tree      content.Tree
-	treeDiags diag.List
-	known     map[string]bool      // files of tree
-	dirs      map[string]bool      // folders of tree
-	docs      map[string]*docState // by content path
+	cfg        *config.Config
+	cfgDiags   diag.List // what loading the configuration and theme reported
+	theme      *render.Theme
+	themeDiags diag.List // what loading the theme reported
+	md         *markdown.Renderer
+	labels     string // the callout labels md was made with
+	tree       content.Tree
+	treeDiags  diag.List
+	known      map[string]bool      // files of tree
+	dirs       map[string]bool      // folders of tree
+	docs       map[string]*docState // by content path
 	// unrendered are the documents whose Markdown is not rendered yet:
 	// read since, or left out (a draft, a module whose URL another took).
 	unrendered map[string]bool
+	rereadAll  bool // a build stopped before it read the changed files
 
 	index     *search.Index
 	indexKey  string            // the options index was made with
