@@ -1,7 +1,6 @@
 package render
 
 import (
-	"html"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -23,85 +22,147 @@ import (
 // credits prints a number of credits as authors write it: 1, 0.5, 7.5.
 func credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// href escapes a relative URL made of a root and path segments.
-func href(root string, segments ...string) string {
-	var b strings.Builder
-	b.WriteString(root)
+// markup builds the HTML of a list helper. Each text goes in escaped as
+// html.EscapeString escapes it, without the intermediate strings that
+// escaping and concatenating would allocate.
+type markup struct{ strings.Builder }
+
+// text writes s escaped: & ' < > " as &amp; &#39; &lt; &gt; &#34;.
+func (b *markup) text(s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
+
+// raw writes markup that needs no escaping.
+func (b *markup) raw(parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+}
+
+// href writes a relative URL made of a root and path segments: each part
+// between slashes path-escaped, the whole HTML-escaped.
+func (b *markup) href(root string, segments ...string) {
+	b.text(root)
 	for _, s := range segments {
-		for i, part := range strings.Split(s, "/") {
-			if i > 0 {
-				b.WriteByte('/')
+		for {
+			part, rest, more := strings.Cut(s, "/")
+			b.text(url.PathEscape(part))
+			if !more {
+				break
 			}
-			b.WriteString(url.PathEscape(part))
+			b.WriteByte('/')
+			s = rest
 		}
 	}
-	return html.EscapeString(b.String())
 }
+
+// html returns what b holds, every part of which was escaped as it was
+// written.
+func (b *markup) html() template.HTML { return template.HTML(b.String()) }
 
 // termLinks joins links to the term pages of terms with ", ":
 // {{termLinks $.Root "topics" .Module.Topics}}.
 func termLinks(root, plural string, terms []config.Term) template.HTML {
-	var b strings.Builder
+	var b markup
+	n := 0
+	for _, t := range terms {
+		n += 2*len(root) + len(plural) + len(t.ID) + len(t.Label) + 24
+	}
+	b.Grow(n)
 	for i, t := range terms {
 		if i > 0 {
-			b.WriteString(", ")
+			b.raw(", ")
 		}
-		b.WriteString(`<a href="`)
-		b.WriteString(href(root, plural+"/", t.ID, "/"))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(t.Label))
-		b.WriteString(`</a>`)
+		b.raw(`<a href="`)
+		b.href(root, plural+"/", t.ID, "/")
+		b.raw(`">`)
+		b.text(t.Label)
+		b.raw(`</a>`)
 	}
-	return template.HTML(b.String()) // every part escaped above
+	return b.html()
 }
 
 // moduleLinks is a <ul> of links to modules: {{moduleLinks $.Root .Module.Prerequisites}}.
 func moduleLinks(root string, ms []*curriculum.Module) template.HTML {
-	var b strings.Builder
-	b.WriteString("<ul>")
+	var b markup
+	n := 9
 	for _, m := range ms {
-		b.WriteString(`<li><a href="`)
-		b.WriteString(href(root, m.URL))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(m.Front.Title))
-		b.WriteString(`</a></li>`)
+		n += len(root) + len(m.URL) + len(m.Front.Title) + 30
 	}
-	b.WriteString("</ul>")
-	return template.HTML(b.String()) // every part escaped above
+	b.Grow(n)
+	b.raw("<ul>")
+	for _, m := range ms {
+		b.raw(`<li><a href="`)
+		b.href(root, m.URL)
+		b.raw(`">`)
+		b.text(m.Front.Title)
+		b.raw(`</a></li>`)
+	}
+	b.raw("</ul>")
+	return b.html()
 }
 
 // pathLinks joins links to learning paths with ", ".
 func pathLinks(root string, ps []*curriculum.Path) template.HTML {
-	var b strings.Builder
+	var b markup
+	n := 0
+	for _, p := range ps {
+		n += len(root) + len(p.URL) + len(p.Title) + 20
+	}
+	b.Grow(n)
 	for i, p := range ps {
 		if i > 0 {
-			b.WriteString(", ")
+			b.raw(", ")
 		}
-		b.WriteString(`<a href="`)
-		b.WriteString(href(root, p.URL))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(p.Title))
-		b.WriteString(`</a>`)
+		b.raw(`<a href="`)
+		b.href(root, p.URL)
+		b.raw(`">`)
+		b.text(p.Title)
+		b.raw(`</a>`)
 	}
-	return template.HTML(b.String()) // every part escaped above
+	return b.html()
 }
 
 // tocList is the <ol> of a table of contents: {{tocList .TOC}}; entries
 // have the class toc-2 or toc-3 after their heading level.
 func tocList(hs []Heading) template.HTML {
-	var b strings.Builder
-	b.WriteString("<ol>")
+	var b markup
+	n := 9
 	for _, h := range hs {
-		b.WriteString(`<li class="toc-`)
-		b.WriteString(strconv.Itoa(h.Level))
-		b.WriteString(`"><a href="#`)
-		b.WriteString(html.EscapeString(url.PathEscape(h.ID)))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(h.Text))
-		b.WriteString(`</a></li>`)
+		n += len(h.ID) + len(h.Text) + 40
 	}
-	b.WriteString("</ol>")
-	return template.HTML(b.String()) // every part escaped above
+	b.Grow(n)
+	b.raw("<ol>")
+	for _, h := range hs {
+		b.raw(`<li class="toc-`, strconv.Itoa(h.Level), `"><a href="#`)
+		b.text(url.PathEscape(h.ID))
+		b.raw(`">`)
+		b.text(h.Text)
+		b.raw(`</a></li>`)
+	}
+	b.raw("</ol>")
+	return b.html()
 }
 
 // termIDs joins the ids of terms with spaces (for data- attributes).
@@ -151,116 +212,181 @@ func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error)
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
+	var b markup
+	b.Grow(512 + 256*len(m.Paths))
 	link := func(class, word string, o *curriculum.Module) {
 		if o == nil {
 			return
 		}
-		b.WriteString(`<a class="` + class + `" rel="` + class + `" href="`)
-		b.WriteString(href(root, o.URL))
-		b.WriteString(`"><span>`)
-		b.WriteString(html.EscapeString(word))
-		b.WriteString(`</span> `)
-		b.WriteString(html.EscapeString(o.Front.Title))
-		b.WriteString("</a>")
+		b.raw(`<a class="`, class, `" rel="`, class, `" href="`)
+		b.href(root, o.URL)
+		b.raw(`"><span>`)
+		b.text(word)
+		b.raw(`</span> `)
+		b.text(o.Front.Title)
+		b.raw("</a>")
 	}
-	b.WriteString(`<nav class="pager" aria-label="` + html.EscapeString(label) + "\">\n")
+	b.raw(`<nav class="pager" aria-label="`)
+	b.text(label)
+	b.raw("\">\n")
 	link("prev", prev, m.Prev)
-	b.WriteString("\n")
+	b.raw("\n")
 	link("next", next, m.Next)
-	b.WriteString("\n</nav>\n")
+	b.raw("\n</nav>\n")
 	for _, p := range m.Paths {
 		nav := PathNavFor(p, m)
-		b.WriteString(`<nav class="pager path-pager" aria-label="` + html.EscapeString(p.Title) + "\">\n")
-		b.WriteString(`<p class="path-pos"><a href="` + href(root, p.URL) + `">` + html.EscapeString(p.Title) + "</a>: ")
-		b.WriteString(html.EscapeString(step) + " " + strconv.Itoa(nav.Pos) + "/" + strconv.Itoa(len(p.Modules)) + "</p>\n")
+		b.raw(`<nav class="pager path-pager" aria-label="`)
+		b.text(p.Title)
+		b.raw("\">\n", `<p class="path-pos"><a href="`)
+		b.href(root, p.URL)
+		b.raw(`">`)
+		b.text(p.Title)
+		b.raw("</a>: ")
+		b.text(step)
+		b.raw(" ", strconv.Itoa(nav.Pos), "/", strconv.Itoa(len(p.Modules)), "</p>\n")
 		link("prev", prev, nav.Prev)
-		b.WriteString("\n")
+		b.raw("\n")
 		link("next", next, nav.Next)
-		b.WriteString("\n</nav>\n")
+		b.raw("\n</nav>\n")
 	}
-	return template.HTML(b.String()), nil // every part escaped above
+	return b.html(), nil
 }
 
 // badges shows a module's level, format, duration, credits and an
 // overdue review: {{badges $.Root .Module .Config}}.
 func (t *Theme) badges(root string, m *curriculum.Module, cfg *config.Config) (template.HTML, error) {
-	var b strings.Builder
-	b.WriteString(`<span class="badges">`)
+	var b markup
+	b.Grow(400)
+	if err := t.writeBadges(&b, root, m, cfg); err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+func (t *Theme) writeBadges(b *markup, root string, m *curriculum.Module, cfg *config.Config) error {
+	b.raw(`<span class="badges">`)
 	term := func(facet string, tm config.Term, space bool) {
 		if tm.ID == "" {
 			return
 		}
 		if space {
-			b.WriteString(" ")
+			b.raw(" ")
 		}
 		f, _ := content.FacetNamed(facet)
-		id := html.EscapeString(tm.ID)
-		b.WriteString(`<a class="badge ` + f.Name + " " + f.Name + "-" + id + `" href="` + href(root, f.Plural+"/", tm.ID, "/") + `">`)
-		b.WriteString(html.EscapeString(tm.Label) + "</a>")
+		b.raw(`<a class="badge `, f.Name, " ", f.Name, "-")
+		b.text(tm.ID)
+		b.raw(`" href="`)
+		b.href(root, f.Plural+"/", tm.ID, "/")
+		b.raw(`">`)
+		b.text(tm.Label)
+		b.raw("</a>")
 	}
 	term(content.FacetLevel, m.Level, false)
 	term(content.FacetFormat, m.Format, true)
 	if n := m.Front.Minutes; n > 0 {
 		d, err := t.minutes(n)
 		if err != nil {
-			return "", err
+			return err
 		}
-		b.WriteString(` <span class="badge duration">` + html.EscapeString(d) + "</span>")
+		b.raw(` <span class="badge duration">`)
+		b.text(d)
+		b.raw("</span>")
 	}
 	if m.Front.HasCredits {
-		b.WriteString(` <span class="badge credits">` + credits(m.Front.Credits) + " " + html.EscapeString(cfg.CreditsLabel) + "</span>")
+		b.raw(` <span class="badge credits">`, credits(m.Front.Credits), " ")
+		b.text(cfg.CreditsLabel)
+		b.raw("</span>")
 	}
 	if m.Overdue {
 		o, err := t.T("overdue_badge")
 		if err != nil {
-			return "", err
+			return err
 		}
-		b.WriteString(` <span class="badge overdue">` + html.EscapeString(o) + "</span>")
+		b.raw(` <span class="badge overdue">`)
+		b.text(o)
+		b.raw("</span>")
 	}
-	b.WriteString("\n</span>")
-	return template.HTML(b.String()), nil // every part escaped above
+	b.raw("\n</span>")
+	return nil
 }
 
 // card is a module in a list of cards: {{card .}} with an Item.
 func (t *Theme) card(it Item) (template.HTML, error) {
 	m := it.Module
-	badges, err := t.badges(it.Root, m, it.Config)
-	if err != nil {
+	var b markup
+	b.Grow(2*len(it.Root) + len(m.ID) + len(m.URL) + len(m.Front.Title) + len(m.Front.Summary) + 600)
+	b.raw(`<li class="card" data-module="`)
+	b.text(m.ID)
+	b.raw("\">\n", `<h3 class="card-title"><a href="`)
+	b.href(it.Root, m.URL)
+	b.raw(`">`)
+	b.text(m.Front.Title)
+	b.raw("</a></h3>\n")
+	if err := t.writeBadges(&b, it.Root, m, it.Config); err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString(`<li class="card" data-module="` + html.EscapeString(m.ID) + "\">\n")
-	b.WriteString(`<h3 class="card-title"><a href="` + href(it.Root, m.URL) + `">` + html.EscapeString(m.Front.Title) + "</a></h3>\n")
-	b.WriteString(string(badges))
-	b.WriteString("\n<p class=\"card-summary\">" + html.EscapeString(m.Front.Summary) + "</p>\n</li>\n")
-	return template.HTML(b.String()), nil // every part escaped above
+	b.raw("\n<p class=\"card-summary\">")
+	b.text(m.Front.Summary)
+	b.raw("</p>\n</li>\n")
+	return b.html(), nil
 }
 
 // row is a module in the catalogue table: {{row .}} with an Item.
 func (t *Theme) row(it Item) (template.HTML, error) {
 	m := it.Module
-	e := html.EscapeString
-	var b strings.Builder
-	b.WriteString(`<tr data-module="` + e(m.ID) + `" data-level="` + e(m.Level.ID) + `" data-format="` + e(m.Format.ID) +
-		`" data-topic="` + e(termIDs(m.Topics)) + `" data-audience="` + e(termIDs(m.Audiences)) + "\">\n")
-	b.WriteString(`<td><a href="` + href(it.Root, m.URL) + `">` + e(m.Front.Title) + `</a><br><span class="row-summary">` + e(m.Front.Summary) + "</span></td>\n")
-	b.WriteString("<td>" + e(m.Level.Label) + "</td>\n")
-	b.WriteString("<td>" + e(termLabels(m.Topics)) + "</td>\n")
-	b.WriteString("<td>" + e(termLabels(m.Audiences)) + "</td>\n")
-	b.WriteString("<td>" + e(m.Format.Label) + "</td>\n")
-	b.WriteString(`<td class="num">`)
+	var b markup
+	b.Grow(len(it.Root) + len(m.ID) + len(m.URL) + len(m.Front.Title) + len(m.Front.Summary) + 600)
+	b.raw(`<tr data-module="`)
+	b.text(m.ID)
+	b.raw(`" data-level="`)
+	b.text(m.Level.ID)
+	b.raw(`" data-format="`)
+	b.text(m.Format.ID)
+	b.raw(`" data-topic="`)
+	b.terms(m.Topics, " ", false)
+	b.raw(`" data-audience="`)
+	b.terms(m.Audiences, " ", false)
+	b.raw("\">\n", `<td><a href="`)
+	b.href(it.Root, m.URL)
+	b.raw(`">`)
+	b.text(m.Front.Title)
+	b.raw(`</a><br><span class="row-summary">`)
+	b.text(m.Front.Summary)
+	b.raw("</span></td>\n<td>")
+	b.text(m.Level.Label)
+	b.raw("</td>\n<td>")
+	b.terms(m.Topics, ", ", true)
+	b.raw("</td>\n<td>")
+	b.terms(m.Audiences, ", ", true)
+	b.raw("</td>\n<td>")
+	b.text(m.Format.Label)
+	b.raw("</td>\n", `<td class="num">`)
 	if m.Front.Minutes > 0 {
 		d, err := t.minutes(m.Front.Minutes)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(e(d))
+		b.text(d)
 	}
-	b.WriteString("</td>\n<td class=\"num\">")
+	b.raw("</td>\n<td class=\"num\">")
 	if m.Front.HasCredits {
-		b.WriteString(credits(m.Front.Credits))
+		b.raw(credits(m.Front.Credits))
 	}
-	b.WriteString("</td>\n</tr>\n")
-	return template.HTML(b.String()), nil // every part escaped above
+	b.raw("</td>\n</tr>\n")
+	return b.html(), nil
+}
+
+// terms writes the ids (or labels) of terms, escaped, separated by sep:
+// what termIDs (termLabels) returns, escaped.
+func (b *markup) terms(terms []config.Term, sep string, labels bool) {
+	for i, t := range terms {
+		if i > 0 {
+			b.text(sep)
+		}
+		if labels {
+			b.text(t.Label)
+		} else {
+			b.text(t.ID)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"html"
+	"html/template"
 	"testing"
 
 	"github.com/cmesite/cmesite/internal/config"
@@ -27,5 +29,98 @@ func TestListsEscape(t *testing.T) {
 	}
 	if got := termIDs(terms); got != `pain a"b <c>` {
 		t.Errorf("termIDs = %q (escaped by the template's attribute context)", got)
+	}
+}
+
+// tricky returns a module whose every text and id needs escaping, on a
+// path, with neighbours, for the list helpers' tests.
+func tricky() (*curriculum.Module, *config.Config) {
+	cfg := config.Default()
+	cfg.CreditsLabel = `CME & "credits" <x>`
+	front := func(title, summary string) *content.Front {
+		return &content.Front{Title: title, Summary: summary}
+	}
+	m := &curriculum.Module{
+		ID:        `sec&1/it's "q" <x>`,
+		URL:       `sec&1/it's "q" <x>/ü?#/`,
+		Front:     front(`Title & "quoted" <b>it's</b>`, `Summary <i>&</i> 'single' "double"`),
+		Level:     config.Term{ID: `basic"&`, Label: `Basic <1> & 'x'`},
+		Format:    config.Term{ID: "case-based", Label: `Case & "based"`},
+		Topics:    []config.Term{{ID: "pain", Label: "Pain"}, {ID: `a"b <c>&d`, Label: `<script>alert(1)</script> & "q"`}},
+		Audiences: []config.Term{{ID: "gp's", Label: "GP's & nurses"}},
+		Overdue:   true,
+	}
+	m.Front.Minutes, m.Front.Credits, m.Front.HasCredits = 95, 1.5, true
+	m.Prev = &curriculum.Module{ID: "p", URL: "sec&1/prev page/", Front: front(`Prev <&> "one"`, "")}
+	m.Next = &curriculum.Module{ID: "n", URL: "sec&1/next'/", Front: front("Next & last", "")}
+	other := &curriculum.Module{ID: "o", URL: "o/", Front: front(`Other "o"`, "")}
+	p := &curriculum.Path{Path: &config.Path{ID: "p1", Title: `Path & "one" <p>`}, URL: "paths/p&1/", Modules: []*curriculum.Module{other, m}}
+	m.Paths = []*curriculum.Path{p, {Path: &config.Path{ID: "p2", Title: "Second"}, URL: "paths/p2/", Modules: []*curriculum.Module{m, other, m.Next}}}
+	return m, cfg
+}
+
+// TestListsMarkup holds the list helpers to the markup they made when each
+// was written with html.EscapeString and string concatenation, for a
+// module whose every text, id and URL needs escaping.
+func TestListsMarkup(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	m, cfg := tricky()
+	got := map[string]template.HTML{}
+	put := func(name string, h template.HTML, err error) {
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got[name] = h
+	}
+	h, err := th.pagers("../../", m)
+	put("pagers", h, err)
+	h, err = th.badges("../", m, cfg)
+	put("badges", h, err)
+	h, err = th.card(Item{Root: RootMarker, Module: m, Config: cfg})
+	put("card", h, err)
+	h, err = th.row(Item{Root: "../", Module: m, Config: cfg})
+	put("row", h, err)
+	put("termLinks", termLinks("../", "topics", m.Topics), nil)
+	put("moduleLinks", moduleLinks("./", []*curriculum.Module{m, m.Prev}), nil)
+	put("pathLinks", pathLinks("../../", m.Paths), nil)
+	put("tocList", tocList([]Heading{{Level: 2, ID: `a "b" & <c>`, Text: `x & 'y' <z>`}, {Level: 3, ID: "ü/?", Text: "plain"}}), nil)
+	m.Overdue, m.Front.HasCredits, m.Front.Minutes, m.Format = false, false, 0, config.Term{}
+	m.Paths, m.Prev = nil, nil
+	h, err = th.pagers("./", m)
+	put("pagers2", h, err)
+	h, err = th.card(Item{Root: "./", Module: m, Config: cfg})
+	put("card2", h, err)
+	h, err = th.row(Item{Root: "./", Module: m, Config: cfg})
+	put("row2", h, err)
+	for _, w := range []struct{ name, html string }{
+		{"pagers", "<nav class=\"pager\" aria-label=\"Previous and next module\">\n<a class=\"prev\" rel=\"prev\" href=\"../../sec&amp;1/prev%20page/\"><span>Previous:</span> Prev &lt;&amp;&gt; &#34;one&#34;</a>\n<a class=\"next\" rel=\"next\" href=\"../../sec&amp;1/next%27/\"><span>Next:</span> Next &amp; last</a>\n</nav>\n<nav class=\"pager path-pager\" aria-label=\"Path &amp; &#34;one&#34; &lt;p&gt;\">\n<p class=\"path-pos\"><a href=\"../../paths/p&amp;1/\">Path &amp; &#34;one&#34; &lt;p&gt;</a>: step 2/2</p>\n<a class=\"prev\" rel=\"prev\" href=\"../../o/\"><span>Previous:</span> Other &#34;o&#34;</a>\n\n</nav>\n<nav class=\"pager path-pager\" aria-label=\"Second\">\n<p class=\"path-pos\"><a href=\"../../paths/p2/\">Second</a>: step 1/3</p>\n\n<a class=\"next\" rel=\"next\" href=\"../../o/\"><span>Next:</span> Other &#34;o&#34;</a>\n</nav>\n"},
+		{"badges", "<span class=\"badges\"><a class=\"badge level level-basic&#34;&amp;\" href=\"../levels/basic%22&amp;/\">Basic &lt;1&gt; &amp; &#39;x&#39;</a> <a class=\"badge format format-case-based\" href=\"../formats/case-based/\">Case &amp; &#34;based&#34;</a> <span class=\"badge duration\">1 h 35 min</span> <span class=\"badge credits\">1.5 CME &amp; &#34;credits&#34; &lt;x&gt;</span> <span class=\"badge overdue\">Review overdue</span>\n</span>"},
+		{"card", "<li class=\"card\" data-module=\"sec&amp;1/it&#39;s &#34;q&#34; &lt;x&gt;\">\n<h3 class=\"card-title\"><a href=\"@@ROOT@@sec&amp;1/it%27s%20%22q%22%20%3Cx%3E/%C3%BC%3F%23/\">Title &amp; &#34;quoted&#34; &lt;b&gt;it&#39;s&lt;/b&gt;</a></h3>\n<span class=\"badges\"><a class=\"badge level level-basic&#34;&amp;\" href=\"@@ROOT@@levels/basic%22&amp;/\">Basic &lt;1&gt; &amp; &#39;x&#39;</a> <a class=\"badge format format-case-based\" href=\"@@ROOT@@formats/case-based/\">Case &amp; &#34;based&#34;</a> <span class=\"badge duration\">1 h 35 min</span> <span class=\"badge credits\">1.5 CME &amp; &#34;credits&#34; &lt;x&gt;</span> <span class=\"badge overdue\">Review overdue</span>\n</span>\n<p class=\"card-summary\">Summary &lt;i&gt;&amp;&lt;/i&gt; &#39;single&#39; &#34;double&#34;</p>\n</li>\n"},
+		{"row", "<tr data-module=\"sec&amp;1/it&#39;s &#34;q&#34; &lt;x&gt;\" data-level=\"basic&#34;&amp;\" data-format=\"case-based\" data-topic=\"pain a&#34;b &lt;c&gt;&amp;d\" data-audience=\"gp&#39;s\">\n<td><a href=\"../sec&amp;1/it%27s%20%22q%22%20%3Cx%3E/%C3%BC%3F%23/\">Title &amp; &#34;quoted&#34; &lt;b&gt;it&#39;s&lt;/b&gt;</a><br><span class=\"row-summary\">Summary &lt;i&gt;&amp;&lt;/i&gt; &#39;single&#39; &#34;double&#34;</span></td>\n<td>Basic &lt;1&gt; &amp; &#39;x&#39;</td>\n<td>Pain, &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;q&#34;</td>\n<td>GP&#39;s &amp; nurses</td>\n<td>Case &amp; &#34;based&#34;</td>\n<td class=\"num\">1 h 35 min</td>\n<td class=\"num\">1.5</td>\n</tr>\n"},
+		{"termLinks", "<a href=\"../topics/pain/\">Pain</a>, <a href=\"../topics/a%22b%20%3Cc%3E&amp;d/\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;q&#34;</a>"},
+		{"moduleLinks", "<ul><li><a href=\"./sec&amp;1/it%27s%20%22q%22%20%3Cx%3E/%C3%BC%3F%23/\">Title &amp; &#34;quoted&#34; &lt;b&gt;it&#39;s&lt;/b&gt;</a></li><li><a href=\"./sec&amp;1/prev%20page/\">Prev &lt;&amp;&gt; &#34;one&#34;</a></li></ul>"},
+		{"pathLinks", "<a href=\"../../paths/p&amp;1/\">Path &amp; &#34;one&#34; &lt;p&gt;</a>, <a href=\"../../paths/p2/\">Second</a>"},
+		{"tocList", "<ol><li class=\"toc-2\"><a href=\"#a%20%22b%22%20&amp;%20%3Cc%3E\">x &amp; &#39;y&#39; &lt;z&gt;</a></li><li class=\"toc-3\"><a href=\"#%C3%BC%2F%3F\">plain</a></li></ol>"},
+		{"pagers2", "<nav class=\"pager\" aria-label=\"Previous and next module\">\n\n<a class=\"next\" rel=\"next\" href=\"./sec&amp;1/next%27/\"><span>Next:</span> Next &amp; last</a>\n</nav>\n"},
+		{"card2", "<li class=\"card\" data-module=\"sec&amp;1/it&#39;s &#34;q&#34; &lt;x&gt;\">\n<h3 class=\"card-title\"><a href=\"./sec&amp;1/it%27s%20%22q%22%20%3Cx%3E/%C3%BC%3F%23/\">Title &amp; &#34;quoted&#34; &lt;b&gt;it&#39;s&lt;/b&gt;</a></h3>\n<span class=\"badges\"><a class=\"badge level level-basic&#34;&amp;\" href=\"./levels/basic%22&amp;/\">Basic &lt;1&gt; &amp; &#39;x&#39;</a>\n</span>\n<p class=\"card-summary\">Summary &lt;i&gt;&amp;&lt;/i&gt; &#39;single&#39; &#34;double&#34;</p>\n</li>\n"},
+		{"row2", "<tr data-module=\"sec&amp;1/it&#39;s &#34;q&#34; &lt;x&gt;\" data-level=\"basic&#34;&amp;\" data-format=\"\" data-topic=\"pain a&#34;b &lt;c&gt;&amp;d\" data-audience=\"gp&#39;s\">\n<td><a href=\"./sec&amp;1/it%27s%20%22q%22%20%3Cx%3E/%C3%BC%3F%23/\">Title &amp; &#34;quoted&#34; &lt;b&gt;it&#39;s&lt;/b&gt;</a><br><span class=\"row-summary\">Summary &lt;i&gt;&amp;&lt;/i&gt; &#39;single&#39; &#34;double&#34;</span></td>\n<td>Basic &lt;1&gt; &amp; &#39;x&#39;</td>\n<td>Pain, &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;q&#34;</td>\n<td>GP&#39;s &amp; nurses</td>\n<td></td>\n<td class=\"num\"></td>\n<td class=\"num\"></td>\n</tr>\n"},
+	} {
+		if string(got[w.name]) != w.html {
+			t.Errorf("%s:\n got %q\nwant %q", w.name, got[w.name], w.html)
+		}
+	}
+}
+
+// TestMarkupText: markup.text escapes as html.EscapeString does.
+func TestMarkupText(t *testing.T) {
+	for _, s := range []string{"", "plain", `&'<>"`, `a&&b''c<<d>>e""f`, "ü & € <\x00> 'x", "&amp;", "x&"} {
+		var b markup
+		b.text(s)
+		if got, want := b.String(), html.EscapeString(s); got != want {
+			t.Errorf("text(%q) = %q; want %q", s, got, want)
+		}
 	}
 }

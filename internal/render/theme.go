@@ -55,7 +55,12 @@ type Asset struct {
 
 // Theme is a loaded theme.
 type Theme struct {
+	// pages holds each page kind's base.html, in a namespace of its own
+	// whose constant T and asset commands are inlined (inline.go); plain
+	// the same as the theme wrote it, which runs only when a template
+	// fails, so that the error reads as the template is written.
 	pages   map[string]*template.Template
+	plain   map[string]*template.Template
 	Assets  []Asset // sorted by Name
 	byName  map[string]*Asset
 	strings map[string]string
@@ -63,14 +68,6 @@ type Theme struct {
 	// rebuilds: a different Hash means every page must be rendered anew.
 	Hash string
 	pool sync.Pool
-
-	// folds holds, per page kind, the state of its constant folding
-	// (fold.go); foldMu is held for writing while a page's trees are
-	// rewritten, and for reading by Fragment, which executes templates of
-	// the module page's namespace.
-	folds     map[string]*fold
-	foldMu    sync.RWMutex
-	htmlFuncs map[string]bool // functions that return template.HTML
 
 	sharedMu sync.RWMutex
 	sharedBy map[sharedKey][]byte        // rendered shared partials, with RootMarker for the root
@@ -150,7 +147,7 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 	}
 	o.layers = append(o.layers, layer{themes.Default(), "(built-in theme) "})
-	t := &Theme{pages: map[string]*template.Template{}, byName: map[string]*Asset{}, folds: map[string]*fold{}}
+	t := &Theme{pages: map[string]*template.Template{}, plain: map[string]*template.Template{}, byName: map[string]*Asset{}}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
 
@@ -182,9 +179,8 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 	}
 
 	// Templates.
-	funcs := t.funcs()
-	t.htmlFuncs = htmlResults(funcs)
-	common := template.New("").Funcs(funcs)
+	common := template.New("").Funcs(t.funcs())
+	in := t.newInliner()
 	shared := append([]string{"templates/base.html"}, o.glob("templates/partials", ".html")...)
 	baseFile := ""
 	for i, p := range shared {
@@ -221,10 +217,16 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 			diags.Errorf(file, 0, "template must define \"main\" ({{define \"main\"}}…{{end}})")
 			continue
 		}
-		t.pages[kind] = clone.Lookup(baseFile)
-		if f := newFold(clone, baseFile); f != nil {
-			t.folds[kind] = f
+		fast, err := clone.Clone() // nothing has executed yet
+		if err == nil {
+			err = in.set(fast)
 		}
+		if err != nil {
+			diags.Errorf(file, 0, "template error: %v", err)
+			continue
+		}
+		t.pages[kind] = fast.Lookup(baseFile)
+		t.plain[kind] = clone.Lookup(baseFile)
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
 	t.pool.New = func() any { return new(bytes.Buffer) }
@@ -272,14 +274,19 @@ func (t *Theme) Asset(name string) (string, error) {
 // key_other and replaces {n}.
 func (t *Theme) T(key string, count ...any) (string, error) {
 	if len(count) > 0 {
-		n := fmt.Sprint(count[0])
-		k := key + "_other"
-		if n == "1" {
-			k = key + "_one"
+		var n string
+		if i, ok := count[0].(int); ok {
+			n = strconv.Itoa(i) // as fmt.Sprint, without its reflection
+		} else {
+			n = fmt.Sprint(count[0])
 		}
-		s, ok := t.strings[k]
+		form := "_other"
+		if n == "1" {
+			form = "_one"
+		}
+		s, ok := t.strings[key+form]
 		if !ok {
-			return "", fmt.Errorf("no UI string %q in the theme's i18n file", k)
+			return "", fmt.Errorf("no UI string %q in the theme's i18n file", key+form)
 		}
 		return strings.ReplaceAll(s, "{n}", n), nil
 	}
@@ -362,18 +369,15 @@ func (t *Theme) shared(name string, d *Data) (template.HTML, error) {
 	b, ok := t.sharedBy[key]
 	t.sharedMu.RUnlock()
 	if !ok {
-		if err := t.prepare(d.Kind); err != nil {
-			return "", err
-		}
-		tmpl := t.pages[d.Kind].Lookup(name)
-		if tmpl == nil {
-			return "", fmt.Errorf("theme has no partial template %q", name)
-		}
 		shell := *d
 		shell.Root, shell.Title, shell.Description, shell.Canonical = RootMarker, "", "", ""
 		shell.Module, shell.Body, shell.TOC, shell.Section, shell.Term, shell.Path, shell.List = nil, "", nil, nil, nil, nil, ""
+		tmpl, err := t.partial(d.Kind, name)
+		if err != nil {
+			return "", err
+		}
 		var buf bytes.Buffer
-		if err := tmpl.Execute(&buf, &shell); err != nil {
+		if err := t.execute(&buf, d.Kind, tmpl, &shell); err != nil {
 			return "", err
 		}
 		b = buf.Bytes()
@@ -409,13 +413,10 @@ func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("theme has no template for %s pages", kind)
 	}
-	if err := t.prepare(kind); err != nil {
-		return nil, err
-	}
 	buf := t.pool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer t.pool.Put(buf)
-	if err := tmpl.Execute(buf, data); err != nil {
+	if err := t.execute(buf, kind, tmpl, data); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
@@ -423,17 +424,43 @@ func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
 
 // Fragment executes a named partial template (for example "card") with data.
 func (t *Theme) Fragment(name string, data any) ([]byte, error) {
-	tmpl := t.pages["module"].Lookup(name)
-	if tmpl == nil {
-		return nil, fmt.Errorf("theme has no partial template %q", name)
+	tmpl, err := t.partial("module", name)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
-	t.foldMu.RLock() // the module page may be being folded (fold.go)
-	defer t.foldMu.RUnlock()
-	if err := tmpl.Execute(&buf, data); err != nil {
+	if err := t.execute(&buf, "module", tmpl, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// partial looks up a template of kind's namespace by name.
+func (t *Theme) partial(kind, name string) (*template.Template, error) {
+	ns, ok := t.pages[kind]
+	if !ok {
+		return nil, fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	tmpl := ns.Lookup(name)
+	if tmpl == nil {
+		return nil, fmt.Errorf("theme has no partial template %q", name)
+	}
+	return tmpl, nil
+}
+
+// execute writes tmpl, a template of kind's namespace, executed with data,
+// to w. If that fails, the theme's template as written runs instead: its
+// error is the one to report (an inlined command no longer reads as the
+// author wrote it), and its output stands should the inlined template ever
+// be the only one to fail.
+func (t *Theme) execute(w *bytes.Buffer, kind string, tmpl *template.Template, data any) error {
+	start := w.Len()
+	err := tmpl.Execute(w, data)
+	if err != nil {
+		w.Truncate(start)
+		err = t.plain[kind].Lookup(tmpl.Name()).Execute(w, data)
+	}
+	return err
 }
 
 // PathNav is a module's place on a learning path.
