@@ -31,9 +31,17 @@ type Data struct {
 
 	List  template.HTML // pre-rendered module cards (lists) or rows (catalogue); print it once, as element content
 	Count int           // modules in the whole list (List may be one page of it)
-	Pager *Pager        // section and term pages: which page of the list this is
+	Pager *Pager        // section, term and catalogue pages: which page of the list this is
 
-	QuickRefs []*curriculum.Module // home and help pages: quick-reference cards
+	// DataURL is, on catalogue pages, the URL of the catalogue's data file
+	// (relative to the site root), which JavaScript filters.
+	DataURL string
+
+	QuickRefs []*curriculum.Module // home and help pages: quick-reference cards, the first page_size of them
+	// QuickRefsMore is, on the home and help pages of a site with more
+	// quick-reference cards than QuickRefs holds, the format's term page
+	// that lists them all; nil otherwise.
+	QuickRefsMore *curriculum.TermPage
 }
 
 // Pager places a page in a list that runs over several pages. URLs are

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"strconv"
 
+	"github.com/cmesite/cmesite/internal/config"
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/render"
 )
@@ -72,14 +74,6 @@ func (f *Files) term(fc *curriculum.Facet, tp *curriculum.TermPage, pg listPage)
 	return f.listed(d, f.cards(pg.modules, d.Root))
 }
 
-// catalogue is every module on one page, as the filters need.
-func (f *Files) catalogue() ([]byte, error) {
-	d := f.base("catalogue", "catalogue/", f.t("catalogue_title"), f.t("catalogue_description"))
-	all := f.c.ListOrder()
-	d.Count = len(all)
-	return f.listed(d, f.rows(all))
-}
-
 func (f *Files) paths() ([]byte, error) {
 	return f.theme.Render("paths", f.base("paths", "paths/", f.t("paths_title"), ""))
 }
@@ -97,14 +91,35 @@ func (f *Files) home() ([]byte, error) {
 	if f.c.Root.Doc != nil {
 		d.Body = f.body(f.c.Root.Doc.Path)
 	}
-	d.QuickRefs = f.quick
+	f.quickRefs(d)
 	return f.theme.Render("home", d)
 }
 
 func (f *Files) help() ([]byte, error) {
 	d := f.base("help", "help/", f.t("help_title"), f.t("help_intro"))
-	d.QuickRefs = f.quick
+	f.quickRefs(d)
 	return f.theme.Render("help", d)
+}
+
+// quickRefs gives the home and help pages the first page_size
+// quick-reference cards, and when there are more, the format's term page
+// that lists them all: the pages stay small however many cards there are.
+func (f *Files) quickRefs(d *render.Data) {
+	d.QuickRefs = f.quick
+	if len(f.quick) <= f.cfg.PageSize {
+		return
+	}
+	d.QuickRefs = f.quick[:f.cfg.PageSize]
+	for _, fc := range f.c.Facets {
+		if fc.Name != content.FacetFormat {
+			continue
+		}
+		for _, tp := range fc.Terms {
+			if tp.Term.ID == config.QuickReference {
+				d.QuickRefsMore = tp
+			}
+		}
+	}
 }
 
 func (f *Files) searchPage() ([]byte, error) {
@@ -136,7 +151,8 @@ func (f *Files) feed() ([]byte, error) {
 	return feed(f.c, feedModules(f.c), f.today), nil
 }
 
-// listPage is one page of a section's or term's list of modules.
+// listPage is one page of a list of modules: a section's, a term's or
+// the catalogue's.
 type listPage struct {
 	url      string // the page's URL: the list's own for page 1, then <list>page/<n>/
 	first    string // the URL of page 1
@@ -194,10 +210,10 @@ func (f *Files) frag(m *curriculum.Module) *frag {
 	if fr := slot.Load(); fr != nil {
 		return fr
 	}
-	// Cards go on pages at every depth: they hold RootMarker, replaced
-	// per page. Rows are only on catalogue/, one folder deep.
+	// Cards and rows go on pages at several depths (catalogue/,
+	// catalogue/page/2/): they hold RootMarker, replaced per page.
 	card, err1 := f.theme.Fragment("card", render.Item{Root: render.RootMarker, Module: m, Config: f.cfg})
-	row, err2 := f.theme.Fragment("row", render.Item{Root: rootOf("catalogue/"), Module: m, Config: f.cfg})
+	row, err2 := f.theme.Fragment("row", render.Item{Root: render.RootMarker, Module: m, Config: f.cfg})
 	if err1 != nil {
 		card = []byte("<!-- " + template.HTMLEscapeString(err1.Error()) + " -->")
 	}
@@ -220,7 +236,7 @@ type fill struct {
 
 // listed renders a page whose template prints .List: the list is copied
 // into the rendered page where the template printed it, once, into a
-// buffer of the exact size (a catalogue of 10,000 modules is a 6 MB page).
+// buffer of the exact size.
 func (f *Files) listed(d *render.Data, list fill) ([]byte, error) {
 	d.List = listMarker
 	page, err := f.theme.Render(d.Kind, d)
@@ -242,37 +258,35 @@ func (f *Files) listed(d *render.Data, list fill) ([]byte, error) {
 
 // cards is the list of the cards of ms for a page at root.
 func (f *Files) cards(ms []*curriculum.Module, root string) fill {
+	return f.fragments(ms, root, func(fr *frag) []byte { return fr.card })
+}
+
+// rows is the list of the catalogue rows of ms for a page at root.
+func (f *Files) rows(ms []*curriculum.Module, root string) fill {
+	return f.fragments(ms, root, func(fr *frag) []byte { return fr.row })
+}
+
+// fragments is the list of one fragment of each of ms, which of them
+// pick says, with the page's root in place of RootMarker.
+func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag) []byte) fill {
+	marker := []byte(render.RootMarker)
 	n := 0
 	for _, m := range ms {
-		c := f.frag(m).card
-		n += len(c) + bytes.Count(c, []byte(render.RootMarker))*(len(root)-len(render.RootMarker))
+		c := pick(f.frag(m))
+		n += len(c) + bytes.Count(c, marker)*(len(root)-len(marker))
 	}
 	return fill{n, func(dst []byte) []byte {
 		for _, m := range ms {
-			c := f.frag(m).card
+			c := pick(f.frag(m))
 			for {
-				i := bytes.Index(c, []byte(render.RootMarker))
+				i := bytes.Index(c, marker)
 				if i < 0 {
 					break
 				}
 				dst = append(append(dst, c[:i]...), root...)
-				c = c[i+len(render.RootMarker):]
+				c = c[i+len(marker):]
 			}
 			dst = append(dst, c...)
-		}
-		return dst
-	}}
-}
-
-// rows is the list of the catalogue rows of ms.
-func (f *Files) rows(ms []*curriculum.Module) fill {
-	n := 0
-	for _, m := range ms {
-		n += len(f.frag(m).row)
-	}
-	return fill{n, func(dst []byte) []byte {
-		for _, m := range ms {
-			dst = append(dst, f.frag(m).row...)
 		}
 		return dst
 	}}

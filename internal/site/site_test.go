@@ -73,8 +73,8 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenPaged builds the fixture with one card a page: section and
-// term lists run over pages linked by previous and next, the sitemap
-// lists every page, and the catalogue stays whole.
+// term lists and the catalogue run over pages linked by previous and
+// next, every pager link resolves, and the sitemap lists every page.
 func TestGoldenPaged(t *testing.T) {
 	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
 	fsys["cmesite.yaml"] = &fstest.MapFile{Data: append(bytes.Clone(fsys["cmesite.yaml"].Data), "page_size: 1\n"...)}
@@ -83,6 +83,7 @@ func TestGoldenPaged(t *testing.T) {
 		"symptoms/index.html",
 		"symptoms/page/2/index.html",
 		"levels/basic/page/2/index.html",
+		"catalogue/page/2/index.html",
 		"sitemap.xml",
 	})
 	pager := regexp.MustCompile(`class="list-pager-(?:prev|next)" rel="(?:prev|next)" href="([^"]+)"`)
@@ -99,8 +100,38 @@ func TestGoldenPaged(t *testing.T) {
 	if pages == 0 {
 		t.Error("no page links to other pages of its list")
 	}
-	if n := bytes.Count(files["catalogue/index.html"], []byte("<tr data-module=")); n < 4 {
-		t.Errorf("the catalogue lists %d modules; it must list them all on one page", n)
+	// The catalogue is paged: one row a page, every module once, each
+	// page linked from the one before and in the sitemap.
+	seen := map[string]bool{}
+	row := regexp.MustCompile(`<tr data-module="([^"]+)"`)
+	for n := 1; ; n++ {
+		url := pageURL("catalogue/", n)
+		data, ok := files[fileOf(url)]
+		if !ok {
+			if n != 5 {
+				t.Errorf("the catalogue of 4 modules has %d pages, want 4", n-1)
+			}
+			break
+		}
+		rows := row.FindAllSubmatch(data, -1)
+		if len(rows) != 1 {
+			t.Errorf("/%s has %d rows, want page_size 1", url, len(rows))
+		}
+		for _, r := range rows {
+			if seen[string(r[1])] {
+				t.Errorf("/%s lists %s again", url, r[1])
+			}
+			seen[string(r[1])] = true
+		}
+		if n > 1 && !bytes.Contains(files[fileOf(pageURL("catalogue/", n-1))], []byte(`rel="next" href="../`)) {
+			t.Errorf("the page before /%s does not link to it", url)
+		}
+		if !bytes.Contains(files["sitemap.xml"], []byte("<loc>/"+url+"</loc>")) {
+			t.Errorf("sitemap.xml does not list /%s", url)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("the catalogue's pages list %d modules, want 4", len(seen))
 	}
 }
 

@@ -97,7 +97,16 @@ func defaultTable() []*entry {
 				}
 			}},
 		{name: "the catalogue", templates: []string{"catalogue"}, sitemap: true, reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
-			add(htmlPage("catalogue/", (*Files).catalogue))
+			for _, pg := range paged("catalogue/", f.c.ListOrder(), f.cfg.PageSize) {
+				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.catalogue(pg) })
+				if pg.n > 1 {
+					p.list, p.n = pg.first, pg.n
+				}
+				add(p)
+			}
+		}},
+		{name: "the catalogue's data", reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
+			add(page{file: catalogueDataURL, make: (*Files).catalogueData})
 		}},
 		{name: "the learning paths", templates: []string{"paths", "path"}, sitemap: true, reserve: []string{"paths"}, pages: func(f *Files, add func(page)) {
 			if len(f.c.Paths) == 0 {

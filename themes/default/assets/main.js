@@ -37,53 +37,54 @@
   // ---------------------------------------------------------------------
   // Catalogue filtering.
   //
-  // Checkboxes [data-filter=FACET] with value=TERM filter the rows of
-  // [data-catalogue] tbody tr by their data-FACET attribute (a space-
-  // separated list of term ids). Within a facet any checked term matches
-  // (OR); across facets every facet with a checked term must match (AND).
-  // The state lives in the query string (?level=basic&topic=pain&topic=
-  // opioids), read on load and written with history.replaceState.
-  // Each checkbox's count shows how many rows it would match given the
-  // other facets' filters.
+  // The catalogue is paged: each page holds page_size rows. Without
+  // JavaScript its filter panel is a list of links to the term pages; here
+  // each term becomes a checkbox [data-filter=FACET] with value=TERM.
+  // Within a facet any checked term matches (OR); across facets every
+  // facet with a checked term must match (AND). The state lives in the
+  // query string (?level=basic&topic=pain&topic=opioids), read on load and
+  // written with history.replaceState. With a filter set, the catalogue's
+  // data file (form[data-src], see catalogueData in internal/site) is
+  // fetched once; the rows that match replace the page's rows, page_size
+  // at a time, and each checkbox's count shows how many modules it would
+  // match given the other facets' filters. With none, the page is as
+  // built.
   function initCatalogueFilters(form) {
     const table = document.querySelector("[data-catalogue]");
     if (!table || !table.tBodies.length) return;
+    const tbody = table.tBodies[0];
+    const staticRows = Array.from(tbody.rows);
+    const staticPager = document.querySelector("[data-catalogue-pager]");
+    const nav = document.querySelector("[data-catalogue-pages]");
+    const pageStatus = nav && nav.querySelector("[data-catalogue-page]");
+    const status = form.querySelector("[data-catalogue-status]");
+    const size = Number(form.dataset.pageSize) || 50;
+    const root = document.documentElement.dataset.root || "";
 
-    const boxes = Array.from(form.querySelectorAll("input[type=checkbox][data-filter]"));
     const facets = []; // facet names in page order
-    // facet name -> {boxes, items: [{box, label, count, shown}], group, selected}
+    // facet name -> {boxes, items: [{box, label, count, total, empty}], group, selected}
     const byFacet = new Map();
+    const boxes = Array.from(form.querySelectorAll("input[type=checkbox][data-filter]"));
     for (const box of boxes) {
       const name = box.dataset.filter;
       let f = byFacet.get(name);
       if (!f) {
         const group = box.closest("[data-filter-group]");
-        f = {
-          boxes: [],
-          items: [],
-          group,
-          selected: group ? group.querySelector("[data-filter-selected]") : null,
-        };
+        f = { boxes: [], items: [], group, selected: group && group.querySelector("[data-filter-selected]") };
         byFacet.set(name, f);
         facets.push(name);
       }
       const label = box.closest("label");
+      const count = label && label.querySelector(".count");
+      // The term's link becomes the checkbox's label text.
+      const link = label && label.querySelector("a");
+      if (link) link.replaceWith(link.textContent);
+      box.hidden = false;
       f.boxes.push(box);
-      f.items.push({ box, label, count: label ? label.querySelector(".count") : null, shown: -1 });
+      f.items.push({ box, label, count, total: count ? count.textContent : "", empty: !!label && label.classList.contains("is-empty") });
     }
-    const status = form.querySelector("[data-catalogue-status]");
-
-    // Read every row once: per facet, the list of its term ids.
-    const rows = [];
-    for (const tbody of table.tBodies) {
-      for (const tr of tbody.rows) {
-        const values = facets.map((name) => {
-          const v = tr.getAttribute("data-" + name);
-          return v ? v.split(" ").filter(Boolean) : [];
-        });
-        rows.push({ tr, values, hidden: tr.hidden });
-      }
-    }
+    for (const el of form.querySelectorAll("[data-filter-hint]")) el.hidden = true;
+    for (const el of form.querySelectorAll(".filter-actions")) el.hidden = false;
 
     // URL -> checkboxes. Every box is set, so that state the browser may
     // have restored on "back" cannot disagree with the address. Values may
@@ -91,12 +92,9 @@
     // unknown values are ignored.
     const params = new URLSearchParams(location.search);
     for (const name of facets) {
-      const f = byFacet.get(name);
       const wanted = new Set(params.getAll(name).flatMap((v) => v.split(",")).map((v) => v.trim()));
-      for (const box of f.boxes) box.checked = wanted.has(box.value);
+      for (const box of byFacet.get(name).boxes) box.checked = wanted.has(box.value);
     }
-
-    form.hidden = false;
 
     // Open the filter groups on wide screens; on phones they stay folded
     // (each summary shows how many of its terms are selected).
@@ -104,84 +102,159 @@
       for (const f of byFacet.values()) if (f.group) f.group.open = true;
     }
 
-    function apply(writeURL) {
-      // Active sets per facet index; null where the facet has no filter.
-      const active = facets.map((name) => {
-        const on = byFacet.get(name).boxes.filter((b) => b.checked).map((b) => b.value);
-        return on.length ? new Set(on) : null;
-      });
-      const counts = facets.map(() => new Map());
-      const nf = facets.length;
-      let shown = 0;
-      const changed = [];
+    let data = null; // the data file, once loaded, and its modules as rows: list
+    let loading = null;
+    let counts = null; // per facet of the page, per term: the modules it would match; null: no filter
+    let matches = [];
+    let page = 0;
 
-      for (const row of rows) {
-        // Which facets does the row fail? Stop counting after two.
+    function load() {
+      if (!loading) {
+        loading = fetch(form.dataset.src)
+          .then((r) => {
+            if (!r.ok) throw new Error(r.status);
+            return r.json();
+          })
+          .then((d) => {
+            // The file holds columns (catalogueData in internal/site). Per
+            // module: t, its terms' indexes per facet of the file; p, per
+            // facet of the page. Per facet of the page, ids: its terms' ids.
+            const at = facets.map((name) => d.facets.findIndex((f) => f.name === name));
+            const c = d.modules;
+            d.ids = at.map((k) => (k < 0 ? [] : d.facets[k].terms.map((t) => t[0])));
+            d.list = c.url.map((url, i) => {
+              const t = d.facets.map((f) => [].concat(f.modules[i]));
+              const p = at.map((k) => (k < 0 ? [] : t[k]));
+              return { url, title: c.title[i], dur: d.durations[c.duration[i]], cred: d.credits[c.credits[i]], t, p };
+            });
+            data = d;
+          });
+      }
+      return loading;
+    }
+
+    function apply(writeURL) {
+      const on = facets.map((name) => byFacet.get(name).boxes.filter((b) => b.checked).map((b) => b.value));
+      if (writeURL) writeQuery(on);
+      facets.forEach((name, i) => {
+        const f = byFacet.get(name);
+        if (f.selected) f.selected.textContent = on[i].length ? String(on[i].length) : "";
+      });
+      if (!on.some((v) => v.length)) {
+        counts = null;
+        return show();
+      }
+      if (!data) {
+        if (status) status.textContent = form.dataset.loading || "";
+        load().then(
+          () => apply(false),
+          () => {
+            if (status) status.textContent = form.dataset.failed || "";
+          },
+        );
+        return;
+      }
+      // Per facet, a flag per term: is it checked? null where the facet
+      // has no filter. Plain loops: this runs over every module.
+      const active = on.map((vals, i) => {
+        if (!vals.length) return null;
+        const a = new Uint8Array(data.ids[i].length);
+        for (const v of vals) a[data.ids[i].indexOf(v)] = 1; // -1: ignored
+        return a;
+      });
+      counts = facets.map((_, i) => new Array(data.ids[i].length).fill(0));
+      const nf = facets.length;
+      const bump = (c, ts) => {
+        for (let j = 0; j < ts.length; j++) c[ts[j]]++;
+      };
+      matches = [];
+      for (const m of data.list) {
+        const terms = m.p;
+        // Which facets does the module fail? Stop counting after two.
         let fails = 0;
         let failed = -1;
         for (let i = 0; i < nf && fails < 2; i++) {
-          const set = active[i];
-          if (!set) continue;
-          const vals = row.values[i];
+          const a = active[i];
+          if (!a) continue;
+          const ts = terms[i];
           let ok = false;
-          for (let j = 0; j < vals.length; j++) {
-            if (set.has(vals[j])) {
-              ok = true;
-              break;
-            }
-          }
+          for (let j = 0; j < ts.length && !ok; j++) ok = a[ts[j]] === 1;
           if (!ok) {
             fails++;
             failed = i;
           }
         }
-        // A term's count is the rows it would show given the other facets.
+        // A term's count is the modules it would show given the other facets.
         if (fails === 0) {
-          for (let i = 0; i < nf; i++) bump(counts[i], row.values[i]);
+          for (let i = 0; i < nf; i++) bump(counts[i], terms[i]);
+          matches.push(m);
         } else if (fails === 1) {
-          bump(counts[failed], row.values[failed]);
-        }
-        const hide = fails > 0;
-        if (!hide) shown++;
-        if (hide !== row.hidden) {
-          row.hidden = hide;
-          changed.push(row);
+          bump(counts[failed], terms[failed]);
         }
       }
+      page = 0;
+      show();
+    }
 
-      // Batch the DOM writes.
-      for (const row of changed) row.tr.hidden = row.hidden;
+    // show puts the page's own rows back (no filter), or the current page
+    // of the matches.
+    function show() {
       facets.forEach((name, i) => {
-        const f = byFacet.get(name);
-        let selected = 0;
-        for (const item of f.items) {
-          const { box } = item;
-          if (box.checked) selected++;
-          const n = counts[i].get(box.value) || 0;
-          if (n !== item.shown) {
-            item.shown = n;
-            if (item.count) item.count.textContent = "(" + n + ")";
-          }
-          if (item.label) item.label.classList.toggle("is-empty", n === 0 && !box.checked);
+        for (const item of byFacet.get(name).items) {
+          const n = counts ? counts[i][data.ids[i].indexOf(item.box.value)] || 0 : -1;
+          if (item.count) item.count.textContent = counts ? "(" + n + ")" : item.total;
+          if (item.label) item.label.classList.toggle("is-empty", counts ? n === 0 && !item.box.checked : item.empty);
         }
-        if (f.selected) f.selected.textContent = selected ? String(selected) : "";
       });
-      if (status) status.textContent = plural(form, "status", shown);
-      if (writeURL) writeQuery(active);
+      if (staticPager) staticPager.hidden = !!counts;
+      if (nav) nav.hidden = !counts || matches.length <= size;
+      if (!counts) {
+        tbody.replaceChildren(...staticRows);
+        if (status) status.textContent = "";
+        return;
+      }
+      const pages = Math.max(1, Math.ceil(matches.length / size));
+      tbody.replaceChildren(...matches.slice(page * size, (page + 1) * size).map(row));
+      if (status) status.textContent = plural(form, "status", matches.length);
+      if (pageStatus) pageStatus.textContent = (form.dataset.pageText || "").replace("{n}", page + 1).replace("{total}", pages);
+      if (nav) {
+        nav.querySelector("[data-step='-1']").disabled = page === 0;
+        nav.querySelector("[data-step='1']").disabled = page >= pages - 1;
+      }
     }
 
-    function bump(map, values) {
-      for (let j = 0; j < values.length; j++) map.set(values[j], (map.get(values[j]) || 0) + 1);
+    // row is a module's table row, with the cells and data- attributes of
+    // the rows the build writes (but its summary).
+    function row(m) {
+      const tr = document.createElement("tr");
+      tr.dataset.module = decodeURIComponent(m.url.replace(/\/$/, ""));
+      const cell = (text, cls) => {
+        const td = tr.insertCell();
+        td.textContent = text;
+        if (cls) td.className = cls;
+        return td;
+      };
+      const a = document.createElement("a");
+      a.href = root + m.url;
+      a.textContent = m.title;
+      cell("").append(a);
+      // The file's facets are the table's columns, in order.
+      data.facets.forEach((f, k) => {
+        tr.setAttribute("data-" + f.name, m.t[k].map((t) => f.terms[t][0]).join(" "));
+        cell(m.t[k].map((t) => f.terms[t][1]).join(", "));
+      });
+      cell(m.dur, "num");
+      cell(m.cred, "num");
+      return tr;
     }
 
-    function writeQuery(active) {
+    function writeQuery(on) {
       const url = new URL(location.href);
       const q = url.searchParams;
       facets.forEach((name, i) => {
         q.delete(name);
-        if (!active[i]) return;
         // Keep the page order of the terms, so equal filters give equal URLs.
-        for (const box of byFacet.get(name).boxes) if (box.checked) q.append(name, box.value);
+        for (const v of on[i]) q.append(name, v);
       });
       const next = url.pathname + (q.toString() ? "?" + q.toString() : "") + url.hash;
       if (next !== location.pathname + location.search + location.hash) {
@@ -202,6 +275,15 @@
       apply(true);
     });
     form.addEventListener("submit", (e) => e.preventDefault());
+    if (nav) {
+      nav.addEventListener("click", (e) => {
+        const b = e.target.closest("[data-step]");
+        if (!b) return;
+        page += Number(b.dataset.step);
+        show();
+        table.scrollIntoView({ block: "start" });
+      });
+    }
 
     apply(params.toString() !== "");
   }
