@@ -184,8 +184,9 @@ func label(o *normOptions, facet, id string) string {
 // summary.
 const snippetRunes = 200
 
-// metaEntry is the JSON array a meta shard holds for one doc:
-// [url, title, snippet, [anchor, heading, anchor, heading, ...]].
+// metaEntry is the start of the JSON array a meta shard holds for one doc:
+// [url, title, snippet, [anchor, heading, anchor, heading, ...] (the
+// format and the closing bracket depend on the other docs: encodeMeta).
 func metaEntry(d *Doc) []byte {
 	b := make([]byte, 0, 256)
 	b = append(b, '[')
@@ -217,7 +218,7 @@ func metaEntry(d *Doc) []byte {
 		b = append(b, ',')
 		b = appendString(b, collapseSpace(s.Heading))
 	}
-	return append(b, "]]"...)
+	return append(b, ']')
 }
 
 // collapseSpace is strings.Join(strings.Fields(s), " "), without a copy

@@ -422,11 +422,13 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("damaged index", func(t *testing.T) {
 		for _, tt := range []struct {
-			name, content, want string
+			name, file, content, want string
 		}{
-			{"corrupt", "this is not JSON", "Search is unavailable: search/t/_.json is damaged."},
-			{"damaged postings", `["breathlessness","!!"]`, "Search is unavailable: search/t/_.json is damaged."},
-			{"missing", "", "Search is unavailable: could not load search/t/_.json."},
+			{"corrupt", "search/t/_.json", "this is not JSON", "Search is unavailable: search/t/_.json is damaged."},
+			{"damaged dictionary", "search/t/_.json", `{"names":["breathlessness"],"chunks":"2"}`, "Search is unavailable: search/t/_.json is damaged."},
+			{"damaged postings", "search/p/_.0.json", `["!!"]`, "Search is unavailable: search/p/_.0.json is damaged."},
+			{"missing", "search/t/_.json", "", "Search is unavailable: could not load search/t/_.json."},
+			{"missing meta", "search/m/0.json", "", "Search is unavailable: could not load search/m/0.json."},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				files := map[string][]byte{}
@@ -434,9 +436,9 @@ func TestBrowser(t *testing.T) {
 					files[k] = v
 				}
 				if tt.content == "" {
-					delete(files, "search/t/_.json")
+					delete(files, tt.file)
 				} else {
-					files["search/t/_.json"] = []byte(tt.content)
+					files[tt.file] = []byte(tt.content)
 				}
 				bad := serve(t, files)
 				tb := newTab(t, bctx)
@@ -488,8 +490,14 @@ func TestBrowser(t *testing.T) {
 func compareWithGo(t *testing.T, tb *tab, files map[string][]byte, queries []string) {
 	for _, q := range queries {
 		filters := map[string][]string{}
-		if strings.HasPrefix(q, "mor") {
+		switch {
+		case strings.HasPrefix(q, "mor"):
 			filters["level"] = []string{"basic"}
+		case strings.HasPrefix(q, "p"):
+			filters["topic"] = []string{"pain", "opioids"}
+		case strings.HasPrefix(q, "c"):
+			filters["audience"] = []string{"gp"}
+			filters["format"] = []string{"e-learning"}
 		}
 		s, err := NewSearcher(memLoader(files))
 		if err != nil {
@@ -514,7 +522,7 @@ func compareWithGo(t *testing.T, tb *tab, files map[string][]byte, queries []str
 		}
 		want = append(want, fmt.Sprintf("complete=%d", res.Complete), "terms="+strings.Join(res.Terms, " "))
 		js := fmt.Sprintf(`(async () => {
-			const res = await cmesiteSearch.query(%s, %s, 20);
+			const res = await cmesiteSearch.query(%s, %s, 20, true);
 			const out = res.hits.map((h, i) => h.doc + " " + h.complete + " " + h.score + (i < 20 ? " " + h.url + "#" + h.anchor : ""));
 			for (const f of ["level", "topic", "audience", "format"]) for (const c of res.facets[f]) out.push(f + "=" + c.id + ":" + c.count + ":" + c.selected);
 			out.push("complete=" + res.complete);
@@ -596,7 +604,13 @@ func TestBrowserSharded(t *testing.T) {
 		t.Skip("builds sites of 700 and 2,000 docs")
 	}
 	bctx := browser(t)
-	for _, n := range []int{700, 2000} {
+	defer func(l, m, d int) { listFacetDocs, mergeMin, dictTerms = l, m, d }(listFacetDocs, mergeMin, dictTerms)
+	for _, n := range []int{700, 2000, 2001} {
+		if n == 2001 {
+			// Facet parts of posting lists, more merged lists and
+			// dictionaries by two letters, as on a much larger site.
+			listFacetDocs, mergeMin, dictTerms = 1000, 200, 100
+		}
 		docs := synthDocs(n)
 		docs = append(docs, fixtureDocs...)
 		docs = append(docs,
@@ -608,7 +622,7 @@ func TestBrowserSharded(t *testing.T) {
 			x.Set(d)
 		}
 		x.Files()
-		t.Logf("%d docs: terms sharded by %d letters", len(docs), x.keyLen)
+		t.Logf("%d docs: dictionaries by %d letters, %+v", len(docs), x.lay.keyLen, x.lay)
 		site := testSite(t, docs, fixtureOptions)
 		srv := serve(t, site)
 		tb := newTab(t, bctx)
@@ -616,7 +630,7 @@ func TestBrowserSharded(t *testing.T) {
 		tb.wait(`!!window.cmesiteSearch`)
 		compareWithGo(t, tb, site, []string{"br", "breathl", "sob", "breathlesness", "rbeathlessness", "bretahlessness", "morfine",
 			"dyspnea", "syringe driver", "just in case", "care home", "patient family plan", "δύσπνοια", "ΔΥΣΠΝΟΙΑ", "одышка", "оды",
-			"morphine", "xyzzy", "handover"})
+			"morphine", "xyzzy", "handover", "mo", "co", "the", "care of the", "pa", "opioid", "csci"})
 	}
 }
 

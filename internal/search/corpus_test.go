@@ -2,6 +2,7 @@ package search
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -9,8 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -20,23 +24,39 @@ import (
 // CMESITE_GEN_CORPUS set to the path of gen-corpus.py (the project's corpus
 // generator), they generate one and parse its Markdown crudely into Docs;
 // otherwise they synthesize Docs of the same shape in Go (synthDocs).
+// CMESITE_CORPUS_DIR names a folder that keeps generated trees, one per
+// size (<dir>/<n> is the content folder of n modules): a tree found there
+// is read instead of generated (100,000 modules take minutes to generate),
+// and a generated one is kept there.
 
 var corpusCache = map[int][]Doc{}
 
 // corpusDocs returns n realistic docs and says where they came from.
 func corpusDocs(tb testing.TB, n int) ([]Doc, string) {
 	tb.Helper()
-	gen := os.Getenv("CMESITE_GEN_CORPUS")
-	if gen == "" {
-		return synthDocs(n), "synthesized in Go"
-	}
 	if d, ok := corpusCache[n]; ok {
 		return d, "gen-corpus.py"
 	}
-	dir := filepath.Join(tb.TempDir(), "content")
-	cmd := exec.Command("python3", gen, "--modules", fmt.Sprint(n), "--out", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("%s: %v\n%s", gen, err, out)
+	gen, keep := os.Getenv("CMESITE_GEN_CORPUS"), os.Getenv("CMESITE_CORPUS_DIR")
+	dir := ""
+	if keep != "" {
+		dir = filepath.Join(keep, fmt.Sprint(n))
+		if _, err := os.Stat(dir); err != nil {
+			dir = ""
+		}
+	}
+	if dir == "" && gen == "" {
+		return synthDocs(n), "synthesized in Go"
+	}
+	if dir == "" {
+		dir = filepath.Join(tb.TempDir(), "content")
+		if keep != "" {
+			dir = filepath.Join(keep, fmt.Sprint(n))
+		}
+		cmd := exec.Command("python3", gen, "--modules", fmt.Sprint(n), "--out", dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("%s: %v\n%s", gen, err, out)
+		}
 	}
 	docs, err := loadMarkdownDocs(os.DirFS(dir))
 	if err != nil {
@@ -65,25 +85,39 @@ var (
 )
 
 // loadMarkdownDocs reads every module (not _index.md) of a generated
-// content tree.
+// content tree, on every CPU.
 func loadMarkdownDocs(fsys fs.FS) ([]Doc, error) {
-	var docs []Doc
+	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, de fs.DirEntry, err error) error {
-		if err != nil || de.IsDir() || !strings.HasSuffix(p, ".md") || strings.HasSuffix(p, "_index.md") {
-			return err
+		if err == nil && !de.IsDir() && strings.HasSuffix(p, ".md") && !strings.HasSuffix(p, "_index.md") {
+			paths = append(paths, p)
 		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		d, err := parseModule(p, string(data))
-		if err != nil {
-			return err
-		}
-		docs = append(docs, d)
-		return nil
+		return err
 	})
-	return docs, err
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]Doc, len(paths))
+	errs := make([]error, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
+				data, err := fs.ReadFile(fsys, paths[i])
+				if err == nil {
+					docs[i], err = parseModule(paths[i], string(data))
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	return docs, errors.Join(errs...)
 }
 
 func parseModule(p, src string) (Doc, error) {
@@ -151,6 +185,9 @@ func parseModule(p, src string) (Doc, error) {
 }
 
 func plainMarkdown(s string) string {
+	if !strings.ContainsAny(s, "[*_`|>#-0123456789") && !strings.HasPrefix(s, " ") {
+		return strings.Join(strings.Fields(s), " ")
+	}
 	s = mdBullet.ReplaceAllString(s, "")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdMarks.ReplaceAllString(s, " ")

@@ -1,14 +1,14 @@
 package search
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/cmesite/cmesite/internal/content"
 )
 
 // v64 is the alphabet of the compact number lists in the index files. A
@@ -163,18 +163,28 @@ func termFileName(key string) string {
 	return fmt.Sprintf("_%x", key)
 }
 
-// encodePostings writes a term's posting list: for each doc, in id order,
+// qrBit marks, in the code of a posting, a doc that is a quick-reference
+// card (its score counts 1.5 times): the postings are all a query reads
+// about every doc it finds. A small index lists the cards in the manifest
+// instead (layout.qrBits), which costs less than a bit in every posting.
+const qrBit = 16
+
+// encodePostings writes a list's postings: for each doc, in id order,
 // (gap-1)*2 + hasCode, then the code if it is not 0 (body, fewer than 4
-// times). The gap
-// of the first doc is its id + 1.
-func encodePostings(b []byte, posts []posting) []byte {
+// times, not a card). The gap of the first doc is its id + 1.
+func (x *Index) encodePostings(posts []posting) []byte {
+	b := make([]byte, 0, len(posts)+8)
 	prev := int32(-1)
 	for _, p := range posts {
 		v := int(p.doc-prev-1) * 2
 		prev = p.doc
-		if p.code != 0 {
+		code := int(p.code)
+		if x.lay.qrBits && x.byID[p.doc].qr {
+			code |= qrBit
+		}
+		if code != 0 {
 			b = appendV64(b, v+1)
-			b = appendV64(b, int(p.code))
+			b = appendV64(b, code)
 			continue
 		}
 		b = appendV64(b, v)
@@ -182,62 +192,162 @@ func encodePostings(b []byte, posts []posting) []byte {
 	return b
 }
 
-// encode re-encodes the dirty shards, docs.json and the manifest.
+// listFacets are the facets a facet part or group holds: all but the
+// level, which the doc id tells (docs are in level order).
+var listFacets = func() []string {
+	var fs []string
+	for _, f := range facetNames {
+		if f != content.FacetLevel {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}()
+
+// appendFacets appends the facets of docs: for each facet of listFacets a
+// v64 list of the value of each doc (docFacets); the lists are separated by
+// ".".
+func (x *Index) appendFacets(b []byte, n int, doc func(i int) *docEntry) []byte {
+	for k := range listFacets {
+		if k > 0 {
+			b = append(b, '.')
+		}
+		for i := range n {
+			b = append(b, doc(i).facets[k]...)
+		}
+	}
+	return b
+}
+
+// maskValues is the size of the largest facet whose values a doc's value
+// is a bit mask of (1<<index of each value it has); the value of a doc in
+// a larger facet is the number of its values and their indexes. Masks
+// compress best, and every mask of maskValues bits is a v64 number both
+// sides read exactly.
+const maskValues = 45
+
+// docFacets encodes a doc's value of each facet of listFacets (for
+// appendFacets): indexes into the manifest's list of the facet's values.
+func (x *Index) docFacets(e *docEntry) {
+	var ids []int
+	var buf [1]string
+	e.facets = make([][]byte, len(listFacets))
+	for k, f := range listFacets {
+		fpos := x.facetPos[f]
+		ids = ids[:0]
+		for _, id := range facetIDs(&e.doc, f, buf[:0]) {
+			if p, ok := fpos[id]; ok && !slices.Contains(ids, p) {
+				ids = append(ids, p)
+			}
+		}
+		var b []byte
+		if len(x.facetVals[f]) <= maskValues {
+			mask := 0
+			for _, p := range ids {
+				mask |= 1 << p
+			}
+			b = appendV64(make([]byte, 0, 2), mask)
+		} else {
+			b = appendV64(make([]byte, 0, 1+len(ids)), len(ids))
+			for _, p := range ids {
+				b = appendV64(b, p)
+			}
+		}
+		e.facets[k] = b
+	}
+}
+
+// encodeListFacets writes the facet part of a list: the facets of its docs
+// when it has at most half the docs, else the docs it does not have (a v64
+// list of id gaps, as in postings), ":" and their facets.
+func (x *Index) encodeListFacets(posts []posting) []byte {
+	n := len(x.byID)
+	if 2*len(posts) <= n {
+		return x.appendFacets(make([]byte, 0, 4*len(posts)+4), len(posts), func(i int) *docEntry { return x.byID[posts[i].doc] })
+	}
+	out := make([]int, 0, n-len(posts))
+	j := 0
+	for d := range n {
+		if j < len(posts) && int(posts[j].doc) == d {
+			j++
+			continue
+		}
+		out = append(out, d)
+	}
+	b := make([]byte, 0, 6*len(out)+4)
+	prev := -1
+	for _, d := range out {
+		b = appendV64(b, d-prev-1)
+		prev = d
+	}
+	b = append(b, ':')
+	return x.appendFacets(b, len(out), func(i int) *docEntry { return x.byID[out[i]] })
+}
+
+// encodeStrings writes a JSON array of strings that need no escaping.
+func encodeStrings(ss [][]byte) file {
+	n := 3
+	for _, s := range ss {
+		n += len(s) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, s...)
+		b = append(b, '"')
+	}
+	b = append(b, ']', '\n')
+	return file{b, fileHash(b)}
+}
+
+// encodeDict writes a shard's dictionary: {"names": [...], "chunks":
+// "..."}: the names of its lists in order (terms, and prefixes with "*"
+// for merged lists) and, as a v64 list, how many of them each posting file
+// holds.
+func encodeDict(lists []*list, chunks []chunk) file {
+	n := 32
+	for _, l := range lists {
+		n += len(l.name) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"names":[`...)
+	for i, l := range lists {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, l.name)
+	}
+	b = append(b, `],"chunks":"`...)
+	for _, c := range chunks {
+		b = appendV64(b, len(c.lists))
+	}
+	b = append(b, "\"}\n"...)
+	return file{b, fileHash(b)}
+}
+
+// encode re-encodes the dirty shards and groups, and the manifest.
 func (x *Index) encode() {
-	for _, s := range x.tshards {
-		if !s.dirty {
-			continue
+	for _, s := range x.keys {
+		if s.dirty {
+			x.pack(s)
+			x.changed = true
 		}
-		n := 2
-		for _, t := range s.terms {
-			te := x.termList[x.termIDs[t]]
-			if te.enc == nil {
-				te.enc = encodePostings(make([]byte, 0, len(te.posts)+8), te.posts)
-			}
-			n += len(t) + len(te.enc) + 6
+	}
+	for k, s := range x.keys {
+		if len(s.terms) == 0 {
+			delete(x.keys, k)
 		}
-		b := make([]byte, 0, n)
-		b = append(b, '[')
-		for i, t := range s.terms {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '"')
-			b = append(b, t...) // letters and numbers only: nothing to escape
-			b = append(b, `","`...)
-			b = append(b, x.termList[x.termIDs[t]].enc...)
-			b = append(b, '"')
-		}
-		b = append(b, ']', '\n')
-		s.out = file{b, fileHash(b)}
-		s.dirty = false
+	}
+	if x.encodeGroups(x.metas, x.lay.metaGroup, x.encodeMeta) {
+		x.metaVer = groupsVersion(x.metas)
 		x.changed = true
 	}
-	for i, s := range x.mshards {
-		if !s.dirty {
-			continue
-		}
-		lo, hi := i*x.group, min((i+1)*x.group, len(x.urls))
-		n := 2
-		for _, u := range x.urls[lo:hi] {
-			n += len(x.docs[u].meta) + 2
-		}
-		b := make([]byte, 0, n)
-		b = append(b, '[')
-		for j, u := range x.urls[lo:hi] {
-			if j > 0 {
-				b = append(b, ",\n"...)
-			}
-			b = append(b, x.docs[u].meta...)
-		}
-		b = append(b, ']', '\n')
-		s.out = file{b, fileHash(b)}
-		s.dirty = false
-		x.changed = true
-	}
-	if x.docsDirty {
-		x.encodeDocs()
-		x.docsDirty = false
+	if x.encodeGroups(x.fgroups, x.lay.facetGroup, x.encodeFacetGroup) {
+		x.facetVer = groupsVersion(x.fgroups)
 		x.changed = true
 	}
 	if x.changed {
@@ -246,9 +356,71 @@ func (x *Index) encode() {
 	}
 }
 
+// encodeGroups encodes the dirty groups of docs and reports whether there
+// were any.
+func (x *Index) encodeGroups(gs []*group, size int, enc func(lo, hi int) []byte) bool {
+	any := false
+	for i, g := range gs {
+		if !g.dirty {
+			continue
+		}
+		b := enc(i*size, min((i+1)*size, len(x.byID)))
+		g.out = file{b, fileHash(b)}
+		g.dirty = false
+		any = true
+	}
+	return any
+}
+
+// groupsVersion is the version of a set of groups: search.js fetches every
+// group as "<file>?v=<version>", so that the manifest stays small however
+// many groups there are.
+func groupsVersion(gs []*group) string {
+	b := make([]byte, 0, 8*len(gs))
+	for _, g := range gs {
+		b = append(b, g.out.hash...)
+	}
+	return fileHash(b)
+}
+
+// encodeMeta writes a meta file: for each doc, [url, title, snippet,
+// [anchor, heading, ...], format index or -1].
+func (x *Index) encodeMeta(lo, hi int) []byte {
+	n := 2
+	for _, e := range x.byID[lo:hi] {
+		n += len(e.meta) + 8
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, e := range x.byID[lo:hi] {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, e.meta...)
+		b = append(b, ',')
+		f, ok := x.facetPos[content.FacetFormat][e.doc.Format]
+		if !ok {
+			f = -1
+		}
+		b = appendInt(b, f)
+		b = append(b, ']')
+	}
+	return append(b, ']', '\n')
+}
+
+// encodeFacetGroup writes a facet group: the facets of its docs as one
+// JSON string (appendFacets).
+func (x *Index) encodeFacetGroup(lo, hi int) []byte {
+	b := make([]byte, 0, 8*(hi-lo)+8)
+	b = append(b, '"')
+	b = x.appendFacets(b, hi-lo, func(i int) *docEntry { return x.byID[lo+i] })
+	return append(b, '"', '\n')
+}
+
 // facetValues lists a facet's value ids in display order: the vocabulary
-// order, then labelled ids not in it, then ids only docs use, each sorted.
-func (x *Index) facetValues(f string, docs []*docEntry) []string {
+// order, then labelled ids not in it, then ids only docs use (use: how
+// many docs have each id), each sorted.
+func (x *Index) facetValues(f string, use map[string]int) []string {
 	var vals []string
 	seen := map[string]bool{}
 	addVal := func(id string) {
@@ -271,12 +443,9 @@ func (x *Index) facetValues(f string, docs []*docEntry) []string {
 		addVal(id)
 	}
 	extra = extra[:0]
-	var buf [1]string
-	for _, e := range docs {
-		for _, id := range facetOf(&e.doc, f, buf[:0]) {
-			if !seen[id] && !slices.Contains(extra, id) {
-				extra = append(extra, id)
-			}
+	for id, n := range use {
+		if n > 0 && !seen[id] {
+			extra = append(extra, id)
 		}
 	}
 	slices.Sort(extra)
@@ -286,134 +455,70 @@ func (x *Index) facetValues(f string, docs []*docEntry) []string {
 	return vals
 }
 
-func facetOf(d *Doc, f string, buf []string) []string {
+// facetIDs returns the value ids a doc has for a facet, each once.
+func facetIDs(d *Doc, f string, buf []string) []string {
+	var ids []string
 	switch f {
-	case "level":
+	case content.FacetLevel:
 		return append(buf, d.Level)
-	case "format":
+	case content.FacetFormat:
 		return append(buf, d.Format)
-	case "topic":
-		return d.Topics
+	case content.FacetTopic:
+		ids = d.Topics
 	default:
-		return d.Audiences
+		ids = d.Audiences
 	}
-}
-
-// encodeDocs writes docs.json: {"rank": ..., "level": ..., ...}. rank holds
-// each doc's place in tie order (level, weight, title, URL); each facet
-// holds, per doc, the number of its values and their indexes in the
-// manifest's facet list. All are v64 number lists in doc id order.
-func (x *Index) encodeDocs() {
-	docs := make([]*docEntry, len(x.urls))
-	for i, u := range x.urls {
-		docs[i] = x.docs[u]
-	}
-	// The facet lists change only when some doc's facets do, or docs come
-	// or go; a retitled doc changes the rank alone.
-	if x.facetsDirty || x.facetPart == nil {
-		x.encodeFacets(docs)
-		x.facetsDirty = false
-	}
-	levels := make(map[string]int, len(x.facetVals["level"]))
-	for i, id := range x.facetVals["level"] {
-		levels[id] = i
-	}
-	type tie struct {
-		level, weight int
-		ftitle, title string
-		id            int
-	}
-	ties := make([]tie, len(docs))
-	for i, e := range docs {
-		lv, ok := levels[e.doc.Level]
-		if !ok {
-			lv = len(levels)
-		}
-		ties[i] = tie{lv, e.doc.Weight, e.ftitle, e.doc.Title, i}
-	}
-	slices.SortFunc(ties, func(a, b tie) int {
-		// Returns at the first difference: cmp.Or would compare the titles
-		// of every pair.
-		if a.level != b.level {
-			return cmp.Compare(a.level, b.level)
-		}
-		if a.weight != b.weight {
-			return cmp.Compare(a.weight, b.weight)
-		}
-		if c := strings.Compare(a.ftitle, b.ftitle); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.title, b.title); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	rank := make([]int, len(docs))
-	for r, t := range ties {
-		rank[t.id] = r
-	}
-	b := make([]byte, 0, 4*len(docs)+len(x.facetPart)+16)
-	b = append(b, `{"rank":"`...)
-	for _, r := range rank {
-		b = appendV64(b, r)
-	}
-	b = append(b, '"')
-	b = append(b, x.facetPart...)
-	b = append(b, '}', '\n')
-	x.docsFile = file{b, fileHash(b)}
-}
-
-// encodeFacets finds each facet's values and encodes, per facet, the
-// values of every doc: the part of docs.json after the rank.
-func (x *Index) encodeFacets(docs []*docEntry) {
-	x.facetVals = map[string][]string{}
-	pos := map[string]map[string]int{}
-	for _, f := range facetNames {
-		x.facetVals[f] = x.facetValues(f, docs)
-		pos[f] = map[string]int{}
-		for i, id := range x.facetVals[f] {
-			pos[f][id] = i
-		}
-	}
-	b := make([]byte, 0, 12*len(docs)+100)
-	var ids []int // reused from doc to doc
-	var buf [1]string
-	for _, f := range facetNames {
-		b = append(b, ',', '"')
-		b = append(b, f...)
-		b = append(b, `":"`...)
-		fpos := pos[f]
-		for _, e := range docs {
-			ids = ids[:0]
-			for _, id := range facetOf(&e.doc, f, buf[:0]) {
-				if p, ok := fpos[id]; ok && !slices.Contains(ids, p) {
-					ids = append(ids, p)
+	for i, id := range ids {
+		if slices.Contains(ids[:i], id) { // rare: a value listed twice
+			var once []string
+			for _, id := range ids {
+				if !slices.Contains(once, id) {
+					once = append(once, id)
 				}
 			}
-			b = appendV64(b, len(ids))
-			for _, p := range ids {
-				b = appendV64(b, p)
+			return once
+		}
+	}
+	return ids
+}
+
+// manifestVersion changes when the format of the files changes.
+const manifestVersion = 2
+
+// encodeManifest writes index.json.
+func (x *Index) encodeManifest() {
+	b := make([]byte, 0, 4096+24*len(x.keys))
+	b = append(b, `{"version":`...)
+	b = appendInt(b, manifestVersion)
+	b = append(b, `,"docs":`...)
+	b = appendInt(b, len(x.byID))
+	b = append(b, `,"termKey":`...)
+	b = appendInt(b, x.lay.keyLen)
+	b = append(b, `,"metaGroup":`...)
+	b = appendInt(b, x.lay.metaGroup)
+	b = append(b, `,"facetGroup":`...)
+	b = appendInt(b, x.lay.facetGroup)
+	b = append(b, `,"listFacets":`...)
+	b = strconv.AppendBool(b, x.lay.listFacets)
+	b = append(b, `,"levels":[`...)
+	for i, s := range x.levelStarts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendInt(b, s)
+	}
+	b = append(b, ']')
+	if !x.lay.qrBits {
+		b = append(b, `,"qr":"`...)
+		prev := -1
+		for _, e := range x.byID {
+			if e.qr {
+				b = appendV64(b, e.id-prev-1)
+				prev = e.id
 			}
 		}
 		b = append(b, '"')
 	}
-	x.facetPart = b
-}
-
-// manifestVersion changes when the format of the files changes.
-const manifestVersion = 1
-
-// encodeManifest writes index.json.
-func (x *Index) encodeManifest() {
-	b := make([]byte, 0, 4096+24*(len(x.tshards)+len(x.mshards)))
-	b = append(b, `{"version":`...)
-	b = appendInt(b, manifestVersion)
-	b = append(b, `,"docs":`...)
-	b = appendInt(b, len(x.urls))
-	b = append(b, `,"termKey":`...)
-	b = appendInt(b, x.keyLen)
-	b = append(b, `,"metaGroup":`...)
-	b = appendInt(b, x.group)
 	b = append(b, ",\n\"stop\":"...)
 	b = appendStrings(b, stopWords)
 	b = append(b, ",\n\"spell\":["...)
@@ -445,11 +550,28 @@ func (x *Index) encodeManifest() {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, "},\n\"files\":{\"docs\":"...)
-	b = appendString(b, x.docsFile.hash)
-	b = append(b, ",\"terms\":{"...)
-	keys := make([]string, 0, len(x.tshards))
-	for k := range x.tshards {
+	b = append(b, "},\n\"counts\":{"...)
+	for i, f := range listFacets {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, f)
+		b = append(b, ":["...)
+		for j, id := range x.facetVals[f] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendInt(b, x.facetUse[f][id])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, "},\n\"files\":{\"meta\":"...)
+	b = appendString(b, x.metaVer)
+	b = append(b, `,"facets":`...)
+	b = appendString(b, x.facetVer)
+	b = append(b, `,"terms":{`...)
+	keys := make([]string, 0, len(x.keys))
+	for k := range x.keys {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -459,15 +581,8 @@ func (x *Index) encodeManifest() {
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, x.tshards[k].out.hash)
+		b = appendString(b, x.keys[k].version)
 	}
-	b = append(b, "},\"meta\":["...)
-	for i, s := range x.mshards {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s.out.hash)
-	}
-	b = append(b, "]}}\n"...)
+	b = append(b, "}}}\n"...)
 	x.manifest = file{b, fileHash(b)}
 }

@@ -102,7 +102,16 @@ func equalFiles(t *testing.T, what string, got, want map[string][]byte) {
 // TestDeterministic: the same doc set gives the same bytes whatever the
 // order of Set calls, and whatever Set/Delete history led to it.
 func TestDeterministic(t *testing.T) {
-	docs, _ := corpusDocs(t, 1200) // above smallIndex: sharded terms and meta
+	t.Run("default", func(t *testing.T) { testDeterministic(t, false) })
+	t.Run("facet parts", func(t *testing.T) {
+		defer func(c, f, l, m int) { chunkBytes, facetGroup, listFacetDocs, mergeMin = c, f, l, m }(chunkBytes, facetGroup, listFacetDocs, mergeMin)
+		chunkBytes, facetGroup, listFacetDocs, mergeMin = 2000, 100, 10, 50
+		testDeterministic(t, true)
+	})
+}
+
+func testDeterministic(t *testing.T, parts bool) {
+	docs, _ := corpusDocs(t, 1200) // above smallIndex: posting files, merged lists, meta files
 	fresh := func(ds []Doc) map[string][]byte {
 		x := NewIndex(fixtureOptions)
 		for _, d := range ds {
@@ -165,6 +174,14 @@ func TestDeterministic(t *testing.T) {
 		func(d *Doc) { d.Level, d.Audiences = "zz-level", nil },
 		func(d *Doc) { d.Title = "Aaa " + d.Title },
 		func(d *Doc) { d.Format = "zz-format"; d.Title += " (edited)" },
+		// Ids kept: facets among the values in use, a title that keeps
+		// its place.
+		func(d *Doc) { d.Format = quickReference; d.Topics = []string{docs[3].Topics[0]}; d.Audiences = nil },
+		func(d *Doc) {
+			d.Format = "e-learning"
+			d.Audiences = append(slices.Clone(docs[5].Audiences), docs[6].Audiences...)
+		},
+		func(d *Doc) { d.Title += "." },
 	} {
 		k := 11 * (i + 1)
 		d := docs[k]
@@ -183,17 +200,18 @@ func TestDeterministic(t *testing.T) {
 	d.Sections = append(slices.Clone(d.Sections), Section{Text: "an extra sentence about hypodermoclysis"})
 	x.Set(d)
 	after := x.Files()
-	changed := 0
+	var changed []string
 	for name, b := range after {
 		if len(before[name]) > 0 && &before[name][0] == &b[0] {
 			continue
 		}
-		changed++
+		changed = append(changed, name)
 	}
-	// The new sentence has four words in four shards (keyLen 1), plus the
-	// manifest; the doc's meta entry does not change.
-	if changed != 5 {
-		t.Errorf("a one-doc edit re-encoded %d of %d files, want 5", changed, len(after))
+	// The new sentence has four new words in four shards (keyLen 1): the
+	// dictionary and one posting file of each, and the manifest; the
+	// doc's meta entry and its facets do not change.
+	if !parts && len(changed) != 9 {
+		t.Errorf("a one-doc edit re-encoded %d of %d files, want 9: %q", len(changed), len(after), changed)
 	}
 	x.Set(docs[7])
 	equalFiles(t, "edited back", x.Files(), want)
@@ -207,23 +225,23 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestEditCrossesThreshold: an edit that grows the index past a shard
-// threshold reshards it exactly as a fresh build would, and back.
+// TestEditCrossesThreshold: an edit that grows the index past a layout
+// threshold lays it out anew exactly as a fresh build would, and back.
 func TestEditCrossesThreshold(t *testing.T) {
-	defer func(s, m int) { smallIndex, mediumIndex = s, m }(smallIndex, mediumIndex)
+	defer func(s, d, m int) { smallIndex, dictTerms, mergeMin = s, d, m }(smallIndex, dictTerms, mergeMin)
 	x := fixtureIndex()
 	x.Files()
-	smallIndex, mediumIndex = x.postings, x.postings+3
+	smallIndex, dictTerms, mergeMin = x.postings, 10, 1
 	grown := fixtureDocs[0]
 	grown.Sections = append(slices.Clone(grown.Sections), Section{Text: "hypodermoclysis glycopyrronium"})
 	for _, tt := range []struct {
 		doc    Doc
 		keyLen int
-	}{{grown, 1}, {fixtureDocs[0], 0}} {
+	}{{grown, 2}, {fixtureDocs[0], 0}} {
 		x.Set(tt.doc)
 		got := x.Files()
-		if x.keyLen != tt.keyLen {
-			t.Errorf("keyLen %d, want %d", x.keyLen, tt.keyLen)
+		if x.lay.keyLen != tt.keyLen {
+			t.Errorf("keyLen %d, want %d", x.lay.keyLen, tt.keyLen)
 		}
 		fresh := fixtureIndex()
 		fresh.Set(tt.doc)
@@ -409,4 +427,97 @@ func TestEditIsFast(t *testing.T) {
 	}
 	slices.Sort(times)
 	t.Logf("10,000 docs: full build %v; one-doc edit median %v (max %v)", full.Round(time.Millisecond), times[4], times[8])
+}
+
+// TestLayoutsAgree: whatever the layout of the files (one of each; posting
+// files and merged lists; facet parts of lists; dictionaries by two
+// letters), a query gives the same results. (Typos that change the first
+// letters are found only in the dictionaries the shard key predicts:
+// queries with typos are compared between layouts of the same key.)
+func TestLayoutsAgree(t *testing.T) {
+	defer func(s, d, c, m, f, l, mm int) {
+		smallIndex, dictTerms, chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin = s, d, c, m, f, l, mm
+	}(smallIndex, dictTerms, chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin)
+	docs := append(synthDocs(1500), fixtureDocs...)
+	docs = append(docs,
+		Doc{URL: "odd/no-level/", Title: "No level or format", Topics: []string{"pain", "pain", "zz-topic"}, Sections: []Section{{Text: "morphine breathlessness"}}},
+		Doc{URL: "odd/unknown/", Title: "Unknown level", Level: "zz-level", Format: "zz-format", Audiences: []string{"gp"}, Sections: []Section{{Text: "care plan"}}},
+	)
+	defaults := func() {
+		smallIndex, dictTerms, chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin = 200_000, 4000, 16<<10, 16, 2048, 20_000, 2000
+	}
+	layouts := []struct {
+		name string
+		set  func()
+	}{
+		{"one of each", func() { smallIndex = 1 << 30 }},
+		{"default", func() {}},
+		{"facet parts", func() { chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin = 2000, 5, 100, 10, 50 }},
+		{"two-letter dictionaries", func() { dictTerms, listFacetDocs, mergeMin = 100, 10, 500 }},
+	}
+	queries := []string{"br", "breathl", "sob", "care", "care home", "patient family plan", "syringe driver", "just in case", "the",
+		"care of the", "pa", "co", "xyzzy", "no level", "unknown", "opioid conversion", "handover", "breathlesness", "morfine"}
+	typos := map[string]bool{"breathlesness": true, "morfine": true}
+	filters := []map[string][]string{nil, {"level": {"basic"}}, {"topic": {"pain", "opioids"}}, {"audience": {"gp"}, "format": {"e-learning"}},
+		{"level": {"specialist"}, "topic": {"breathlessness"}}}
+	results := map[string][]string{} // layout and query -> results
+	keyLens := map[string]int{}
+	for _, l := range layouts {
+		defaults()
+		l.set()
+		x := NewIndex(fixtureOptions)
+		for _, d := range docs {
+			x.Set(d)
+		}
+		files := x.Files()
+		keyLens[l.name] = x.lay.keyLen
+		counted := 0
+		for _, q := range queries {
+			var got []string
+			for _, f := range filters {
+				s, err := NewSearcher(memLoader(files))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := s.Search(q, f, 10)
+				if err != nil {
+					t.Fatalf("%s: %q %v: %v", l.name, q, f, err)
+				}
+				counted += s.counted
+				got = append(got, fmt.Sprintf("%q %v: %d complete, terms %q", q, f, res.Complete, res.Terms))
+				for _, h := range res.Hits {
+					got = append(got, fmt.Sprintf("  %d %v %d %s#%s", h.Doc, h.Complete, h.Score, h.URL, h.Anchor))
+				}
+				for _, fn := range facetNames {
+					got = append(got, fmt.Sprintf("  %s %v", fn, res.Facets[fn]))
+				}
+			}
+			results[l.name+"\x00"+q] = got
+		}
+		t.Logf("%s: %+v, %d files; %d queries counted their facets from the docs not counted", l.name, x.lay, len(files), counted)
+		if x.lay.listFacets && counted == 0 {
+			t.Errorf("%s: no query counted its facets from the docs not counted", l.name)
+		}
+	}
+	for _, l := range layouts[1:] {
+		for _, q := range queries {
+			ref := layouts[0].name
+			if typos[q] {
+				ref = ""
+				for _, o := range layouts {
+					if o.name != l.name && keyLens[o.name] == keyLens[l.name] {
+						ref = o.name
+						break
+					}
+				}
+				if ref == "" {
+					continue
+				}
+			}
+			want, got := results[ref+"\x00"+q], results[l.name+"\x00"+q]
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %q differs from %s:\n%s", l.name, q, ref, lineDiff(strings.Join(want, "\n"), strings.Join(got, "\n")))
+			}
+		}
+	}
 }

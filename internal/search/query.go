@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cmesite/cmesite/internal/content"
 )
 
 // This file is the reference implementation of the query that search.js
@@ -44,87 +46,114 @@ var (
 type Searcher struct {
 	load    func(name string) ([]byte, error)
 	man     manifest
-	rank    []int
-	facets  map[string][][]int // facet -> doc -> value indexes
-	qrIndex int                // index of quick-reference in the format facet, or -1
-	shards  map[string][]string
-	posts   map[string][]posting
+	level   []int  // doc -> index of its level, or -1
+	qr      []bool // doc -> a quick-reference card, when the manifest lists them
+	dicts   map[string]*dict
+	chunks  map[string][]string // posting file -> posting strings
+	fparts  map[string][]string // facet file -> facet parts
+	posts   map[listRef][]posting
 	meta    map[int][]metaDoc
+	facets  map[string][][]int // facet (but level) -> doc -> value indexes
+	known   []bool             // doc -> its facets are in facets
+	groups  map[int]bool       // facet groups read
+	counted int                // queries whose facets were counted from the docs not counted (for tests)
 	// Loaded lists the files read so far, in order.
 	Loaded []string
 }
 
 type manifest struct {
-	Version   int                    `json:"version"`
-	Docs      int                    `json:"docs"`
-	TermKey   int                    `json:"termKey"`
-	MetaGroup int                    `json:"metaGroup"`
-	Stop      []string               `json:"stop"`
-	Spell     [][2]string            `json:"spell"`
-	Syn       [][]string             `json:"syn"`
-	Facets    map[string][][2]string `json:"facets"`
-	Files     struct {
-		Docs  string            `json:"docs"`
-		Terms map[string]string `json:"terms"`
-		Meta  []string          `json:"meta"`
+	Version    int                    `json:"version"`
+	Docs       int                    `json:"docs"`
+	TermKey    int                    `json:"termKey"`
+	MetaGroup  int                    `json:"metaGroup"`
+	FacetGroup int                    `json:"facetGroup"`
+	ListFacets bool                   `json:"listFacets"`
+	Levels     []int                  `json:"levels"`
+	Stop       []string               `json:"stop"`
+	Spell      [][2]string            `json:"spell"`
+	Syn        [][]string             `json:"syn"`
+	Facets     map[string][][2]string `json:"facets"`
+	Counts     map[string][]int       `json:"counts"`
+	QR         *string                `json:"qr"`
+	Files      struct {
+		Meta   string            `json:"meta"`
+		Facets string            `json:"facets"`
+		Terms  map[string]string `json:"terms"`
 	} `json:"files"`
+}
+
+// dict is a term dictionary: the names of a shard's lists and the posting
+// file of each.
+type dict struct {
+	key   string
+	names []string
+	chunk []int // name index -> posting file number
+	pos   []int // name index -> place in its posting file
+	index map[string]int
+}
+
+// listRef names a posting list: its shard and its place in the shard's
+// dictionary.
+type listRef struct {
+	key string
+	i   int
 }
 
 type metaDoc struct {
 	URL, Title, Snippet string
 	Anchors             [][2]string // anchor, heading
+	Format              int         // index in the format facet, or -1
 }
 
-// NewSearcher reads search/index.json and search/docs.json through load
-// (which gets paths like "search/index.json") and checks them.
+func damaged(name string) error { return fmt.Errorf("%s is damaged", name) }
+
+// NewSearcher reads search/index.json through load (which gets paths like
+// "search/index.json") and checks it.
 func NewSearcher(load func(name string) ([]byte, error)) (*Searcher, error) {
-	s := &Searcher{load: load, shards: map[string][]string{}, posts: map[string][]posting{}, meta: map[int][]metaDoc{}, qrIndex: -1}
-	b, err := s.file("search/index.json")
+	s := &Searcher{load: load, dicts: map[string]*dict{}, chunks: map[string][]string{}, fparts: map[string][]string{},
+		posts: map[listRef][]posting{}, meta: map[int][]metaDoc{}, facets: map[string][][]int{}, groups: map[int]bool{}}
+	const name = "search/index.json"
+	b, err := s.file(name)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(b, &s.man); err != nil || s.man.Version != manifestVersion || s.man.MetaGroup < 1 {
-		return nil, fmt.Errorf("search/index.json is damaged")
+	m := &s.man
+	if err := json.Unmarshal(b, m); err != nil || m.Version != manifestVersion || m.Docs < 0 || m.MetaGroup < 1 ||
+		m.FacetGroup < 1 || m.TermKey < 0 || len(m.Levels) != len(m.Facets[content.FacetLevel])+1 {
+		return nil, damaged(name)
 	}
-	b, err = s.file("search/docs.json")
-	if err != nil {
-		return nil, err
-	}
-	var cols map[string]string
-	if err := json.Unmarshal(b, &cols); err != nil {
-		return nil, fmt.Errorf("search/docs.json is damaged")
-	}
-	n := s.man.Docs
-	r := v64Reader{s: cols["rank"]}
-	for range n {
-		v, err := r.next()
-		if err != nil || v >= n {
-			return nil, fmt.Errorf("search/docs.json is damaged")
+	for _, f := range listFacets {
+		if len(m.Counts[f]) != len(m.Facets[f]) {
+			return nil, damaged(name)
 		}
-		s.rank = append(s.rank, v)
 	}
-	s.facets = map[string][][]int{}
-	for _, f := range facetNames {
-		r := v64Reader{s: cols[f]}
-		vals := make([][]int, n)
-		for d := range n {
-			k, err := r.next()
-			if err != nil {
-				return nil, fmt.Errorf("search/docs.json is damaged")
-			}
-			for range k {
-				v, err := r.next()
-				if err != nil || v >= len(s.man.Facets[f]) {
-					return nil, fmt.Errorf("search/docs.json is damaged")
-				}
-				vals[d] = append(vals[d], v)
-			}
+	n := m.Docs
+	s.level = make([]int, n)
+	for i := range s.level {
+		s.level[i] = -1
+	}
+	for l := range len(m.Levels) - 1 {
+		lo, hi := m.Levels[l], m.Levels[l+1]
+		if lo < 0 || lo > hi || hi > n {
+			return nil, damaged(name)
 		}
-		s.facets[f] = vals
+		for d := lo; d < hi; d++ {
+			s.level[d] = l
+		}
 	}
-	for i, v := range s.man.Facets["format"] {
-		if v[0] == quickReference {
-			s.qrIndex = i
+	for _, f := range listFacets {
+		s.facets[f] = make([][]int, n)
+	}
+	s.known = make([]bool, n)
+	if m.QR != nil {
+		s.qr = make([]bool, n)
+		r := v64Reader{s: *m.QR}
+		for d := -1; r.more(); {
+			v, err := r.next()
+			if d += v + 1; err != nil || d >= n {
+				return nil, damaged(name)
+			}
+			s.qr[d] = true
 		}
 	}
 	return s, nil
@@ -139,14 +168,14 @@ func (s *Searcher) file(name string) ([]byte, error) {
 	return b, nil
 }
 
-// shard returns the terms and postings of a shard key, loading it once;
-// nil when the index has no such shard.
-func (s *Searcher) shard(key string) ([]string, error) {
-	if t, ok := s.shards[key]; ok {
-		return t, nil
+// dict returns the dictionary of a shard key, loading it once; nil when
+// the index has no such shard.
+func (s *Searcher) dict(key string) (*dict, error) {
+	if d, ok := s.dicts[key]; ok {
+		return d, nil
 	}
 	if _, ok := s.man.Files.Terms[key]; !ok {
-		s.shards[key] = nil
+		s.dicts[key] = nil
 		return nil, nil
 	}
 	name := "search/t/" + termFileName(key) + ".json"
@@ -154,40 +183,235 @@ func (s *Searcher) shard(key string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var flat []string
-	if err := json.Unmarshal(b, &flat); err != nil || len(flat)%2 != 0 {
-		return nil, fmt.Errorf("%s is damaged", name)
+	var raw struct {
+		Names  []string `json:"names"`
+		Chunks string   `json:"chunks"`
 	}
-	s.shards[key] = flat
-	return flat, nil
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, damaged(name)
+	}
+	d := &dict{key: key, names: raw.Names, index: make(map[string]int, len(raw.Names))}
+	r := v64Reader{s: raw.Chunks}
+	for c := 0; r.more(); c++ {
+		k, err := r.next()
+		if err != nil || k < 1 || len(d.chunk)+k > len(d.names) {
+			return nil, damaged(name)
+		}
+		for i := range k {
+			d.chunk = append(d.chunk, c)
+			d.pos = append(d.pos, i)
+		}
+	}
+	if len(d.chunk) != len(d.names) {
+		return nil, damaged(name)
+	}
+	for i, t := range d.names {
+		d.index[t] = i
+	}
+	s.dicts[key] = d
+	return d, nil
 }
 
-func (s *Searcher) postings(term, enc string) ([]posting, error) {
-	if p, ok := s.posts[term]; ok {
+// chunkName is the posting file (dir "p") or facet file (dir "f") of a
+// list.
+func (d *dict) chunkName(dir string, i int) string {
+	return "search/" + dir + "/" + termFileName(d.key) + "." + itoa(d.chunk[i]) + ".json"
+}
+
+// strings reads a file that is a JSON array of n strings, once.
+func (s *Searcher) strings(cache map[string][]string, name string, n int) ([]string, error) {
+	if ss, ok := cache[name]; ok {
+		return ss, nil
+	}
+	b, err := s.file(name)
+	if err != nil {
+		return nil, err
+	}
+	var ss []string
+	if err := json.Unmarshal(b, &ss); err != nil || len(ss) != n {
+		return nil, damaged(name)
+	}
+	cache[name] = ss
+	return ss, nil
+}
+
+// chunkLen is the number of lists in the posting file of list i.
+func (d *dict) chunkLen(i int) int {
+	n := 0
+	for _, c := range d.chunk {
+		if c == d.chunk[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// postings returns the decoded postings of a list, loading its file once.
+func (s *Searcher) postings(ref listRef) ([]posting, error) {
+	if p, ok := s.posts[ref]; ok {
 		return p, nil
 	}
+	d := s.dicts[ref.key]
+	name := d.chunkName("p", ref.i)
+	ss, err := s.strings(s.chunks, name, d.chunkLen(ref.i))
+	if err != nil {
+		return nil, err
+	}
 	var out []posting
-	r := v64Reader{s: enc}
+	r := v64Reader{s: ss[d.pos[ref.i]]}
 	doc := -1
 	for r.more() {
 		v, err := r.next()
 		if err != nil {
-			return nil, err
+			return nil, damaged(name)
 		}
 		doc += v>>1 + 1
 		code := 0
 		if v&1 == 1 {
 			if code, err = r.next(); err != nil {
-				return nil, err
+				return nil, damaged(name)
 			}
 		}
-		if doc >= s.man.Docs || code > 9 || code == 0 && v&1 == 1 {
-			return nil, errV64
+		if doc >= s.man.Docs || code&^qrBit > 9 || code == 0 && v&1 == 1 || code > qrBit|9 || code&qrBit != 0 && s.qr != nil {
+			return nil, damaged(name)
 		}
 		out = append(out, posting{int32(doc), uint8(code)})
 	}
-	s.posts[term] = out
+	if len(out) == 0 {
+		return nil, damaged(name)
+	}
+	s.posts[ref] = out
 	return out, nil
+}
+
+// readFacets decodes facets (appendFacets) for docs, and records them.
+func (s *Searcher) readFacets(enc string, docs func(i int) int, n int, name string) error {
+	streams := strings.Split(enc, ".")
+	if len(streams) != len(listFacets) {
+		return damaged(name)
+	}
+	vals := make([][][]int, len(listFacets))
+	for k, f := range listFacets {
+		r := v64Reader{s: streams[k]}
+		size := len(s.man.Facets[f])
+		vals[k] = make([][]int, n)
+		for i := range n {
+			c, err := r.next()
+			if err != nil {
+				return damaged(name)
+			}
+			if size <= maskValues {
+				if c >= 1<<size {
+					return damaged(name)
+				}
+				for v := 0; c > 0; v, c = v+1, c>>1 {
+					if c&1 == 1 {
+						vals[k][i] = append(vals[k][i], v)
+					}
+				}
+				continue
+			}
+			for range c {
+				v, err := r.next()
+				if err != nil || v >= size {
+					return damaged(name)
+				}
+				vals[k][i] = append(vals[k][i], v)
+			}
+		}
+		if r.more() {
+			return damaged(name)
+		}
+	}
+	for i := range n {
+		d := docs(i)
+		if s.known[d] {
+			continue
+		}
+		s.known[d] = true
+		for k, f := range listFacets {
+			s.facets[f][d] = vals[k][i]
+		}
+	}
+	return nil
+}
+
+// listFacets reads the facet part of a list of at most half the docs: the
+// facets of its docs.
+func (s *Searcher) listFacets(ref listRef) error {
+	d := s.dicts[ref.key]
+	name := d.chunkName("f", ref.i)
+	ss, err := s.strings(s.fparts, name, d.chunkLen(ref.i))
+	if err != nil {
+		return err
+	}
+	ps := s.posts[ref]
+	return s.readFacets(ss[d.pos[ref.i]], func(i int) int { return int(ps[i].doc) }, len(ps), name)
+}
+
+// otherFacets reads the facet part of a list of more than half the docs:
+// the facets of the docs it does not have.
+func (s *Searcher) otherFacets(ref listRef) ([]int, error) {
+	d := s.dicts[ref.key]
+	name := d.chunkName("f", ref.i)
+	ss, err := s.strings(s.fparts, name, d.chunkLen(ref.i))
+	if err != nil {
+		return nil, err
+	}
+	ids, enc, ok := strings.Cut(ss[d.pos[ref.i]], ":")
+	if !ok {
+		return nil, damaged(name)
+	}
+	var docs []int
+	r := v64Reader{s: ids}
+	prev := -1
+	for r.more() {
+		v, err := r.next()
+		if err != nil || prev+v+1 >= s.man.Docs {
+			return nil, damaged(name)
+		}
+		prev += v + 1
+		docs = append(docs, prev)
+	}
+	if err := s.readFacets(enc, func(i int) int { return docs[i] }, len(docs), name); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// facetGroup reads the facet group of doc.
+func (s *Searcher) facetGroup(doc int) error {
+	g := doc / s.man.FacetGroup
+	if s.groups[g] {
+		return nil
+	}
+	name := "search/g/" + itoa(g) + ".json"
+	b, err := s.file(name)
+	if err != nil {
+		return err
+	}
+	var enc string
+	if err := json.Unmarshal(b, &enc); err != nil {
+		return damaged(name)
+	}
+	lo := g * s.man.FacetGroup
+	if err := s.readFacets(enc, func(i int) int { return lo + i }, min(s.man.FacetGroup, s.man.Docs-lo), name); err != nil {
+		return err
+	}
+	s.groups[g] = true
+	return nil
+}
+
+// facetOf returns the value indexes of a doc's facet; the doc's facets
+// must have been read (but its level).
+func (s *Searcher) facetOf(d int, f string) []int {
+	if f == content.FacetLevel {
+		if l := s.level[d]; l >= 0 {
+			return []int{l}
+		}
+		return nil
+	}
+	return s.facets[f][d]
 }
 
 func (s *Searcher) metaOf(doc int) (metaDoc, error) {
@@ -199,13 +423,13 @@ func (s *Searcher) metaOf(doc int) (metaDoc, error) {
 			return metaDoc{}, err
 		}
 		var raw [][]any
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return metaDoc{}, fmt.Errorf("%s is damaged", name)
+		if err := json.Unmarshal(b, &raw); err != nil || len(raw) != min(s.man.MetaGroup, s.man.Docs-g*s.man.MetaGroup) {
+			return metaDoc{}, damaged(name)
 		}
 		var docs []metaDoc
 		for _, e := range raw {
-			if len(e) != 4 {
-				return metaDoc{}, fmt.Errorf("%s is damaged", name)
+			if len(e) != 5 {
+				return metaDoc{}, damaged(name)
 			}
 			m := metaDoc{}
 			m.URL, _ = e[0].(string)
@@ -217,15 +441,13 @@ func (s *Searcher) metaOf(doc int) (metaDoc, error) {
 				h, _ := a[i+1].(string)
 				m.Anchors = append(m.Anchors, [2]string{id, h})
 			}
+			f, _ := e[4].(float64)
+			m.Format = int(f)
 			docs = append(docs, m)
 		}
 		s.meta[g] = docs
 	}
-	i := doc % s.man.MetaGroup
-	if i >= len(s.meta[g]) {
-		return metaDoc{}, fmt.Errorf("search/m/%d.json is damaged", g)
-	}
-	return s.meta[g][i], nil
+	return s.meta[g][doc%s.man.MetaGroup], nil
 }
 
 // Hit is one result.
@@ -421,30 +643,49 @@ func addAlt(alts []alt, tokens []string, w int) []alt {
 	return append(alts, alt{tokens, w})
 }
 
-type termMatch struct {
-	term    string
+// tokenMatch is what a query token matches: the index words (for
+// highlighting and section links) and the lists to read, each with the
+// quality of its match. A merged list stands for the words that extend the
+// token.
+type tokenMatch struct {
+	terms []string
+	lists []listMatch
+}
+
+type listMatch struct {
+	ref     listRef
 	quality int
-	enc     string
 }
 
 // matchToken finds the index words a query token matches.
-func (s *Searcher) matchToken(tok string) ([]termMatch, error) {
+func (s *Searcher) matchToken(tok string) (tokenMatch, error) {
+	var out tokenMatch
 	n := utf8.RuneCountInString(tok)
-	flat, err := s.shard(termKey(tok, s.man.TermKey))
+	d, err := s.dict(termKey(tok, s.man.TermKey))
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []termMatch
-	for i := 0; i < len(flat); i += 2 {
-		t := flat[i]
-		switch {
-		case t == tok:
-			out = append(out, termMatch{t, qualityExact, flat[i+1]})
-		case n >= minPrefixRunes && strings.HasPrefix(t, tok):
-			out = append(out, termMatch{t, qualityPrefix, flat[i+1]})
+	if d != nil {
+		if i, ok := d.index[tok]; ok {
+			out.terms = append(out.terms, tok)
+			out.lists = append(out.lists, listMatch{listRef{d.key, i}, qualityExact})
+		}
+		if n >= minPrefixRunes {
+			merged, hasMerged := d.index[tok+"*"]
+			for i, t := range d.names {
+				if t != tok && strings.HasPrefix(t, tok) && !strings.HasSuffix(t, "*") {
+					out.terms = append(out.terms, t)
+					if !hasMerged {
+						out.lists = append(out.lists, listMatch{listRef{d.key, i}, qualityPrefix})
+					}
+				}
+			}
+			if hasMerged {
+				out.lists = append(out.lists, listMatch{listRef{d.key, merged}, qualityPrefix})
+			}
 		}
 	}
-	if len(out) > 0 || n < minTypoRunes {
+	if len(out.terms) > 0 || n < minTypoRunes {
 		return out, nil
 	}
 	var seen []string
@@ -453,13 +694,20 @@ func (s *Searcher) matchToken(tok string) ([]termMatch, error) {
 			continue
 		}
 		seen = append(seen, k)
-		flat, err := s.shard(k)
+		d, err := s.dict(k)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		for i := 0; i < len(flat); i += 2 {
-			if q := typoQuality(tok, flat[i]); q > 0 {
-				out = append(out, termMatch{flat[i], q, flat[i+1]})
+		if d == nil {
+			continue
+		}
+		for i, t := range d.names {
+			if strings.HasSuffix(t, "*") {
+				continue
+			}
+			if q := typoQuality(tok, t); q > 0 {
+				out.terms = append(out.terms, t)
+				out.lists = append(out.lists, listMatch{listRef{d.key, i}, q})
 			}
 		}
 	}
@@ -546,33 +794,48 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 	}
 	scores := make([][]int, len(cs))
 	termSets := make([]map[string]bool, len(cs))
+	read := make([][][][]listRef, len(cs)) // concept -> alt -> token -> lists
+	qr := s.qr
+	if qr == nil {
+		qr = make([]bool, n) // from the postings
+	}
 	var allTerms []string
 	for ci, c := range cs {
 		best := make([]int, n)
 		termSets[ci] = map[string]bool{}
-		for _, a := range c.alts {
+		read[ci] = make([][][]listRef, len(c.alts))
+		for ai, a := range c.alts {
 			sum := make([]int, n)
 			hits := make([]int, n)
 			for _, tok := range a.tokens {
-				ms, err := s.matchToken(tok)
+				tm, err := s.matchToken(tok)
 				if err != nil {
 					return nil, err
 				}
+				for _, t := range tm.terms {
+					termSets[ci][t] = true
+					if !slices.Contains(allTerms, t) {
+						allTerms = append(allTerms, t)
+					}
+				}
 				tokBest := make([]int, n)
-				for _, m := range ms {
-					termSets[ci][m.term] = true
-					if !slices.Contains(allTerms, m.term) {
-						allTerms = append(allTerms, m.term)
-					}
-					ps, err := s.postings(m.term, m.enc)
+				var refs []listRef
+				for _, m := range tm.lists {
+					ps, err := s.postings(m.ref)
 					if err != nil {
-						return nil, fmt.Errorf("search/t/%s.json is damaged", termFileName(termKey(tok, s.man.TermKey)))
+						return nil, err
 					}
+					refs = append(refs, m.ref)
 					for _, p := range ps {
-						sc := fieldWeights[p.code>>1]*m.quality/100 + repeatBonus[p.code&1]
+						code := int(p.code)
+						if code&qrBit != 0 {
+							qr[p.doc] = true // never when the manifest lists the cards
+						}
+						sc := fieldWeights[code&^qrBit>>1]*m.quality/100 + repeatBonus[code&1]
 						tokBest[p.doc] = max(tokBest[p.doc], sc)
 					}
 				}
+				read[ci][ai] = append(read[ci][ai], refs)
 				for d, v := range tokBest {
 					if v > 0 {
 						sum[d] += v
@@ -607,7 +870,7 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 		if m == 0 {
 			continue
 		}
-		if s.qrIndex >= 0 && slices.Contains(s.facets["format"][d], s.qrIndex) {
+		if qr[d] {
 			total = total * 3 / 2
 		}
 		cands = append(cands, cand{d, m, total})
@@ -616,6 +879,7 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 	if need == 0 {
 		need = len(cs)
 	}
+	// Ids are in tie order.
 	slices.SortFunc(cands, func(a, b cand) int {
 		ac, bc := a.matched == need, b.matched == need
 		if ac != bc {
@@ -624,26 +888,41 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(b.matched, a.matched), cmp.Compare(b.total, a.total), cmp.Compare(s.rank[a.doc], s.rank[b.doc]))
+		return cmp.Or(cmp.Compare(b.matched, a.matched), cmp.Compare(b.total, a.total), cmp.Compare(a.doc, b.doc))
 	})
 	// Facets: a doc passes facet f when nothing is selected in f or it has
 	// a selected value; counts of f ignore f's own selection.
 	selected := map[string]map[int]bool{}
+	filtered, anySelected := false, false // by some facet but the level; by any
 	for _, f := range facetNames {
 		selected[f] = map[int]bool{}
 		for _, id := range filters[f] {
 			for i, v := range s.man.Facets[f] {
 				if v[0] == id {
 					selected[f][i] = true
+					anySelected = true
+					filtered = filtered || f != content.FacetLevel
 				}
 			}
 		}
+	}
+	anyComplete := len(cands) > 0 && cands[0].matched == need
+	// The docs counted (and every hit when a filter needs their facets).
+	var docs []int
+	for _, c := range cands {
+		if filtered || !anyComplete || c.matched == need {
+			docs = append(docs, c.doc)
+		}
+	}
+	others, err := s.readFacetsOf(docs, cs, read, required, filtered || !anyComplete, !anySelected)
+	if err != nil {
+		return nil, err
 	}
 	passes := func(d int, f string) bool {
 		if len(selected[f]) == 0 {
 			return true
 		}
-		for _, v := range s.facets[f][d] {
+		for _, v := range s.facetOf(d, f) {
 			if selected[f][v] {
 				return true
 			}
@@ -654,7 +933,6 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 	for _, f := range facetNames {
 		counts[f] = make([]int, len(s.man.Facets[f]))
 	}
-	anyComplete := len(cands) > 0 && cands[0].matched == need
 	for _, c := range cands {
 		complete := c.matched == need
 		fails := 0
@@ -675,10 +953,18 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 			continue
 		}
 		for _, f := range facetNames {
-			if fails == 0 || fails == 1 && failed == f {
-				for _, v := range s.facets[f][c.doc] {
+			if (fails == 0 || fails == 1 && failed == f) && (others == nil || f == content.FacetLevel) {
+				for _, v := range s.facetOf(c.doc, f) {
 					counts[f][v]++
 				}
+			}
+		}
+	}
+	if others != nil {
+		// Every doc is counted but those others holds.
+		for _, f := range listFacets {
+			for v, n := range s.man.Counts[f] {
+				counts[f][v] = n - others[f][v]
 			}
 		}
 	}
@@ -699,6 +985,184 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 		h.Anchor = bestAnchor(m, termSets, need)
 	}
 	return res, nil
+}
+
+// readFacetsOf reads the facets of docs (the docs the query counts, or
+// all it found: all) from as little as it can. Every doc found is in a
+// list of each token of an alternative it matches, so the facet parts of
+// the lists of one token per alternative of a concept hold the facets of
+// every doc that matches the concept: for each alternative, the token
+// whose lists have the fewest postings, all of at most half the docs. The
+// docs counted match every required concept: the concept read is the one
+// with the fewest postings (an alternative whose tokens all have a list of
+// more than half the docs counts as every doc). The docs found match some
+// concept: all are read. The facet groups hold the facets of the docs
+// left.
+//
+// When no filter is set (whole: the counts are all it needs) and it is
+// smaller, it reads the facets of the docs not counted instead, and
+// returns their counts: the facet part of a list of more than half the
+// docs holds the docs it does not have. A doc that does not match an
+// alternative is missing from the lists of one of its tokens, so the
+// parts of one such list per token of one alternative of each required
+// concept hold every doc that is not counted; when the docs counted are
+// all those found, one concept is enough.
+func (s *Searcher) readFacetsOf(docs []int, cs []concept, read [][][][]listRef, required int, all, whole bool) (others map[string][]int, err error) {
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	if s.man.ListFacets {
+		in, out := s.facetCovers(cs, read, required, all)
+		if whole && out.cost >= 0 && out.cost < in.cost {
+			isDoc := make([]bool, s.man.Docs)
+			for _, d := range docs {
+				isDoc[d] = true
+			}
+			others = map[string][]int{}
+			for _, f := range listFacets {
+				others[f] = make([]int, len(s.man.Facets[f]))
+			}
+			seen := map[int]bool{}
+			for _, r := range out.refs {
+				ds, err := s.otherFacets(r)
+				if err != nil {
+					return nil, err
+				}
+				for _, d := range ds {
+					if isDoc[d] || seen[d] {
+						continue
+					}
+					seen[d] = true
+					for _, f := range listFacets {
+						for _, v := range s.facets[f][d] {
+							others[f][v]++
+						}
+					}
+				}
+			}
+			s.counted++
+			return others, nil
+		}
+		for _, r := range in.refs {
+			if err := s.listFacets(r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var groups []int
+	for _, d := range docs {
+		if g := d / s.man.FacetGroup; !s.known[d] && !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	slices.Sort(groups)
+	for _, g := range groups {
+		if err := s.facetGroup(g * s.man.FacetGroup); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range docs {
+		if !s.known[d] {
+			return nil, damaged("search/g/" + itoa(d/s.man.FacetGroup) + ".json")
+		}
+	}
+	return nil, nil
+}
+
+// cover is a set of lists whose facet parts readFacetsOf reads, and the
+// number of docs they hold (cost).
+type cover struct {
+	refs []listRef
+	cost int
+}
+
+// facetCovers returns the lists whose facet parts hold the facets of the
+// docs counted (in) and of the docs not counted (out; cost -1: no lists
+// do): see readFacetsOf.
+func (s *Searcher) facetCovers(cs []concept, read [][][][]listRef, required int, all bool) (in, out cover) {
+	n := s.man.Docs
+	inOf := func(alts [][][]listRef) cover {
+		var cv cover
+		for _, toks := range alts {
+			best := -1
+			var refs []listRef
+			for _, lists := range toks {
+				cost := 0
+				for _, r := range lists {
+					if ps := s.posts[r]; 2*len(ps) <= n && cost >= 0 {
+						cost += len(ps)
+					} else {
+						cost = -1
+					}
+				}
+				if cost >= 0 && (best < 0 || cost < best) {
+					best, refs = cost, lists
+				}
+			}
+			if best < 0 {
+				cv.cost += n
+				continue
+			}
+			cv.cost += best
+			cv.refs = append(cv.refs, refs...)
+		}
+		return cv
+	}
+	outOf := func(alts [][][]listRef) cover {
+		cv := cover{cost: -1}
+		for _, toks := range alts {
+			var alt cover
+			for _, lists := range toks {
+				var big listRef
+				most := 0
+				for _, r := range lists {
+					if ps := s.posts[r]; 2*len(ps) > n && len(ps) > most {
+						big, most = r, len(ps)
+					}
+				}
+				if most == 0 {
+					alt.cost = -1
+					break
+				}
+				alt.cost += n - most
+				alt.refs = append(alt.refs, big)
+			}
+			if alt.cost >= 0 && (cv.cost < 0 || alt.cost < cv.cost) {
+				cv = alt
+			}
+		}
+		return cv
+	}
+	// The docs counted: in, one concept; out, every concept. All the docs
+	// found: in, every concept; out, one.
+	in.cost, out.cost = -1, -1
+	first := true
+	for ci, c := range cs {
+		if c.optional && required > 0 {
+			continue
+		}
+		ic, oc := inOf(read[ci]), outOf(read[ci])
+		if all {
+			in.cost = max(in.cost, 0) + ic.cost
+			in.refs = append(in.refs, ic.refs...)
+			if oc.cost >= 0 && (out.cost < 0 || oc.cost < out.cost) {
+				out = oc
+			}
+		} else {
+			if in.cost < 0 || ic.cost < in.cost {
+				in = ic
+			}
+			if first || out.cost >= 0 && oc.cost >= 0 {
+				out.cost = max(out.cost, 0) + oc.cost
+				out.refs = append(out.refs, oc.refs...)
+			}
+			if oc.cost < 0 {
+				out = cover{cost: -1}
+			}
+		}
+		first = false
+	}
+	return in, out
 }
 
 // bestAnchor links to the top of the page when the title names every

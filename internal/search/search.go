@@ -81,6 +81,7 @@ package search
 
 import (
 	"cmp"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -158,25 +159,26 @@ type Index struct {
 	readyMu   sync.Mutex
 	ready     map[string]*docEntry // Add-ed since the last Files, analysed
 	scratches sync.Pool            // of *scratch, for Add
-	renumber  bool                 // ids must be reassigned (docs added or removed)
+	renumber  bool                 // ids must be reassigned (docs added, removed or moved in tie order)
 
-	urls     []string // by id
-	postings int      // doc-term pairs
-	keyLen   int      // runes of a term that choose its shard (0 = one shard)
-	group    int      // docs per meta shard
+	byID     []*docEntry // in tie order: a doc's id is its place here
+	postings int         // doc-term pairs
+	lay      layout
 	internMu sync.Mutex
 	termIDs  map[string]uint32 // every term seen, also ones no doc has any more
-	termList []*termEntry      // by term id
-	tshards  map[string]*termShard
-	mshards  []*metaShard
+	termList []*list           // by term id
+	keys     map[string]*keyShard
 
-	docsFile    file
-	docsDirty   bool
-	facetsDirty bool                // ... and so did some doc's facets
-	facetPart   []byte              // docs.json's facet lists, encoded
-	facetVals   map[string][]string // facet -> value ids, in display order
+	facetVals   map[string][]string       // facet -> value ids, in display order
+	facetPos    map[string]map[string]int // facet -> value id -> index in facetVals
+	facetUse    map[string]map[string]int // facet -> value id -> docs that have it
+	levelStarts []int                     // first id of each level, and then of the docs without one
+	metas       []*group                  // meta shards, metaGroup docs each
+	fgroups     []*group                  // facet groups, facetGroup docs each
+	metaVer     string
+	facetVer    string
 	manifest    file
-	changed     bool // some shard changed since the manifest was written
+	changed     bool // some file changed since the manifest was written
 }
 
 type file struct {
@@ -185,11 +187,13 @@ type file struct {
 }
 
 type docEntry struct {
-	doc    Doc    // without text: what docs.json needs
+	doc    Doc    // without text: what ranking, facets and meta need
 	ftitle string // the title folded, for ranking ties
 	id     int
+	qr     bool     // a quick-reference card (its postings carry qrBit)
+	facets [][]byte // its facets, encoded (docFacets)
 	terms  []uint32 // term id<<5 | termCodeOf(field, count)
-	meta   []byte   // this doc's entry in its meta shard
+	meta   []byte   // this doc's meta entry, without its format and closing bracket
 }
 
 type posting struct {
@@ -197,19 +201,18 @@ type posting struct {
 	code uint8
 }
 
-type termEntry struct {
-	text  string
+// list is a posting list: a term's, or a merged list (name: its prefix
+// and "*") of the best code of each doc among the terms that extend the
+// prefix.
+type list struct {
+	name  string
 	posts []posting // by doc
-	enc   []byte    // encoded postings; nil when posts changed
+	enc   []byte    // encoded postings; nil when stale
+	fenc  []byte    // encoded facet part; nil when stale (empty: none)
 }
 
-type termShard struct {
-	terms []string // sorted
-	out   file
-	dirty bool
-}
-
-type metaShard struct {
+// group is a file of a fixed range of doc ids (meta shards, facet groups).
+type group struct {
 	out   file
 	dirty bool
 }
@@ -229,7 +232,7 @@ func NewIndex(opts Options) *Index {
 		pending: map[string]Doc{},
 		ready:   map[string]*docEntry{},
 		termIDs: map[string]uint32{},
-		tshards: map[string]*termShard{},
+		keys:    map[string]*keyShard{},
 	}
 }
 
@@ -304,14 +307,23 @@ func (x *Index) Delete(url string) {
 // must not be modified.
 func (x *Index) Files() map[string][]byte {
 	x.apply()
-	out := make(map[string][]byte, 2+len(x.tshards)+len(x.mshards))
+	out := make(map[string][]byte, 1+len(x.metas)+len(x.fgroups)+3*len(x.keys))
 	out["search/index.json"] = x.manifest.data
-	out["search/docs.json"] = x.docsFile.data
-	for k, s := range x.tshards {
-		out["search/t/"+termFileName(k)+".json"] = s.out.data
+	for k, s := range x.keys {
+		name := termFileName(k)
+		out["search/t/"+name+".json"] = s.dict.data
+		for i, c := range s.chunks {
+			out["search/p/"+name+"."+itoa(i)+".json"] = c.post.data
+			if x.lay.listFacets {
+				out["search/f/"+name+"."+itoa(i)+".json"] = c.facet.data
+			}
+		}
 	}
-	for i, s := range x.mshards {
-		out["search/m/"+itoa(i)+".json"] = s.out.data
+	for i, g := range x.metas {
+		out["search/m/"+itoa(i)+".json"] = g.out.data
+	}
+	for i, g := range x.fgroups {
+		out["search/g/"+itoa(i)+".json"] = g.out.data
 	}
 	return out
 }
@@ -340,6 +352,9 @@ func (x *Index) apply() {
 	entries := x.analyseAll(urls)
 	clear(x.pending)
 	clear(x.ready)
+	if !x.renumber && x.manifest.data != nil && !x.keepsIDs(entries) {
+		x.renumber = true
+	}
 	if x.renumber || x.manifest.data == nil {
 		for _, e := range entries {
 			x.docs[e.doc.URL] = e
@@ -347,12 +362,10 @@ func (x *Index) apply() {
 		x.rebuild()
 		x.renumber = false
 	} else {
-		for _, e := range entries {
-			x.replace(e)
-		}
+		x.update(entries)
 		// An edit that crosses a size threshold reshards everything, as a
 		// fresh build of the same docs would.
-		if k, g := shardParams(len(x.urls), x.postings); k != x.keyLen || g != x.group {
+		if shardParams(len(x.byID), x.postings, x.termCount()) != x.lay {
 			x.rebuild()
 		}
 	}
@@ -394,34 +407,66 @@ func (x *Index) intern(t string) uint32 {
 	if !ok {
 		id = uint32(len(x.termList))
 		x.termIDs[t] = id
-		x.termList = append(x.termList, &termEntry{text: t})
+		x.termList = append(x.termList, &list{name: t})
 	}
 	return id
 }
 
-// Shard sizes follow the number of postings (doc-term pairs), which
-// tracks the size of the term index better than the number of docs. On
-// generated curricula (TestSizes) a posting costs 0.7 to 1.4 bytes
-// gzipped: up to smallIndex postings (about 500 modules) the whole index
-// stays under 250 KB gzipped, so it is one term shard and one meta shard
-// (one download, cacheable whole for offline use); up to mediumIndex terms
-// are sharded by their first letter, above it by their first two letters,
-// and meta by metaGroup docs.
+// termCount is the number of terms that some doc has.
+func (x *Index) termCount() int {
+	n := 0
+	for _, s := range x.keys {
+		n += len(s.terms)
+	}
+	return n
+}
+
+// The layout of the files follows the size of the index. Up to smallIndex
+// postings (doc-term pairs; about 500 modules, under 250 KB gzipped in all
+// on generated curricula) a site gets one term dictionary, one posting
+// file, one facet file and one meta file, which can be cached whole for
+// offline use. Above it, posting lists are cut into files of about
+// chunkBytes, prefixes shared by many words get merged lists, meta files
+// hold metaGroup docs and facet files facetGroup docs; dictionaries are
+// split by the first letter of their terms above dictTerms terms, by the
+// first two above 20 times as many; and above listFacetDocs docs every
+// posting list of at most half the docs also gets its docs' facets (a
+// facet part), so that counting the facets of a query's results reads
+// about as much as its posting lists, not the facets of every doc.
 var (
-	smallIndex  = 200_000
-	mediumIndex = 500_000
-	metaGroup   = 16
+	smallIndex    = 200_000
+	dictTerms     = 4000
+	chunkBytes    = 16 << 10
+	metaGroup     = 16
+	facetGroup    = 2048
+	listFacetDocs = 20_000
+	mergeMin      = 2000 // postings, see mergedRule
 )
 
-func shardParams(docs, postings int) (keyLen, group int) {
-	switch {
-	case postings <= smallIndex:
-		return 0, max(docs, 1)
-	case postings <= mediumIndex:
-		return 1, metaGroup
-	default:
-		return 2, metaGroup
+// layout is how the index is cut into files.
+type layout struct {
+	keyLen     int  // runes of a term that choose its dictionary (0 = one dictionary)
+	chunk      int  // bytes of postings per posting file (0 = one file per dictionary)
+	merged     bool // prefixes shared by many words get merged lists
+	listFacets bool // posting lists get facet parts
+	qrBits     bool // postings carry qrBit (else the manifest lists the cards)
+	metaGroup  int  // docs per meta file
+	facetGroup int  // docs per facet group file
+}
+
+func shardParams(docs, postings, terms int) layout {
+	if postings <= smallIndex {
+		return layout{metaGroup: max(docs, 1), facetGroup: max(docs, 1)}
 	}
+	l := layout{chunk: chunkBytes, merged: true, qrBits: true, metaGroup: metaGroup, facetGroup: facetGroup, listFacets: docs > listFacetDocs}
+	switch {
+	case terms <= dictTerms:
+	case terms <= 20*dictTerms:
+		l.keyLen = 1
+	default:
+		l.keyLen = 2
+	}
+	return l
 }
 
 // termKey is the shard key of a term: its first keyLen runes.
@@ -434,134 +479,351 @@ func termKey(term string, keyLen int) string {
 	return term[:i]
 }
 
-// rebuild assigns ids by URL and rebuilds every posting list and shard.
-func (x *Index) rebuild() {
-	x.urls = x.urls[:0]
-	for u := range x.docs {
-		x.urls = append(x.urls, u)
+// tieOrder compares docs in ranking tie order: level (vocabulary order,
+// docs without one last), weight, folded title, title, URL.
+func (x *Index) tieOrder(a, b *docEntry) int {
+	if la, lb := x.levelOf(a), x.levelOf(b); la != lb {
+		return cmp.Compare(la, lb)
 	}
-	slices.Sort(x.urls)
-	for i, u := range x.urls {
-		x.docs[u].id = i
+	if a.doc.Weight != b.doc.Weight {
+		return cmp.Compare(a.doc.Weight, b.doc.Weight)
+	}
+	if c := strings.Compare(a.ftitle, b.ftitle); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.doc.Title, b.doc.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.doc.URL, b.doc.URL)
+}
+
+func (x *Index) levelOf(e *docEntry) int {
+	if p, ok := x.facetPos[content.FacetLevel][e.doc.Level]; ok {
+		return p
+	}
+	return len(x.facetVals[content.FacetLevel])
+}
+
+// rebuild assigns ids in tie order and rebuilds every posting list, merged
+// list and file.
+func (x *Index) rebuild() {
+	all := make([]*docEntry, 0, len(x.docs))
+	for _, e := range x.docs {
+		all = append(all, e)
+	}
+	x.setFacetValues(all)
+	slices.SortFunc(all, x.tieOrder)
+	x.byID = all
+	nl := len(x.facetVals[content.FacetLevel])
+	x.levelStarts = make([]int, nl+1)
+	lv := 0
+	for i, e := range all {
+		e.id = i
+		e.qr = e.doc.Format == quickReference
+		x.docFacets(e)
+		for l := x.levelOf(e); lv < l; lv++ {
+			x.levelStarts[lv+1] = i
+		}
+	}
+	for ; lv < nl; lv++ {
+		x.levelStarts[lv+1] = len(all)
 	}
 	// Size every posting list before filling it: growing them by append
 	// costs more than a counting pass.
 	counts := make([]int32, len(x.termList))
-	for _, u := range x.urls {
-		for _, p := range x.docs[u].terms {
+	for _, e := range all {
+		for _, p := range e.terms {
 			counts[p>>5]++
 		}
 	}
-	for id, te := range x.termList {
-		if n := int(counts[id]); cap(te.posts) < n {
-			te.posts = make([]posting, 0, n)
+	for id, l := range x.termList {
+		if n := int(counts[id]); cap(l.posts) < n {
+			l.posts = make([]posting, 0, n)
 		}
-		te.posts, te.enc = te.posts[:0], nil
+		l.posts, l.enc, l.fenc = l.posts[:0], nil, nil
 	}
 	x.postings = 0
-	for i, u := range x.urls {
-		for _, p := range x.docs[u].terms {
-			te := x.termList[p>>5]
-			te.posts = append(te.posts, posting{int32(i), uint8(p & 31)})
+	for i, e := range all {
+		for _, p := range e.terms {
+			l := x.termList[p>>5]
+			l.posts = append(l.posts, posting{int32(i), uint8(p & 31)})
 		}
-		x.postings += len(x.docs[u].terms)
+		x.postings += len(e.terms)
 	}
-	x.keyLen, x.group = shardParams(len(x.urls), x.postings)
-	x.tshards = map[string]*termShard{}
-	for _, te := range x.termList {
-		if len(te.posts) == 0 {
+	terms := 0
+	for _, l := range x.termList {
+		if len(l.posts) > 0 {
+			terms++
+		}
+	}
+	x.lay = shardParams(len(all), x.postings, terms)
+	x.keys = map[string]*keyShard{}
+	for _, l := range x.termList {
+		if len(l.posts) == 0 {
 			continue
 		}
-		k := termKey(te.text, x.keyLen)
-		s := x.tshards[k]
+		k := termKey(l.name, x.lay.keyLen)
+		s := x.keys[k]
 		if s == nil {
-			s = &termShard{dirty: true}
-			x.tshards[k] = s
+			s = newKeyShard()
+			x.keys[k] = s
 		}
-		s.terms = append(s.terms, te.text)
+		s.terms = append(s.terms, l.name)
 	}
-	for _, s := range x.tshards {
+	for _, s := range x.keys {
 		slices.Sort(s.terms)
+		if x.lay.merged {
+			x.buildMerged(s)
+		}
 	}
-	x.mshards = make([]*metaShard, (len(x.urls)+x.group-1)/x.group)
-	for i := range x.mshards {
-		x.mshards[i] = &metaShard{dirty: true}
-	}
-	x.docsDirty, x.facetsDirty = true, true
+	x.metas = newGroups(len(all), x.lay.metaGroup)
+	x.fgroups = newGroups(len(all), x.lay.facetGroup)
 	x.changed = true
 }
 
-// replace swaps in the new analysis of an indexed doc, keeping its id.
-func (x *Index) replace(e *docEntry) {
-	old := x.docs[e.doc.URL]
-	e.id = old.id
-	x.docs[e.doc.URL] = e
-	if string(old.meta) != string(e.meta) {
-		x.mshards[e.id/x.group].dirty = true
+func newGroups(n, size int) []*group {
+	g := make([]*group, (n+size-1)/size)
+	for i := range g {
+		g[i] = &group{dirty: true}
 	}
-	// docs.json holds the rank (level, weight, title) and the facets.
-	if facetsChanged(&old.doc, &e.doc) {
-		x.docsDirty, x.facetsDirty = true, true
-	} else if old.doc.Title != e.doc.Title || old.doc.Weight != e.doc.Weight {
-		x.docsDirty = true
-	}
-	oldCodes := make(map[uint32]uint8, len(old.terms))
-	for _, p := range old.terms {
-		oldCodes[p>>5] = uint8(p & 31)
-	}
-	for _, p := range e.terms {
-		id, code := p>>5, uint8(p&31)
-		if oc, ok := oldCodes[id]; ok {
-			delete(oldCodes, id)
-			if oc == code {
-				continue
+	return g
+}
+
+// setFacetValues finds each facet's values and how many docs have each.
+func (x *Index) setFacetValues(all []*docEntry) {
+	x.facetVals = map[string][]string{}
+	x.facetPos = map[string]map[string]int{}
+	x.facetUse = map[string]map[string]int{}
+	var buf [1]string
+	for _, f := range facetNames {
+		use := map[string]int{}
+		for _, e := range all {
+			for _, id := range facetIDs(&e.doc, f, buf[:0]) {
+				use[id]++
 			}
 		}
-		x.setPosting(id, e.id, code, true)
+		x.facetUse[f] = use
+		x.facetVals[f] = x.facetValues(f, use)
+		x.facetPos[f] = map[string]int{}
+		for i, id := range x.facetVals[f] {
+			x.facetPos[f][id] = i
+		}
 	}
-	for id := range oldCodes {
-		x.setPosting(id, e.id, 0, false)
+}
+
+// keepsIDs reports whether these new analyses of indexed docs leave every
+// doc in its place in tie order, with the same facet values in use, so
+// that update can apply them.
+func (x *Index) keepsIDs(entries []*docEntry) bool {
+	moved := map[int]*docEntry{}
+	var buf [1]string
+	use := map[string]map[string]int{}
+	for _, e := range entries {
+		old := x.docs[e.doc.URL]
+		moved[old.id] = e
+		if !facetsChanged(&old.doc, &e.doc) {
+			continue
+		}
+		for _, f := range facetNames {
+			if use[f] == nil {
+				use[f] = maps.Clone(x.facetUse[f])
+			}
+			for _, id := range facetIDs(&old.doc, f, buf[:0]) {
+				use[f][id]--
+			}
+			for _, id := range facetIDs(&e.doc, f, buf[:0]) {
+				use[f][id]++
+			}
+		}
 	}
+	// The facet values a fresh index would list must not change: they
+	// order the levels and number every doc's facets. The vocabulary's
+	// values are always listed, other values while some doc has them.
+	for f, u := range use {
+		for id, n := range u {
+			if id != "" && !x.keepsValue(f, id) && (n > 0) != (x.facetUse[f][id] > 0) {
+				return false
+			}
+		}
+	}
+	at := func(i int) *docEntry {
+		if e, ok := moved[i]; ok {
+			return e
+		}
+		return x.byID[i]
+	}
+	for i, e := range moved {
+		if x.levelOf(e) != x.levelOf(x.byID[i]) {
+			return false
+		}
+		if i > 0 && x.tieOrder(at(i-1), e) >= 0 || i+1 < len(x.byID) && x.tieOrder(e, at(i+1)) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// keepsValue reports whether a facet value is listed even when no doc has
+// it: the vocabulary's values and labelled ones are.
+func (x *Index) keepsValue(f, id string) bool {
+	_, labelled := x.opts.labels[f][id]
+	return labelled || slices.Contains(x.opts.order[f], id)
+}
+
+// update applies new analyses of indexed docs that keep every id
+// (keepsIDs).
+func (x *Index) update(entries []*docEntry) {
+	changed := map[*keyShard]map[string]bool{} // terms whose postings changed, by shard
+	facetDocs := map[int]bool{}
+	var buf [1]string
+	for _, e := range entries {
+		old := x.docs[e.doc.URL]
+		e.id, e.qr = old.id, e.doc.Format == quickReference
+		x.docFacets(e)
+		x.docs[e.doc.URL] = e
+		x.byID[e.id] = e
+		if string(old.meta) != string(e.meta) || old.doc.Format != e.doc.Format {
+			x.metas[e.id/x.lay.metaGroup].dirty = true
+		}
+		oldCodes := make(map[uint32]uint8, len(old.terms))
+		for _, p := range old.terms {
+			oldCodes[p>>5] = uint8(p & 31)
+		}
+		if facetsChanged(&old.doc, &e.doc) {
+			for _, f := range facetNames {
+				for _, id := range facetIDs(&old.doc, f, buf[:0]) {
+					x.facetUse[f][id]--
+				}
+				for _, id := range facetIDs(&e.doc, f, buf[:0]) {
+					x.facetUse[f][id]++
+				}
+			}
+			x.fgroups[e.id/x.lay.facetGroup].dirty = true
+			facetDocs[e.id] = true
+			x.changed = true // the manifest counts the docs of each value (and may list the cards)
+			// Every list that holds the doc encodes its facets (and the
+			// quick-reference bit of its postings) anew.
+			for _, p := range old.terms {
+				x.touch(x.termList[p>>5], changed)
+			}
+			for _, p := range e.terms {
+				x.touch(x.termList[p>>5], changed)
+			}
+		}
+		for _, p := range e.terms {
+			id, code := p>>5, uint8(p&31)
+			if oc, ok := oldCodes[id]; ok {
+				delete(oldCodes, id)
+				if oc == code {
+					continue
+				}
+			}
+			x.setPosting(id, e.id, code, true, changed)
+		}
+		for id := range oldCodes {
+			x.setPosting(id, e.id, 0, false, changed)
+		}
+	}
+	if x.lay.merged {
+		for s, terms := range changed {
+			x.updateMerged(s, terms, entries, facetDocs)
+		}
+	}
+	if x.lay.listFacets && len(facetDocs) > 0 {
+		// The facet part of a list of more than half the docs holds the
+		// docs it does not have.
+		for _, s := range x.keys {
+			each := func(l *list) {
+				if 2*len(l.posts) <= len(x.byID) || l.fenc == nil {
+					return
+				}
+				for d := range facetDocs {
+					if _, ok := findPost(l.posts, d); !ok {
+						l.fenc = nil
+						s.dirty = true
+						return
+					}
+				}
+			}
+			for _, t := range s.terms {
+				each(x.termList[x.termIDs[t]])
+			}
+			for _, m := range s.merged {
+				each(m)
+			}
+		}
+	}
+}
+
+// touch marks a term's list, and the merged lists it is part of, to be
+// encoded anew.
+func (x *Index) touch(l *list, changed map[*keyShard]map[string]bool) {
+	if len(l.posts) == 0 {
+		return
+	}
+	l.enc, l.fenc = nil, nil
+	s := x.keys[termKey(l.name, x.lay.keyLen)]
+	s.dirty = true
+	if changed[s] == nil {
+		changed[s] = map[string]bool{}
+	}
+	changed[s][l.name] = true
+	x.changed = true
 }
 
 // setPosting adds, changes (present) or removes (!present) doc's posting of
 // a term, and marks the term and its shard dirty.
-func (x *Index) setPosting(id uint32, doc int, code uint8, present bool) {
-	te := x.termList[id]
-	i, found := slices.BinarySearchFunc(te.posts, int32(doc), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-	switch {
-	case present && found:
-		te.posts[i].code = code
-	case present:
-		te.posts = slices.Insert(te.posts, i, posting{int32(doc), code})
-		x.postings++
-	case found:
-		te.posts = slices.Delete(te.posts, i, i+1)
-		x.postings--
-	default:
+func (x *Index) setPosting(id uint32, doc int, code uint8, present bool, changed map[*keyShard]map[string]bool) {
+	l := x.termList[id]
+	delta, ok := setPost(l, doc, code, present)
+	if !ok {
 		return
 	}
-	te.enc = nil
-	k := termKey(te.text, x.keyLen)
-	s := x.tshards[k]
+	x.postings += delta
+	k := termKey(l.name, x.lay.keyLen)
+	s := x.keys[k]
 	if s == nil {
-		s = &termShard{}
-		x.tshards[k] = s
+		s = newKeyShard()
+		x.keys[k] = s
 	}
 	s.dirty = true
-	j, has := slices.BinarySearch(s.terms, te.text)
+	if changed[s] == nil {
+		changed[s] = map[string]bool{}
+	}
+	changed[s][l.name] = true
+	j, has := slices.BinarySearch(s.terms, l.name)
 	switch {
-	case len(te.posts) == 0:
+	case len(l.posts) == 0:
 		if has {
 			s.terms = slices.Delete(s.terms, j, j+1)
 		}
-		if len(s.terms) == 0 {
-			delete(x.tshards, k)
-		}
 	case !has:
-		s.terms = slices.Insert(s.terms, j, te.text)
+		s.terms = slices.Insert(s.terms, j, l.name)
 	}
 	x.changed = true
+}
+
+// setPost sets doc's posting in a list and reports whether it changed
+// (the list is then stale) and by how many postings the list grew.
+func setPost(l *list, doc int, code uint8, present bool) (delta int, changed bool) {
+	i, found := slices.BinarySearchFunc(l.posts, int32(doc), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	switch {
+	case present && found:
+		if l.posts[i].code == code {
+			return 0, false
+		}
+		l.posts[i].code = code
+	case present:
+		l.posts = slices.Insert(l.posts, i, posting{int32(doc), code})
+		delta = 1
+	case found:
+		l.posts = slices.Delete(l.posts, i, i+1)
+		delta = -1
+	default:
+		return 0, false
+	}
+	l.enc, l.fenc = nil, nil
+	return delta, true
 }
 
 func facetsChanged(a, b *Doc) bool {

@@ -72,7 +72,7 @@
   const REPEAT_BONUS = [0, 20];
   const FACETS = ["level", "topic", "audience", "format"];
   const QUICK_REFERENCE = "quick-reference";
-  const MANIFEST_VERSION = 1;
+  const MANIFEST_VERSION = 2;
 
   const V64 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   const V64VAL = new Int8Array(128).fill(-1);
@@ -189,15 +189,23 @@
   }
 
   // ---- the index ------------------------------------------------------------
+  const QR_BIT = 16; // encode.go qrBit
+  const MASK_VALUES = 45; // encode.go maskValues
+  const LIST_FACETS = FACETS.filter((f) => f !== "level"); // encode.go listFacets
+
+  // A posting list: its dictionary and its place there.
+  const refKey = (ref) => ref.dict.key + "\u0000" + ref.i;
+
   class Engine {
     constructor(root) {
       this.root = root;
       this.ready = null;
-      this.shardLoads = new Map(); // key -> Promise
-      this.shards = new Map(); // key -> {terms, encs, file} or null
-      this.posts = new Map(); // term -> {docs: Int32Array, codes: Uint8Array}
-      this.metaLoads = new Map(); // group -> Promise
-      this.meta = new Map(); // group -> [ {url, title, snippet, anchors} ]
+      this.loads = new Map(); // file -> Promise of its JSON
+      this.dicts = new Map(); // shard key -> dictionary, or null
+      this.files = new Map(); // posting or facet file -> its strings
+      this.posts = new Map(); // refKey -> {docs: Int32Array, codes: Uint8Array}
+      this.meta = new Map(); // group -> [ {url, title, snippet, anchors, format} ]
+      this.groups = new Set(); // facet groups read
     }
 
     init() {
@@ -211,46 +219,38 @@
     async _init() {
       const file = "search/index.json";
       const man = await this.getJSON(file, "");
-      const ok = man && man.version === MANIFEST_VERSION && Number.isInteger(man.docs) && man.docs >= 0 &&
-        Number.isInteger(man.termKey) && Number.isInteger(man.metaGroup) && man.metaGroup > 0 &&
-        Array.isArray(man.stop) && Array.isArray(man.spell) && Array.isArray(man.syn) &&
-        man.facets && man.files && man.files.terms && Array.isArray(man.files.meta);
+      const int = Number.isInteger;
+      const ok = man && man.version === MANIFEST_VERSION && int(man.docs) && man.docs >= 0 &&
+        int(man.termKey) && int(man.metaGroup) && man.metaGroup > 0 && int(man.facetGroup) && man.facetGroup > 0 &&
+        typeof man.listFacets === "boolean" && Array.isArray(man.stop) && Array.isArray(man.spell) && Array.isArray(man.syn) &&
+        man.facets && FACETS.every((f) => Array.isArray(man.facets[f])) && Array.isArray(man.levels) &&
+        man.levels.length === man.facets.level.length + 1 && man.files && man.files.terms && man.counts &&
+        FACETS.every((f) => f === "level" || (Array.isArray(man.counts[f]) && man.counts[f].length === man.facets[f].length));
       if (!ok) throw new SearchError("corrupt", file);
-      this.man = man;
-      this.n = man.docs;
-      this.stop = new Set(man.stop);
-      this.termFiles = new Map(Object.entries(man.files.terms));
-      this.synAlts = man.syn.map((g) => g.map((a) => a.split(" ")));
-      const dfile = "search/docs.json";
-      const cols = await this.getJSON(dfile, man.files.docs);
-      if (!cols || typeof cols.rank !== "string") throw new SearchError("corrupt", dfile);
-      const n = this.n;
-      this.rank = new Int32Array(n);
-      let r = new V64Reader(cols.rank, dfile);
-      for (let d = 0; d < n; d++) {
-        const v = r.next();
-        if (v >= n) throw new SearchError("corrupt", dfile);
-        this.rank[d] = v;
+      const n = man.docs;
+      this.level = new Int32Array(n).fill(-1);
+      for (let l = 0; l + 1 < man.levels.length; l++) {
+        const lo = man.levels[l], hi = man.levels[l + 1];
+        if (!int(lo) || !int(hi) || lo < 0 || lo > hi || hi > n) throw new SearchError("corrupt", file);
+        this.level.fill(l, lo, hi);
       }
-      this.facetVals = {};
-      for (const f of FACETS) {
-        const vocab = man.facets[f];
-        if (!Array.isArray(vocab) || typeof cols[f] !== "string") throw new SearchError("corrupt", dfile);
-        const vals = new Array(n);
-        r = new V64Reader(cols[f], dfile);
-        for (let d = 0; d < n; d++) {
-          const k = r.next();
-          const list = [];
-          for (let j = 0; j < k; j++) {
-            const v = r.next();
-            if (v >= vocab.length) throw new SearchError("corrupt", dfile);
-            list.push(v);
-          }
-          vals[d] = list;
+      this.qr = null; // doc -> a quick-reference card, when the manifest lists them
+      if (typeof man.qr === "string") {
+        this.qr = new Uint8Array(n);
+        const r = new V64Reader(man.qr, file);
+        for (let d = -1; r.more();) {
+          d += r.next() + 1;
+          if (d >= n) throw new SearchError("corrupt", file);
+          this.qr[d] = 1;
         }
-        this.facetVals[f] = vals;
       }
-      this.qrIndex = man.facets.format.findIndex((v) => v[0] === QUICK_REFERENCE);
+      this.known = new Uint8Array(n); // the doc's facets are in facetVals
+      this.facetVals = {};
+      for (const f of LIST_FACETS) this.facetVals[f] = new Array(n);
+      this.n = n;
+      this.stop = new Set(man.stop);
+      this.synAlts = man.syn.map((g) => g.map((a) => a.split(" ")));
+      this.man = man;
     }
 
     async getJSON(path, hash) {
@@ -269,37 +269,71 @@
       }
     }
 
-    loadShard(key) {
-      if (this.shards.has(key)) return Promise.resolve();
-      if (!this.termFiles.has(key)) {
-        this.shards.set(key, null);
-        return Promise.resolve();
-      }
-      let p = this.shardLoads.get(key);
+    // load fetches a file once (and again after a failure) and hands its
+    // JSON to check, which keeps what it needs.
+    load(path, hash, check) {
+      let p = this.loads.get(path);
       if (!p) {
-        const file = "search/t/" + termFileName(key) + ".json";
-        p = this.getJSON(file, this.termFiles.get(key)).then((flat) => {
-          if (!Array.isArray(flat) || flat.length % 2 !== 0 || !flat.every((x) => typeof x === "string")) {
-            throw new SearchError("corrupt", file);
-          }
-          const terms = [], encs = [];
-          for (let i = 0; i < flat.length; i += 2) {
-            terms.push(flat[i]);
-            encs.push(flat[i + 1]);
-          }
-          this.shards.set(key, { terms, encs, file });
-        });
-        p.catch(() => this.shardLoads.delete(key));
-        this.shardLoads.set(key, p);
+        p = this.getJSON(path, hash).then(check);
+        p.catch(() => this.loads.delete(path));
+        this.loads.set(path, p);
       }
       return p;
     }
 
-    postings(shard, i) {
-      const term = shard.terms[i];
-      let p = this.posts.get(term);
+    loadDict(key) {
+      if (this.dicts.has(key)) return Promise.resolve();
+      const hash = this.man.files.terms[key];
+      if (typeof hash !== "string") {
+        this.dicts.set(key, null);
+        return Promise.resolve();
+      }
+      const file = "search/t/" + termFileName(key) + ".json";
+      return this.load(file, hash, (raw) => {
+        if (!raw || !Array.isArray(raw.names) || !raw.names.every((x) => typeof x === "string") || typeof raw.chunks !== "string") {
+          throw new SearchError("corrupt", file);
+        }
+        const names = raw.names;
+        const chunk = new Int32Array(names.length), pos = new Int32Array(names.length), lens = [];
+        const r = new V64Reader(raw.chunks, file);
+        let i = 0;
+        while (r.more()) {
+          const k = r.next();
+          if (k < 1 || i + k > names.length) throw new SearchError("corrupt", file);
+          for (let j = 0; j < k; j++, i++) {
+            chunk[i] = lens.length;
+            pos[i] = j;
+          }
+          lens.push(k);
+        }
+        if (i !== names.length) throw new SearchError("corrupt", file);
+        const index = new Map();
+        names.forEach((t, j) => index.set(t, j));
+        this.dicts.set(key, { key, names, chunk, pos, lens, index, hash });
+      });
+    }
+
+    // chunkFile: the posting file (dir "p") or facet file (dir "f") of a list.
+    chunkFile(ref, dir) {
+      return "search/" + dir + "/" + termFileName(ref.dict.key) + "." + ref.dict.chunk[ref.i] + ".json";
+    }
+
+    loadChunk(ref, dir) {
+      const file = this.chunkFile(ref, dir);
+      if (this.files.has(file)) return Promise.resolve();
+      const want = ref.dict.lens[ref.dict.chunk[ref.i]];
+      return this.load(file, ref.dict.hash, (ss) => {
+        if (!Array.isArray(ss) || ss.length !== want || !ss.every((x) => typeof x === "string")) throw new SearchError("corrupt", file);
+        this.files.set(file, ss);
+      });
+    }
+
+    postings(ref) {
+      const k = refKey(ref);
+      let p = this.posts.get(k);
       if (p) return p;
-      const r = new V64Reader(shard.encs[i], shard.file);
+      const file = this.chunkFile(ref, "p");
+      const r = new V64Reader(this.files.get(file)[ref.dict.pos[ref.i]], file);
       const docs = [], codes = [];
       let doc = -1;
       while (r.more()) {
@@ -307,44 +341,81 @@
         doc += Math.floor(v / 2) + 1;
         let code = 0;
         if (v % 2 === 1) code = r.next();
-        if (doc >= this.n || code > 9 || (code === 0 && v % 2 === 1)) throw new SearchError("corrupt", shard.file);
+        if (doc >= this.n || (code & ~QR_BIT) > 9 || code > (QR_BIT | 9) || (code === 0 && v % 2 === 1) ||
+          (code & QR_BIT && this.qr)) throw new SearchError("corrupt", file);
         docs.push(doc);
         codes.push(code);
       }
+      if (docs.length === 0) throw new SearchError("corrupt", file);
       p = { docs: Int32Array.from(docs), codes: Uint8Array.from(codes) };
-      this.posts.set(term, p);
+      this.posts.set(k, p);
       return p;
+    }
+
+    // readFacets decodes facets (encode.go appendFacets) of the docs doc(0..n-1).
+    readFacets(enc, doc, n, file) {
+      const streams = enc.split(".");
+      if (streams.length !== LIST_FACETS.length) throw new SearchError("corrupt", file);
+      const vals = LIST_FACETS.map((f, k) => {
+        const r = new V64Reader(streams[k], file);
+        const size = this.man.facets[f].length;
+        const out = new Array(n);
+        for (let i = 0; i < n; i++) {
+          let c = r.next();
+          const list = [];
+          if (size <= MASK_VALUES) {
+            if (c >= 2 ** size) throw new SearchError("corrupt", file);
+            for (let v = 0; c > 0; v++, c = Math.floor(c / 2)) if (c % 2 === 1) list.push(v);
+          } else {
+            for (let j = 0; j < c; j++) {
+              const v = r.next();
+              if (v >= size) throw new SearchError("corrupt", file);
+              list.push(v);
+            }
+          }
+          out[i] = list;
+        }
+        if (r.more()) throw new SearchError("corrupt", file);
+        return out;
+      });
+      for (let i = 0; i < n; i++) {
+        const d = doc(i);
+        if (this.known[d]) continue;
+        this.known[d] = 1;
+        LIST_FACETS.forEach((f, k) => { this.facetVals[f][d] = vals[k][i]; });
+      }
+    }
+
+    loadGroup(g) {
+      const file = "search/g/" + g + ".json";
+      if (this.groups.has(g)) return Promise.resolve();
+      return this.load(file, this.man.files.facets, (enc) => {
+        if (typeof enc !== "string") throw new SearchError("corrupt", file);
+        const lo = g * this.man.facetGroup;
+        this.readFacets(enc, (i) => lo + i, Math.min(this.man.facetGroup, this.n - lo), file);
+        this.groups.add(g);
+      });
     }
 
     loadMeta(group) {
       if (this.meta.has(group)) return Promise.resolve();
-      let p = this.metaLoads.get(group);
-      if (!p) {
-        const file = "search/m/" + group + ".json";
-        const hash = this.man.files.meta[group];
-        if (hash === undefined) return Promise.reject(new SearchError("corrupt", "search/index.json"));
-        p = this.getJSON(file, hash).then((raw) => {
-          if (!Array.isArray(raw)) throw new SearchError("corrupt", file);
-          const docs = raw.map((e) => {
-            if (!Array.isArray(e) || e.length !== 4 || typeof e[0] !== "string" || typeof e[1] !== "string" ||
-              typeof e[2] !== "string" || !Array.isArray(e[3])) throw new SearchError("corrupt", file);
-            const anchors = [];
-            for (let i = 0; i + 1 < e[3].length; i += 2) anchors.push([String(e[3][i]), String(e[3][i + 1])]);
-            return { url: e[0], title: e[1], snippet: e[2], anchors };
-          });
-          this.meta.set(group, docs);
+      const file = "search/m/" + group + ".json";
+      const want = Math.min(this.man.metaGroup, this.n - group * this.man.metaGroup);
+      return this.load(file, this.man.files.meta, (raw) => {
+        if (!Array.isArray(raw) || raw.length !== want) throw new SearchError("corrupt", file);
+        const docs = raw.map((e) => {
+          if (!Array.isArray(e) || e.length !== 5 || typeof e[0] !== "string" || typeof e[1] !== "string" ||
+            typeof e[2] !== "string" || !Array.isArray(e[3]) || !Number.isInteger(e[4])) throw new SearchError("corrupt", file);
+          const anchors = [];
+          for (let i = 0; i + 1 < e[3].length; i += 2) anchors.push([String(e[3][i]), String(e[3][i + 1])]);
+          return { url: e[0], title: e[1], snippet: e[2], anchors, format: e[4] };
         });
-        p.catch(() => this.metaLoads.delete(group));
-        this.metaLoads.set(group, p);
-      }
-      return p;
+        this.meta.set(group, docs);
+      });
     }
 
     metaOf(doc) {
-      const g = Math.floor(doc / this.man.metaGroup);
-      const m = this.meta.get(g)[doc % this.man.metaGroup];
-      if (!m) throw new SearchError("corrupt", "search/m/" + g + ".json");
-      return m;
+      return this.meta.get(Math.floor(doc / this.man.metaGroup))[doc % this.man.metaGroup];
     }
 
     // parseQuery: query.go parseQuery.
@@ -427,85 +498,130 @@
       return c;
     }
 
+
+    // directMatches: query.go matchToken, for words in the index.
     directMatches(tok) {
-      const shard = this.shards.get(termKey(tok, this.man.termKey));
-      const out = [];
-      if (!shard) return out;
-      const prefixOK = runeCount(tok) >= MIN_PREFIX;
-      const { terms } = shard;
-      for (let i = 0; i < terms.length; i++) {
-        const t = terms[i];
-        if (t === tok) out.push({ shard, i, quality: Q_EXACT });
-        else if (prefixOK && t.startsWith(tok)) out.push({ shard, i, quality: Q_PREFIX });
+      const dict = this.dicts.get(termKey(tok, this.man.termKey));
+      const out = { terms: [], lists: [] };
+      if (!dict) return out;
+      const exact = dict.index.get(tok);
+      if (exact !== undefined) {
+        out.terms.push(tok);
+        out.lists.push({ ref: { dict, i: exact }, quality: Q_EXACT });
+      }
+      if (runeCount(tok) >= MIN_PREFIX) {
+        const merged = dict.index.get(tok + "*");
+        const { names } = dict;
+        for (let i = 0; i < names.length; i++) {
+          const t = names[i];
+          if (t !== tok && t.startsWith(tok) && !t.endsWith("*")) {
+            out.terms.push(t);
+            if (merged === undefined) out.lists.push({ ref: { dict, i }, quality: Q_PREFIX });
+          }
+        }
+        if (merged !== undefined) out.lists.push({ ref: { dict, i: merged }, quality: Q_PREFIX });
       }
       return out;
     }
 
     typoMatches(tok) {
-      const out = [];
+      const out = { terms: [], lists: [] };
       const seen = [];
       for (const k of typoKeys(tok, this.man.termKey)) {
         if (seen.includes(k)) continue;
         seen.push(k);
-        const shard = this.shards.get(k);
-        if (!shard) continue;
-        for (let i = 0; i < shard.terms.length; i++) {
-          const q = typoQuality(tok, shard.terms[i]);
-          if (q > 0) out.push({ shard, i, quality: q });
-        }
+        const dict = this.dicts.get(k);
+        if (!dict) continue;
+        dict.names.forEach((t, i) => {
+          if (t.endsWith("*")) return;
+          const q = typoQuality(tok, t);
+          if (q > 0) {
+            out.terms.push(t);
+            out.lists.push({ ref: { dict, i }, quality: q });
+          }
+        });
       }
       return out;
     }
 
-    // search: query.go Search. Returns {hits, complete, facets, terms, conceptTerms};
-    // hits[i] = {doc, score, complete}; describe() adds display data.
-    async search(q, filters) {
+    // search: query.go Search. Returns {total, complete, facets, terms,
+    // conceptTerms, need, top(k)}: top(k) is the first k hits {doc, score,
+    // complete}, in order; describe() adds display data. Facet counts (and
+    // the files they need) only when wantFacets.
+    async search(q, filters, wantFacets) {
       await this.init();
       const K = this.man.termKey;
       const cs = this.parseQuery(q);
       const toks = new Set();
       for (const c of cs) for (const a of c.alts) for (const t of a.tokens) toks.add(t);
-      await Promise.all([...toks].map((t) => this.loadShard(termKey(t, K))));
+      await Promise.all([...toks].map((t) => this.loadDict(termKey(t, K))));
       const matches = new Map();
       const typo = [];
       for (const t of toks) {
         const m = this.directMatches(t);
         matches.set(t, m);
-        if (m.length === 0 && runeCount(t) >= MIN_TYPO) typo.push(t);
+        if (m.terms.length === 0 && runeCount(t) >= MIN_TYPO) typo.push(t);
       }
       if (typo.length > 0) {
-        await Promise.all(typo.flatMap((t) => typoKeys(t, K)).map((k) => this.loadShard(k)));
+        await Promise.all(typo.flatMap((t) => typoKeys(t, K)).map((k) => this.loadDict(k)));
         for (const t of typo) matches.set(t, this.typoMatches(t));
       }
-      return this.rankDocs(cs, matches, filters || {});
+      const refs = [];
+      for (const m of matches.values()) for (const l of m.lists) refs.push(l.ref);
+      await Promise.all(refs.map((r) => this.loadChunk(r, "p")));
+      const res = this.score(cs, matches);
+      await this.filter(res, filters || {}, !!wantFacets);
+      return res;
     }
 
-    rankDocs(cs, matches, filters) {
+    // score finds the docs a query matches and their ranking keys:
+    // (matched concepts, total score, id) packed in one number, greater
+    // first (ids are in tie order).
+    score(cs, matches) {
       const n = this.n;
       let required = 0;
       for (const c of cs) if (!c.optional) required++;
-      const scores = [];
-      const conceptTerms = [];
+      const need = required === 0 ? cs.length : required;
+      const scores = [], conceptTerms = [], read = [];
       const allTerms = new Set();
+      const qr = this.qr || new Uint8Array(n); // else from the postings
+      const tables = new Map(); // quality -> score of each code
+      const table = (q) => {
+        let t = tables.get(q);
+        if (!t) {
+          t = new Int32Array(32);
+          for (let c = 0; c < 32; c++) t[c] = Math.floor(FIELD_WEIGHTS[((c & 15) >> 1) % 5] * q / 100) + REPEAT_BONUS[c & 1];
+          tables.set(q, t);
+        }
+        return t;
+      };
       for (const c of cs) {
         const best = new Int32Array(n);
         const termSet = new Set();
+        const cread = [];
         for (const a of c.alts) {
-          const sum = new Int32Array(n);
-          const hits = new Int32Array(n);
+          const len = a.tokens.length;
+          const sum = new Int32Array(n), hits = new Uint8Array(n);
+          const aread = [];
           for (const tok of a.tokens) {
+            const m = matches.get(tok);
+            for (const t of m.terms) {
+              termSet.add(t);
+              allTerms.add(t);
+            }
             const tokBest = new Int32Array(n);
-            for (const m of matches.get(tok)) {
-              const term = m.shard.terms[m.i];
-              termSet.add(term);
-              allTerms.add(term);
-              const p = this.postings(m.shard, m.i);
-              for (let j = 0; j < p.docs.length; j++) {
-                const code = p.codes[j];
-                const sc = Math.floor(FIELD_WEIGHTS[code >> 1] * m.quality / 100) + REPEAT_BONUS[code & 1];
-                if (sc > tokBest[p.docs[j]]) tokBest[p.docs[j]] = sc;
+            const refs = [];
+            for (const lm of m.lists) {
+              refs.push(lm.ref);
+              const { docs, codes } = this.postings(lm.ref);
+              const t = table(lm.quality);
+              for (let j = 0; j < docs.length; j++) {
+                const code = codes[j], d = docs[j];
+                if (code & QR_BIT) qr[d] = 1; // never when the manifest lists the cards
+                if (t[code] > tokBest[d]) tokBest[d] = t[code];
               }
             }
+            aread.push(refs);
             for (let d = 0; d < n; d++) {
               if (tokBest[d] > 0) {
                 sum[d] += tokBest[d];
@@ -513,85 +629,277 @@
               }
             }
           }
-          const len = a.tokens.length;
           for (let d = 0; d < n; d++) {
             if (hits[d] === len) {
               const v = Math.floor(Math.floor(sum[d] / len) * a.weight / 100);
               if (v > best[d]) best[d] = v;
             }
           }
+          cread.push(aread);
         }
         scores.push(best);
         conceptTerms.push(termSet);
+        read.push(cread);
       }
-      const cands = [];
+      const P = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+      const counted = cs.map((c) => !c.optional || required === 0);
+      let nc = 0;
+      const candDocs = new Int32Array(n), candKeys = new Float64Array(n), candMatched = new Uint8Array(n);
       for (let d = 0; d < n; d++) {
         let m = 0, total = 0;
         for (let ci = 0; ci < cs.length; ci++) {
           const v = scores[ci][d];
           if (v > 0) {
             total += v;
-            if (!cs[ci].optional || required === 0) m++;
+            if (counted[ci]) m++;
           }
         }
         if (m === 0) continue;
-        if (this.qrIndex >= 0 && this.facetVals.format[d].includes(this.qrIndex)) total = Math.floor(total * 3 / 2);
-        cands.push({ doc: d, matched: m, total });
+        if (qr[d]) total = Math.floor(total * 3 / 2);
+        candDocs[nc] = d;
+        candMatched[nc] = m;
+        candKeys[nc] = (m * 65536 + total) * P + (P - 1 - d);
+        nc++;
       }
-      const need = required === 0 ? cs.length : required;
-      const rank = this.rank;
-      cands.sort((a, b) => {
-        const ac = a.matched === need, bc = b.matched === need;
-        if (ac !== bc) return ac ? -1 : 1;
-        return b.matched - a.matched || b.total - a.total || rank[a.doc] - rank[b.doc];
-      });
+      return {
+        cs, read, required, need, P, nc, candDocs, candKeys, candMatched,
+        terms: [...allTerms].sort(), conceptTerms,
+      };
+    }
+
+    facetIndexes(f, d) {
+      if (f === "level") return this.level[d] >= 0 ? [this.level[d]] : [];
+      return this.facetVals[f][d];
+    }
+
+    // filter applies the facet filters, counts the facets (wantFacets) and
+    // gives res its hits: query.go Search.
+    async filter(res, filters, wantFacets) {
+      const { need, nc, candDocs, candKeys, candMatched } = res;
       const selected = {};
+      let filtered = false, anySelected = false; // by a facet but the level; by any
       for (const f of FACETS) {
         const want = new Set(filters[f] || []);
         selected[f] = new Set();
         this.man.facets[f].forEach((v, i) => { if (want.has(v[0])) selected[f].add(i); });
+        if (selected[f].size > 0) {
+          anySelected = true;
+          if (f !== "level") filtered = true;
+        }
+      }
+      let anyComplete = false;
+      for (let j = 0; j < nc && !anyComplete; j++) anyComplete = candMatched[j] === need;
+      let others = null;
+      if (wantFacets || filtered) {
+        const docs = [];
+        for (let j = 0; j < nc; j++) if (filtered || !anyComplete || candMatched[j] === need) docs.push(candDocs[j]);
+        others = await this.loadFacetsOf(docs, res.cs, res.read, res.required, filtered || !anyComplete, !anySelected);
       }
       const passes = (d, f) => {
         if (selected[f].size === 0) return true;
-        for (const v of this.facetVals[f][d]) if (selected[f].has(v)) return true;
+        for (const v of this.facetIndexes(f, d)) if (selected[f].has(v)) return true;
         return false;
       };
       const counts = {};
       for (const f of FACETS) counts[f] = new Int32Array(this.man.facets[f].length);
-      const hitsOut = [];
-      let complete = 0;
-      const anyComplete = cands.length > 0 && cands[0].matched === need;
-      for (const c of cands) {
-        const isComplete = c.matched === need;
+      const hitKeys = new Float64Array(nc);
+      let nh = 0, complete = 0;
+      for (let j = 0; j < nc; j++) {
+        const d = candDocs[j], isComplete = candMatched[j] === need;
         let fails = 0, failed = "";
-        for (const f of FACETS) {
-          if (!passes(c.doc, f)) {
-            fails++;
-            failed = f;
+        if (anySelected) {
+          for (const f of FACETS) {
+            if (!passes(d, f)) {
+              fails++;
+              failed = f;
+            }
           }
         }
         if (fails === 0) {
-          hitsOut.push({ doc: c.doc, score: c.total, complete: isComplete });
+          hitKeys[nh++] = candKeys[j];
           if (isComplete) complete++;
         }
-        if (anyComplete && !isComplete) continue;
+        if (!wantFacets || (anyComplete && !isComplete)) continue;
         for (const f of FACETS) {
           if (fails === 0 || (fails === 1 && failed === f)) {
-            for (const v of this.facetVals[f][c.doc]) counts[f][v]++;
+            const c = counts[f];
+            if (f === "level") {
+              if (this.level[d] >= 0) c[this.level[d]]++;
+            } else if (!others) {
+              for (const v of this.facetVals[f][d]) c[v]++;
+            }
           }
         }
+      }
+      if (others) {
+        // Every doc is counted but those others holds.
+        for (const f of LIST_FACETS) this.man.counts[f].forEach((v, i) => { counts[f][i] = v - others[f][i]; });
       }
       const facets = {};
       for (const f of FACETS) {
         facets[f] = [];
+        if (!wantFacets) continue;
         this.man.facets[f].forEach((v, i) => {
           if (counts[f][i] > 0 || selected[f].has(i)) {
             facets[f].push({ id: v[0], label: v[1], count: counts[f][i], selected: selected[f].has(i) });
           }
         });
       }
-      const terms = [...allTerms].sort();
-      return { hits: hitsOut, complete, facets, terms, conceptTerms, need };
+      res.total = nh;
+      res.complete = complete;
+      res.facets = facets;
+      res.hitKeys = hitKeys.subarray(0, nh);
+      const objs = new Map(); // doc -> hit, so that describe() runs once per hit
+      res.top = (k) => {
+        const keys = topKeys(res.hitKeys, k);
+        return Array.from(keys, (key) => {
+          const d = res.P - 1 - (key % res.P);
+          let h = objs.get(d);
+          if (!h) {
+            const hi = Math.floor(key / res.P);
+            h = { doc: d, score: hi % 65536, complete: Math.floor(hi / 65536) === need };
+            objs.set(d, h);
+          }
+          return h;
+        });
+      };
+    }
+
+    // loadFacetsOf: query.go readFacetsOf.
+    async loadFacetsOf(docs, cs, read, required, all, whole) {
+      if (docs.length === 0) return null;
+      if (this.man.listFacets) {
+        const { inside, outside } = this.facetCovers(cs, read, required, all);
+        if (whole && outside.cost >= 0 && outside.cost < inside.cost) {
+          await Promise.all(outside.refs.map((r) => this.loadChunk(r, "f")));
+          const isDoc = new Uint8Array(this.n), seen = new Uint8Array(this.n);
+          for (const d of docs) isDoc[d] = 1;
+          const others = {};
+          for (const f of LIST_FACETS) others[f] = new Int32Array(this.man.facets[f].length);
+          for (const r of outside.refs) {
+            for (const d of this.otherFacets(r)) {
+              if (isDoc[d] || seen[d]) continue;
+              seen[d] = 1;
+              for (const f of LIST_FACETS) for (const v of this.facetVals[f][d]) others[f][v]++;
+            }
+          }
+          return others;
+        }
+        this.partsRead = this.partsRead || new Set();
+        const refs = inside.refs.filter((r) => !this.partsRead.has(refKey(r)));
+        await Promise.all(refs.map((r) => this.loadChunk(r, "f")));
+        for (const r of refs) {
+          const k = refKey(r);
+          if (this.partsRead.has(k)) continue;
+          const file = this.chunkFile(r, "f");
+          const { docs: pd } = this.postings(r);
+          this.readFacets(this.files.get(file)[r.dict.pos[r.i]], (i) => pd[i], pd.length, file);
+          this.partsRead.add(k);
+        }
+      }
+      const groups = new Set();
+      for (const d of docs) if (!this.known[d]) groups.add(Math.floor(d / this.man.facetGroup));
+      if (groups.size > 0) await Promise.all([...groups].map((g) => this.loadGroup(g)));
+      for (const d of docs) if (!this.known[d]) throw new SearchError("corrupt", "search/g/" + Math.floor(d / this.man.facetGroup) + ".json");
+      return null;
+    }
+
+    // otherFacets reads the facet part of a list of more than half the docs
+    // (query.go otherFacets) and returns the docs it holds, once decoded.
+    otherFacets(ref) {
+      this.othersRead = this.othersRead || new Map();
+      const k = refKey(ref);
+      let docs = this.othersRead.get(k);
+      if (docs) return docs;
+      const file = this.chunkFile(ref, "f");
+      const part = this.files.get(file)[ref.dict.pos[ref.i]];
+      const colon = part.indexOf(":");
+      if (colon < 0) throw new SearchError("corrupt", file);
+      const r = new V64Reader(part.slice(0, colon), file);
+      const ds = [];
+      let prev = -1;
+      while (r.more()) {
+        prev += r.next() + 1;
+        if (prev >= this.n) throw new SearchError("corrupt", file);
+        ds.push(prev);
+      }
+      this.readFacets(part.slice(colon + 1), (i) => ds[i], ds.length, file);
+      docs = Int32Array.from(ds);
+      this.othersRead.set(k, docs);
+      return docs;
+    }
+
+    // facetCovers: query.go facetCovers.
+    facetCovers(cs, read, required, all) {
+      const n = this.n;
+      const insideOf = (alts) => {
+        const cv = { refs: [], cost: 0 };
+        for (const toks of alts) {
+          let best = -1, refs = null;
+          for (const lists of toks) {
+            let cost = 0;
+            for (const r of lists) {
+              const p = this.postings(r);
+              if (2 * p.docs.length <= n && cost >= 0) cost += p.docs.length;
+              else cost = -1;
+            }
+            if (cost >= 0 && (best < 0 || cost < best)) {
+              best = cost;
+              refs = lists;
+            }
+          }
+          if (best < 0) {
+            cv.cost += n;
+            continue;
+          }
+          cv.cost += best;
+          cv.refs.push(...refs);
+        }
+        return cv;
+      };
+      const outsideOf = (alts) => {
+        let cv = { refs: [], cost: -1 };
+        for (const toks of alts) {
+          const alt = { refs: [], cost: 0 };
+          for (const lists of toks) {
+            let big = null, most = 0;
+            for (const r of lists) {
+              const len = this.postings(r).docs.length;
+              if (2 * len > n && len > most) {
+                big = r;
+                most = len;
+              }
+            }
+            if (most === 0) {
+              alt.cost = -1;
+              break;
+            }
+            alt.cost += n - most;
+            alt.refs.push(big);
+          }
+          if (alt.cost >= 0 && (cv.cost < 0 || alt.cost < cv.cost)) cv = alt;
+        }
+        return cv;
+      };
+      let inside = { refs: [], cost: -1 }, outside = { refs: [], cost: -1 };
+      let first = true;
+      cs.forEach((c, ci) => {
+        if (c.optional && required > 0) return;
+        const ic = insideOf(read[ci]), oc = outsideOf(read[ci]);
+        if (all) {
+          inside.cost = Math.max(inside.cost, 0) + ic.cost;
+          inside.refs.push(...ic.refs);
+          if (oc.cost >= 0 && (outside.cost < 0 || oc.cost < outside.cost)) outside = oc;
+        } else {
+          if (inside.cost < 0 || ic.cost < inside.cost) inside = ic;
+          if (first || (outside.cost >= 0 && oc.cost >= 0)) {
+            outside = { refs: outside.refs.concat(oc.refs), cost: Math.max(outside.cost, 0) + oc.cost };
+          }
+          if (oc.cost < 0) outside = { refs: [], cost: -1 };
+        }
+        first = false;
+      });
+      return { inside, outside };
     }
 
     // describe loads display data for hits and fills in url, title, anchor,
@@ -620,23 +928,43 @@
             }
           }
         }
-        h.level = this.facetLabel("level", h.doc);
-        h.levelId = this.facetId("level", h.doc);
-        h.format = this.facetLabel("format", h.doc);
-        h.formatId = this.facetId("format", h.doc);
+        const lv = this.man.facets.level[this.level[h.doc]];
+        h.level = lv ? lv[1] : "";
+        h.levelId = lv ? lv[0] : "";
+        const fm = this.man.facets.format[m.format];
+        h.format = fm ? fm[1] : "";
+        h.formatId = fm ? fm[0] : "";
       }
       return hits;
     }
+  }
 
-    facetId(f, doc) {
-      const v = this.facetVals[f][doc];
-      return v.length ? this.man.facets[f][v[0]][0] : "";
+  // topKeys returns the k greatest keys, greatest first.
+  function topKeys(keys, k) {
+    if (k >= keys.length) return Float64Array.from(keys).sort().reverse();
+    if (k <= 0) return new Float64Array(0);
+    // A min-heap of the k greatest so far.
+    const heap = Float64Array.from(keys.subarray(0, k)).sort();
+    for (let j = k; j < keys.length; j++) {
+      const v = keys[j];
+      if (v <= heap[0]) continue;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        let mv = v;
+        if (l < k && heap[l] < mv) {
+          m = l;
+          mv = heap[l];
+        }
+        if (r < k && heap[r] < mv) m = r;
+        if (m === i) break;
+        heap[i] = heap[m];
+        i = m;
+      }
+      heap[i] = v;
     }
-
-    facetLabel(f, doc) {
-      const v = this.facetVals[f][doc];
-      return v.length ? this.man.facets[f][v[0]][1] : "";
-    }
+    return heap.sort().reverse();
   }
 
   // countConcepts: how many concepts have a matched word in text.
@@ -786,9 +1114,11 @@
     const api = {
       engine, fold, tokenize, termFileName, lastMs: 0,
       // query: the engine's answer with display data for the first limit hits
-      // (what query.go Search returns), for tests.
-      async query(q, filters, limit) {
-        const res = await engine.search(q, filters);
+      // (what query.go Search returns), for tests: res.hits holds the first
+      // limit hits, or all of them.
+      async query(q, filters, limit, all) {
+        const res = await engine.search(q, filters, true);
+        res.hits = res.top(all ? res.total : limit);
         await engine.describe(res, res.hits.slice(0, limit));
         return res;
       },
@@ -833,7 +1163,7 @@
     function countText(res, q) {
       q = q.trim();
       if (q.length > 60) q = Array.from(q).slice(0, 60).join("") + "…";
-      if (res.hits.length === 0) return format(strings.noResults, { q });
+      if (res.total === 0) return format(strings.noResults, { q });
       if (res.complete === 0) return strings.partialOnly;
       return format(res.complete === 1 ? strings.resultsOne : strings.resultsOther, { n: res.complete });
     }
@@ -959,8 +1289,8 @@
           open();
         }
         try {
-          const res = await engine.search(q, {});
-          const shown = await engine.describe(res, res.hits.slice(0, LIMIT));
+          const res = await engine.search(q, {}, false);
+          const shown = await engine.describe(res, res.top(LIMIT));
           if (my !== seq) return;
           const isHit = hitTest(res);
           const list = el("ul", "search-suggest-list");
@@ -1099,7 +1429,7 @@
       }
 
       async function render(res, my) {
-        const slice = res.hits.slice(0, shown);
+        const slice = res.top(shown);
         await engine.describe(res, slice);
         if (my !== seq) return;
         const isHit = hitTest(res);
@@ -1113,7 +1443,7 @@
           items.push(li);
         });
         results.replaceChildren(...items);
-        if (more) more.hidden = res.hits.length <= shown;
+        if (more) more.hidden = res.total <= shown;
       }
 
       async function run() {
@@ -1141,7 +1471,7 @@
         }
         if (!engine.man && status) status.textContent = strings.loading;
         try {
-          const res = await engine.search(q, filters);
+          const res = await engine.search(q, filters, true);
           if (my !== seq) return;
           buildFacets();
           current = { q, res };
