@@ -464,16 +464,6 @@ func (bd *pass) tryTheme() {
 	bd.diags.Sort()
 }
 
-// existed reports whether every re-read document was there before.
-func (bd *pass) existed() bool {
-	for _, old := range bd.before {
-		if old == nil {
-			return false
-		}
-	}
-	return true
-}
-
 // plan lists the site's pages from the page table and reports the names
 // content may not take.
 func (bd *pass) plan() {

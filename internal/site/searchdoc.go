@@ -28,34 +28,6 @@ func searchKey(m *curriculum.Module, ds *docState) uint64 {
 	return newHasher().u64(ds.hash).str(m.URL).sum()
 }
 
-// updateSearch indexes the modules that were not indexed while their
-// bodies were rendered, removes the pages that are gone, and returns the
-// index files. It touches only the index, and reads documents. Without
-// all, no module came or went and every changed one was indexed already.
-func (b *Builder) updateSearch(c *curriculum.Curriculum, all bool) map[string][]byte {
-	if !all {
-		return b.index.Files()
-	}
-	live := make(map[string]bool, len(c.Modules))
-	for _, m := range c.Modules {
-		live[m.URL] = true
-		ds := b.docs[m.Doc.Path]
-		h := searchKey(m, ds)
-		if old, ok := b.indexed[m.URL]; ok && old == h {
-			continue
-		}
-		b.indexed[m.URL] = h
-		b.index.Set(searchDoc(m, ds))
-	}
-	for url := range b.indexed {
-		if !live[url] {
-			delete(b.indexed, url)
-			b.index.Delete(url)
-		}
-	}
-	return b.index.Files()
-}
-
 func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 	d := search.Doc{
 		URL:      m.URL,
@@ -77,5 +49,3 @@ func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 	}
 	return d
 }
-
-type searchIndex = search.Index
