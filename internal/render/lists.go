@@ -20,7 +20,8 @@ import (
 // can still range over the same data itself.
 
 // credits prints a number of credits as authors write it: 1, 0.5, 7.5.
-func credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// Credits formats a number of credits as badges and catalogue rows show it.
+func Credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // markup builds the HTML of a list helper. Each text goes in escaped as
 // html.EscapeString escapes it, without the intermediate strings that
@@ -284,7 +285,7 @@ func (t *Theme) writeBadges(b *markup, root string, m *curriculum.Module, cfg *c
 	term(content.FacetLevel, m.Level, false)
 	term(content.FacetFormat, m.Format, true)
 	if n := m.Front.Minutes; n > 0 {
-		d, err := t.minutes(n)
+		d, err := t.Duration(n)
 		if err != nil {
 			return err
 		}
@@ -293,7 +294,7 @@ func (t *Theme) writeBadges(b *markup, root string, m *curriculum.Module, cfg *c
 		b.raw("</span>")
 	}
 	if m.Front.HasCredits {
-		b.raw(` <span class="badge credits">`, credits(m.Front.Credits), " ")
+		b.raw(` <span class="badge credits">`, Credits(m.Front.Credits), " ")
 		b.text(cfg.CreditsLabel)
 		b.raw("</span>")
 	}
@@ -362,7 +363,7 @@ func (t *Theme) row(it Item) (template.HTML, error) {
 	b.text(m.Format.Label)
 	b.raw("</td>\n", `<td class="num">`)
 	if m.Front.Minutes > 0 {
-		d, err := t.minutes(m.Front.Minutes)
+		d, err := t.Duration(m.Front.Minutes)
 		if err != nil {
 			return "", err
 		}
@@ -370,7 +371,7 @@ func (t *Theme) row(it Item) (template.HTML, error) {
 	}
 	b.raw("</td>\n<td class=\"num\">")
 	if m.Front.HasCredits {
-		b.raw(credits(m.Front.Credits))
+		b.raw(Credits(m.Front.Credits))
 	}
 	b.raw("</td>\n</tr>\n")
 	return b.html(), nil

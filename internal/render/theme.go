@@ -301,9 +301,9 @@ func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
 		"T":       t.T,
 		"asset":   t.Asset,
-		"minutes": t.minutes,
+		"minutes": t.Duration,
 		"date":    func(d time.Time) string { return d.Format(time.DateOnly) },
-		"credits": credits,
+		"credits": Credits,
 		"join":    strings.Join,
 		"sectionTrail": func(s *curriculum.Section) []*curriculum.Section {
 			var trail []*curriculum.Section
@@ -332,7 +332,9 @@ func (t *Theme) funcs() template.FuncMap {
 
 // minutes formats a duration in minutes with the theme's words: "45 min",
 // "1 h 30 min".
-func (t *Theme) minutes(m int) (string, error) {
+// Duration formats m minutes in the theme's words, as badges and
+// catalogue rows show it: "45 min", "1 h 30 min".
+func (t *Theme) Duration(m int) (string, error) {
 	h, min := m/60, m%60
 	switch {
 	case h == 0:

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/render"
 )
 
 // The catalogue lists every module in a table, page_size rows a page
@@ -106,14 +107,14 @@ func (f *Files) catalogueData() ([]byte, error) {
 	cred := make([]int, len(all))
 	for i, m := range all {
 		if n := m.Front.Minutes; n > 0 {
-			s, err := f.minutes(n)
+			s, err := f.theme.Duration(n)
 			if err != nil {
 				return nil, err
 			}
 			dur[i] = durations.index(s)
 		}
 		if m.Front.HasCredits {
-			cred[i] = credits.index(strconv.FormatFloat(m.Front.Credits, 'f', -1, 64))
+			cred[i] = credits.index(render.Credits(m.Front.Credits))
 		}
 	}
 	b = append(b, `"durations":`...)
@@ -152,24 +153,6 @@ func moduleURL(m *curriculum.Module) string {
 		parts[i] = url.PathEscape(p)
 	}
 	return strings.Join(parts, "/")
-}
-
-// minutes formats a duration with the theme's words, as the catalogue's
-// rows and the badges show it: "45 min", "1 h 30 min".
-func (f *Files) minutes(m int) (string, error) {
-	h, min := m/60, m%60
-	switch {
-	case h == 0:
-		return f.theme.T("duration_minutes", min)
-	case min == 0:
-		return f.theme.T("duration_hours", h)
-	}
-	hs, err := f.theme.T("duration_hours", h)
-	if err != nil {
-		return "", err
-	}
-	ms, err := f.theme.T("duration_minutes", min)
-	return hs + " " + ms, err
 }
 
 // stringList numbers strings in the order they are first seen; "" is 0.
