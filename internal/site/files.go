@@ -88,13 +88,8 @@ func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
 // Files superseded by a newer build make what they have not made yet
 // from the newest.
 func (f *Files) Get(name string) ([]byte, error) {
-	if f.keep {
-		f.mu.Lock()
-		data, ok := f.made[name]
-		f.mu.Unlock()
-		if ok {
-			return data, nil
-		}
+	if data, ok := f.kept(name); ok {
+		return data, nil
 	}
 	f.b.mu.RLock()
 	defer f.b.mu.RUnlock()
@@ -104,14 +99,20 @@ func (f *Files) Get(name string) ([]byte, error) {
 	return f.get(name)
 }
 
+// kept returns the file at name if it was made and kept already.
+func (f *Files) kept(name string) ([]byte, bool) {
+	if !f.keep {
+		return nil, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	data, ok := f.made[name]
+	return data, ok
+}
+
 func (f *Files) get(name string) ([]byte, error) {
-	if f.keep {
-		f.mu.Lock()
-		data, ok := f.made[name]
-		f.mu.Unlock()
-		if ok {
-			return data, nil
-		}
+	if data, ok := f.kept(name); ok {
+		return data, nil
 	}
 	var data []byte
 	var err error
