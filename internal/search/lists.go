@@ -1,8 +1,11 @@
 package search
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // keyShard holds the terms whose first runes are its key: its dictionary,
@@ -177,7 +180,14 @@ func (x *Index) pack(s *keyShard) {
 		lists = append(lists, m)
 	}
 	slices.SortFunc(lists, func(a, b *list) int { return strings.Compare(a.name, b.name) })
+	var stale []*list
 	for _, l := range lists {
+		if l.enc == nil || l.fenc == nil {
+			stale = append(stale, l)
+		}
+	}
+	parallel(len(stale), func(i int) {
+		l := stale[i]
 		if l.enc == nil {
 			l.enc = x.encodePostings(l.posts)
 		}
@@ -187,7 +197,7 @@ func (x *Index) pack(s *keyShard) {
 				l.fenc = x.encodeListFacets(l.posts)
 			}
 		}
-	}
+	})
 	old := map[*list]*chunk{}
 	for i := range s.chunks {
 		old[s.chunks[i].lists[0]] = &s.chunks[i]
@@ -256,4 +266,18 @@ func (c *chunk) same(d *chunk) bool {
 // sameBytes reports whether a and b are the same slice.
 func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// parallel calls fn(0..n-1) on every CPU.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -783,6 +783,12 @@ func within1(a, b []rune) bool {
 // a facet, AND across facets) and fills in display data for the first limit
 // hits.
 func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Results, error) {
+	return s.search(q, filters, limit, true)
+}
+
+// search is Search, without the facet counts (and the files only they
+// need) unless facets: the header's dropdown shows none.
+func (s *Searcher) search(q string, filters map[string][]string, limit int, facets bool) (*Results, error) {
 	res := &Results{Facets: map[string][]FacetCount{}}
 	cs := s.parseQuery(q)
 	n := s.man.Docs
@@ -914,6 +920,9 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 			docs = append(docs, c.doc)
 		}
 	}
+	if !facets && !filtered {
+		docs = nil
+	}
 	others, err := s.readFacetsOf(docs, cs, read, required, filtered || !anyComplete, !anySelected)
 	if err != nil {
 		return nil, err
@@ -949,7 +958,7 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 				res.Complete++
 			}
 		}
-		if anyComplete && !complete {
+		if anyComplete && !complete || !facets {
 			continue
 		}
 		for _, f := range facetNames {
@@ -969,6 +978,9 @@ func (s *Searcher) Search(q string, filters map[string][]string, limit int) (*Re
 		}
 	}
 	for _, f := range facetNames {
+		if !facets {
+			break
+		}
 		for i, v := range s.man.Facets[f] {
 			if counts[f][i] > 0 || selected[f][i] {
 				res.Facets[f] = append(res.Facets[f], FacetCount{v[0], v[1], counts[f][i], selected[f][i]})

@@ -8,11 +8,14 @@
 // Index.Set; in serve mode it calls Set and Delete for changed pages. Files
 // returns the files to write under "search/". For the same set of Docs (and
 // the same Options) Files returns the same bytes, whatever the order of Set
-// and Delete calls that produced the set. Editing a Doc whose URL is already
-// indexed keeps every doc id and re-encodes only the files that changed
-// (about a millisecond on 10,000 docs); adding or removing a Doc renumbers
-// the docs and re-encodes everything. An Index is not safe for concurrent
-// use.
+// and Delete calls that produced the set. Doc ids follow the ranking's tie
+// order (see Files). Editing a Doc whose URL is already indexed, so that it
+// keeps its place in that order and no facet value comes into use or goes
+// out of it, keeps every doc id and re-encodes only the files that changed
+// (a few milliseconds on 10,000 docs); adding or removing a Doc, or an edit
+// that moves it (its level, its weight, a new title that sorts elsewhere),
+// renumbers the docs and re-encodes everything. An Index is not safe for
+// concurrent use.
 //
 // # Text rules
 //
@@ -58,25 +61,66 @@
 //
 // # Files
 //
-//	search/index.json    manifest: doc count, shard parameters, content hash of
-//	                     every other file, stop words, spelling pairs, synonym
-//	                     groups, facet vocabularies [[id, label], ...]
-//	search/docs.json     {"rank": ..., "level": ..., "topic": ..., ...}: per doc,
-//	                     its place in tie order and its facet value indexes
-//	search/t/<key>.json  ["term", "postings", ...] for the terms whose first
-//	                     runes are <key> (termFileName), sorted
-//	search/m/<n>.json    [[url, title, snippet, [anchor, heading, ...]], ...]
-//	                     for docs n*metaGroup .. n*metaGroup+metaGroup-1
+//	search/index.json       the manifest: doc count, layout (termKey, metaGroup,
+//	                        facetGroup, listFacets), the first id of each level,
+//	                        the cards ("qr": id gaps; small index only), stop
+//	                        words, spelling pairs, synonym groups, facet values
+//	                        [[id, label], ...] and how many docs have each
+//	                        ("counts"), and versions: one per dictionary, one
+//	                        for all meta files, one for all facet groups
+//	search/t/<key>.json     {"names": [...], "chunks": "..."}: the dictionary of
+//	                        the terms whose first termKey runes are <key>
+//	                        (termFileName): the names of their posting lists in
+//	                        order (a term, or a prefix and "*" for a merged
+//	                        list) and how many lists each posting file holds
+//	search/p/<key>.<i>.json ["postings", ...]: posting file i of <key>
+//	search/f/<key>.<i>.json ["facets", ...]: the facet parts of the lists of
+//	                        p/<key>.<i>.json (listFacets only)
+//	search/g/<n>.json       "facets": the facets of docs n*facetGroup ..
+//	                        n*facetGroup+facetGroup-1
+//	search/m/<n>.json       [[url, title, snippet, [anchor, heading, ...],
+//	                        format], ...] for docs n*metaGroup ..
 //
-// Number lists (ranks, facets, postings) are v64 strings (encode.go). Doc
-// ids are positions in URL order. Small sites (about 500 modules; the
-// threshold is on the number of doc-term pairs, see shardParams) get one
-// term shard (t/_.json) and one meta shard: four files that can be cached
-// whole for offline use. Larger sites shard terms by their first letter
-// (up to about 1,500 modules) or first two letters, and meta by 16 docs, so
-// that the first query loads only what it needs. search.js fetches each file but the
-// manifest as "<file>?v=<hash>", so a browser never mixes files of two
-// builds.
+// No file that every query reads grows with the number of docs: the
+// manifest grows with the vocabularies and the dictionaries, a dictionary
+// with the words. A query reads the manifest, the dictionaries of its
+// words, the posting files of the lists they match, and the meta files of
+// the first hits; counting the facets of its results reads facet parts or
+// groups (below). Doc ids are places in the ranking's tie order (level,
+// weight, folded title, title, URL), so that the order of tied results
+// needs no data, and the level of a doc is the range its id is in.
+//
+// Number lists (postings, facets, counts) are v64 strings (encode.go). A
+// posting is the gap from the doc before and a code (field and repeat,
+// termCodeOf; qrBit for a quick-reference card, whose score counts 1.5
+// times). A merged list, named after a prefix, holds the best code of each
+// doc among the words that extend the prefix: a query word that a prefix
+// of many words ("co") reads one list instead of one per word (mergedRule).
+// The facets of a doc (but its level) are, per facet, a bit mask of its
+// values (docFacets).
+//
+// Up to smallIndex postings (doc-term pairs; about 500 modules) the index
+// is one of each file, cached whole for offline use, and the manifest
+// lists the cards. Larger indexes cut each dictionary's lists into posting
+// files of about chunkBytes (at the same names whatever their sizes,
+// cutBefore, so that an edit re-encodes few), keep 16 docs per meta file
+// and 2,048 per facet group, split dictionaries by the first letter of
+// their terms above dictTerms terms and by the first two above 20 times as
+// many. Above listFacetDocs docs every posting list also has a facet part,
+// in f/ at the same place as its postings in p/: the facets of its docs
+// when it has at most half the docs, else the ids of the docs it does not
+// have and their facets. The results of a query match, for every required
+// concept, one alternative, and so are in a list of each of its tokens:
+// the facet parts of the lists of one token per alternative of one concept
+// hold the facets of every result, and, when no filter is set, the facet
+// parts of one list of more than half the docs per token of one
+// alternative of every concept hold the facets of every doc that is not a
+// result, to subtract from the manifest's counts (Searcher.readFacetsOf
+// takes the cheaper, and facet groups for what is left), so that counting
+// reads about as much as the posting lists, not the facets of every doc.
+//
+// search.js fetches every file but the manifest as "<file>?v=<version>", so
+// that a browser never mixes files of two builds.
 package search
 
 import (

@@ -244,9 +244,9 @@
           this.qr[d] = 1;
         }
       }
-      this.known = new Uint8Array(n); // the doc's facets are in facetVals
-      this.facetVals = {};
-      for (const f of LIST_FACETS) this.facetVals[f] = new Array(n);
+      this.known = new Uint8Array(n); // the doc's facets are in stores
+      this.stores = {};
+      for (const f of LIST_FACETS) this.stores[f] = new FacetStore(man.facets[f].length, n);
       this.n = n;
       this.stop = new Set(man.stop);
       this.synAlts = man.syn.map((g) => g.map((a) => a.split(" ")));
@@ -361,28 +361,29 @@
         const size = this.man.facets[f].length;
         const out = new Array(n);
         for (let i = 0; i < n; i++) {
-          let c = r.next();
-          const list = [];
+          const c = r.next();
           if (size <= MASK_VALUES) {
             if (c >= 2 ** size) throw new SearchError("corrupt", file);
-            for (let v = 0; c > 0; v++, c = Math.floor(c / 2)) if (c % 2 === 1) list.push(v);
-          } else {
-            for (let j = 0; j < c; j++) {
-              const v = r.next();
-              if (v >= size) throw new SearchError("corrupt", file);
-              list.push(v);
-            }
+            out[i] = c;
+            continue;
+          }
+          const list = [];
+          for (let j = 0; j < c; j++) {
+            const v = r.next();
+            if (v >= size) throw new SearchError("corrupt", file);
+            list.push(v);
           }
           out[i] = list;
         }
         if (r.more()) throw new SearchError("corrupt", file);
         return out;
       });
+      const stores = LIST_FACETS.map((f) => this.stores[f]);
       for (let i = 0; i < n; i++) {
         const d = doc(i);
         if (this.known[d]) continue;
         this.known[d] = 1;
-        LIST_FACETS.forEach((f, k) => { this.facetVals[f][d] = vals[k][i]; });
+        for (let k = 0; k < stores.length; k++) stores[k].set(d, vals[k][i]);
       }
     }
 
@@ -547,7 +548,7 @@
     // search: query.go Search. Returns {total, complete, facets, terms,
     // conceptTerms, need, top(k)}: top(k) is the first k hits {doc, score,
     // complete}, in order; describe() adds display data. Facet counts (and
-    // the files they need) only when wantFacets.
+    // the files they need) only when wantFacets, else count() adds them.
     async search(q, filters, wantFacets) {
       await this.init();
       const K = this.man.termKey;
@@ -570,7 +571,8 @@
       for (const m of matches.values()) for (const l of m.lists) refs.push(l.ref);
       await Promise.all(refs.map((r) => this.loadChunk(r, "p")));
       const res = this.score(cs, matches);
-      await this.filter(res, filters || {}, !!wantFacets);
+      await this.filter(res, filters || {});
+      if (wantFacets) await this.count(res);
       return res;
     }
 
@@ -595,42 +597,63 @@
         }
         return t;
       };
+      // Scratch arrays, kept from query to query: tokBest is all zeros
+      // between tokens; sum and hits count for docs whose stamp is the
+      // current alternative's.
+      if (!this.scratch) {
+        this.scratch = { tokBest: new Int32Array(n), sum: new Int32Array(n), hits: new Uint8Array(n), stamp: new Int32Array(n), alt: 0 };
+      }
+      const { tokBest, sum, hits, stamp } = this.scratch;
       for (const c of cs) {
         const best = new Int32Array(n);
         const termSet = new Set();
         const cread = [];
         for (const a of c.alts) {
           const len = a.tokens.length;
-          const sum = new Int32Array(n), hits = new Uint8Array(n);
+          const alt = ++this.scratch.alt;
           const aread = [];
+          let first = null; // the docs of the first token: a doc that matches the alternative is one of them
           for (const tok of a.tokens) {
             const m = matches.get(tok);
             for (const t of m.terms) {
               termSet.add(t);
               allTerms.add(t);
             }
-            const tokBest = new Int32Array(n);
             const refs = [];
-            for (const lm of m.lists) {
+            const lists = m.lists.map((lm) => {
               refs.push(lm.ref);
-              const { docs, codes } = this.postings(lm.ref);
+              return this.postings(lm.ref);
+            });
+            aread.push(refs);
+            m.lists.forEach((lm, li) => {
+              const { docs, codes } = lists[li];
               const t = table(lm.quality);
               for (let j = 0; j < docs.length; j++) {
                 const code = codes[j], d = docs[j];
                 if (code & QR_BIT) qr[d] = 1; // never when the manifest lists the cards
                 if (t[code] > tokBest[d]) tokBest[d] = t[code];
               }
-            }
-            aread.push(refs);
-            for (let d = 0; d < n; d++) {
-              if (tokBest[d] > 0) {
-                sum[d] += tokBest[d];
+            });
+            const touched = first === null ? [] : null;
+            for (const { docs } of lists) {
+              for (let j = 0; j < docs.length; j++) {
+                const d = docs[j], v = tokBest[d];
+                if (v === 0) continue; // counted already (in an earlier list of the token)
+                tokBest[d] = 0;
+                if (stamp[d] !== alt) {
+                  stamp[d] = alt;
+                  sum[d] = 0;
+                  hits[d] = 0;
+                }
+                sum[d] += v;
                 hits[d]++;
+                if (touched) touched.push(d);
               }
             }
+            if (touched) first = touched;
           }
-          for (let d = 0; d < n; d++) {
-            if (hits[d] === len) {
+          for (const d of first || []) {
+            if (stamp[d] === alt && hits[d] === len) {
               const v = Math.floor(Math.floor(sum[d] / len) * a.weight / 100);
               if (v > best[d]) best[d] = v;
             }
@@ -667,14 +690,9 @@
       };
     }
 
-    facetIndexes(f, d) {
-      if (f === "level") return this.level[d] >= 0 ? [this.level[d]] : [];
-      return this.facetVals[f][d];
-    }
-
-    // filter applies the facet filters, counts the facets (wantFacets) and
-    // gives res its hits: query.go Search.
-    async filter(res, filters, wantFacets) {
+    // filter applies the facet filters and gives res its hits (query.go
+    // Search); it reads facets only when a filter needs them.
+    async filter(res, filters) {
       const { need, nc, candDocs, candKeys, candMatched } = res;
       const selected = {};
       let filtered = false, anySelected = false; // by a facet but the level; by any
@@ -689,65 +707,25 @@
       }
       let anyComplete = false;
       for (let j = 0; j < nc && !anyComplete; j++) anyComplete = candMatched[j] === need;
-      let others = null;
-      if (wantFacets || filtered) {
+      const selMasks = {}; // facet -> the selected values as a mask, for FacetStore.has
+      for (const f of LIST_FACETS) selMasks[f] = this.stores[f].maskOf(selected[f]);
+      Object.assign(res, { selected, selMasks, filtered, anySelected, anyComplete });
+      if (filtered) {
         const docs = [];
-        for (let j = 0; j < nc; j++) if (filtered || !anyComplete || candMatched[j] === need) docs.push(candDocs[j]);
-        others = await this.loadFacetsOf(docs, res.cs, res.read, res.required, filtered || !anyComplete, !anySelected);
+        for (let j = 0; j < nc; j++) docs.push(candDocs[j]);
+        await this.loadFacetsOf(docs, res.cs, res.read, res.required, true, false);
       }
-      const passes = (d, f) => {
-        if (selected[f].size === 0) return true;
-        for (const v of this.facetIndexes(f, d)) if (selected[f].has(v)) return true;
-        return false;
-      };
-      const counts = {};
-      for (const f of FACETS) counts[f] = new Int32Array(this.man.facets[f].length);
       const hitKeys = new Float64Array(nc);
       let nh = 0, complete = 0;
       for (let j = 0; j < nc; j++) {
-        const d = candDocs[j], isComplete = candMatched[j] === need;
-        let fails = 0, failed = "";
-        if (anySelected) {
-          for (const f of FACETS) {
-            if (!passes(d, f)) {
-              fails++;
-              failed = f;
-            }
-          }
-        }
-        if (fails === 0) {
-          hitKeys[nh++] = candKeys[j];
-          if (isComplete) complete++;
-        }
-        if (!wantFacets || (anyComplete && !isComplete)) continue;
-        for (const f of FACETS) {
-          if (fails === 0 || (fails === 1 && failed === f)) {
-            const c = counts[f];
-            if (f === "level") {
-              if (this.level[d] >= 0) c[this.level[d]]++;
-            } else if (!others) {
-              for (const v of this.facetVals[f][d]) c[v]++;
-            }
-          }
-        }
-      }
-      if (others) {
-        // Every doc is counted but those others holds.
-        for (const f of LIST_FACETS) this.man.counts[f].forEach((v, i) => { counts[f][i] = v - others[f][i]; });
-      }
-      const facets = {};
-      for (const f of FACETS) {
-        facets[f] = [];
-        if (!wantFacets) continue;
-        this.man.facets[f].forEach((v, i) => {
-          if (counts[f][i] > 0 || selected[f].has(i)) {
-            facets[f].push({ id: v[0], label: v[1], count: counts[f][i], selected: selected[f].has(i) });
-          }
-        });
+        if (anySelected && this.fails(res, candDocs[j]).n > 0) continue;
+        hitKeys[nh++] = candKeys[j];
+        if (candMatched[j] === need) complete++;
       }
       res.total = nh;
       res.complete = complete;
-      res.facets = facets;
+      res.facets = {};
+      for (const f of FACETS) res.facets[f] = [];
       res.hitKeys = hitKeys.subarray(0, nh);
       const objs = new Map(); // doc -> hit, so that describe() runs once per hit
       res.top = (k) => {
@@ -765,6 +743,60 @@
       };
     }
 
+    // fails returns how many facet filters doc d fails, and the last one.
+    fails(res, d) {
+      let n = 0, failed = "";
+      for (const f of FACETS) {
+        const sel = res.selected[f];
+        if (sel.size === 0) continue;
+        const ok = f === "level" ? sel.has(this.level[d]) : this.stores[f].has(d, sel, res.selMasks[f]);
+        if (!ok) {
+          n++;
+          failed = f;
+        }
+      }
+      return { n, failed };
+    }
+
+    // count fills in res.facets: for each value, the results that selecting
+    // it would give (query.go Search).
+    async count(res) {
+      const { need, nc, candDocs, candMatched, selected, filtered, anySelected, anyComplete } = res;
+      const docs = [];
+      for (let j = 0; j < nc; j++) if (filtered || !anyComplete || candMatched[j] === need) docs.push(candDocs[j]);
+      const others = await this.loadFacetsOf(docs, res.cs, res.read, res.required, filtered || !anyComplete, !anySelected);
+      const counts = {};
+      for (const f of FACETS) counts[f] = new Int32Array(this.man.facets[f].length);
+      const none = { n: 0, failed: "" };
+      for (let j = 0; j < nc; j++) {
+        if (anyComplete && candMatched[j] !== need) continue;
+        const d = candDocs[j];
+        const { n: fails, failed } = anySelected ? this.fails(res, d) : none;
+        for (const f of FACETS) {
+          if (fails === 0 || (fails === 1 && failed === f)) {
+            const c = counts[f];
+            if (f === "level") {
+              if (this.level[d] >= 0) c[this.level[d]]++;
+            } else if (!others) {
+              this.stores[f].count(d, c);
+            }
+          }
+        }
+      }
+      if (others) {
+        // Every doc is counted but those others holds.
+        for (const f of LIST_FACETS) this.man.counts[f].forEach((v, i) => { counts[f][i] = v - others[f][i]; });
+      }
+      for (const f of FACETS) {
+        res.facets[f] = [];
+        this.man.facets[f].forEach((v, i) => {
+          if (counts[f][i] > 0 || selected[f].has(i)) {
+            res.facets[f].push({ id: v[0], label: v[1], count: counts[f][i], selected: selected[f].has(i) });
+          }
+        });
+      }
+    }
+
     // loadFacetsOf: query.go readFacetsOf.
     async loadFacetsOf(docs, cs, read, required, all, whole) {
       if (docs.length === 0) return null;
@@ -780,7 +812,7 @@
             for (const d of this.otherFacets(r)) {
               if (isDoc[d] || seen[d]) continue;
               seen[d] = 1;
-              for (const f of LIST_FACETS) for (const v of this.facetVals[f][d]) others[f][v]++;
+              for (const f of LIST_FACETS) this.stores[f].count(d, others[f]);
             }
           }
           return others;
@@ -936,6 +968,57 @@
         h.formatId = fm ? fm[0] : "";
       }
       return hits;
+    }
+  }
+
+  // FacetStore holds a facet's values (index in the manifest's list) of the
+  // docs whose facets are read: a bit mask per doc, in an Int32Array up to 31
+  // values, a Float64Array up to MASK_VALUES, else a list per doc.
+  class FacetStore {
+    constructor(size, n) {
+      this.small = size <= 31 ? new Int32Array(n) : null;
+      this.big = size > 31 && size <= MASK_VALUES ? new Float64Array(n) : null;
+      this.lists = size > MASK_VALUES ? new Map() : null;
+    }
+
+    set(d, v) {
+      if (this.small) this.small[d] = v;
+      else if (this.big) this.big[d] = v;
+      else this.lists.set(d, v);
+    }
+
+    values(d) {
+      if (this.lists) return this.lists.get(d) || [];
+      const out = [];
+      let m = this.small ? this.small[d] : this.big[d];
+      for (let v = 0; m > 0; v++, m = Math.floor(m / 2)) if (m % 2 === 1) out.push(v);
+      return out;
+    }
+
+    // count adds 1 to c[v] for each value v of doc d.
+    count(d, c) {
+      if (this.small) {
+        for (let m = this.small[d]; m !== 0;) {
+          const low = m & -m;
+          c[31 - Math.clz32(low)]++;
+          m ^= low;
+        }
+        return;
+      }
+      for (const v of this.values(d)) c[v]++;
+    }
+
+    maskOf(sel) {
+      let m = 0;
+      if (this.small) for (const v of sel) m |= 1 << v;
+      return m;
+    }
+
+    // has reports whether doc d has a value of sel (mask: maskOf(sel)).
+    has(d, sel, mask) {
+      if (this.small) return (this.small[d] & mask) !== 0;
+      for (const v of this.values(d)) if (sel.has(v)) return true;
+      return false;
     }
   }
 
@@ -1471,14 +1554,18 @@
         }
         if (!engine.man && status) status.textContent = strings.loading;
         try {
-          const res = await engine.search(q, filters, true);
+          // The results first; the facet counts (which may read more files)
+          // after them.
+          const res = await engine.search(q, filters, false);
           if (my !== seq) return;
           buildFacets();
           current = { q, res };
           await render(res, my);
           if (my !== seq) return;
-          renderFacets(res);
           if (status) status.textContent = countText(res, q);
+          await engine.count(res);
+          if (my !== seq) return;
+          renderFacets(res);
           api.lastMs = performance.now() - t0;
         } catch (e) {
           if (my !== seq) return;
