@@ -743,15 +743,17 @@ func (x *Index) update(entries []*docEntry) {
 				}
 			}
 			x.fgroups[e.id/x.lay.facetGroup].dirty = true
-			facetDocs[e.id] = true
 			x.changed = true // the manifest counts the docs of each value (and may list the cards)
-			// Every list that holds the doc encodes its facets (and the
-			// quick-reference bit of its postings) anew.
-			for _, p := range old.terms {
-				x.touch(x.termList[p>>5], changed)
-			}
-			for _, p := range e.terms {
-				x.touch(x.termList[p>>5], changed)
+			// Every list that holds the doc encodes its facets (facet
+			// parts) or the quick-reference bit of its postings anew.
+			if x.lay.listFacets || x.lay.qrBits && old.qr != e.qr {
+				facetDocs[e.id] = true
+				for _, p := range old.terms {
+					x.touch(x.termList[p>>5], changed)
+				}
+				for _, p := range e.terms {
+					x.touch(x.termList[p>>5], changed)
+				}
 			}
 		}
 		for _, p := range e.terms {

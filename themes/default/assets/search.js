@@ -1558,13 +1558,13 @@
           // after them.
           const res = await engine.search(q, filters, false);
           if (my !== seq) return;
-          buildFacets();
           current = { q, res };
           await render(res, my);
           if (my !== seq) return;
           if (status) status.textContent = countText(res, q);
           await engine.count(res);
           if (my !== seq) return;
+          buildFacets();
           renderFacets(res);
           api.lastMs = performance.now() - t0;
         } catch (e) {
