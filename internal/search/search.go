@@ -94,10 +94,11 @@
 // posting is the gap from the doc before and a code (field and repeat,
 // termCodeOf; qrBit for a quick-reference card, whose score counts 1.5
 // times). A merged list, named after a prefix, holds the best code of each
-// doc among the words that extend the prefix: a query word that a prefix
-// of many words ("co") reads one list instead of one per word (mergedRule).
-// The facets of a doc (but its level) are, per facet, a bit mask of its
-// values (docFacets).
+// doc among the words that extend the prefix: a query word that is the
+// prefix of many words ("co") reads one list instead of one per word
+// (mergedRule). The facets of a doc (but its level) are, per facet, a bit
+// mask of its values, or their number and indexes in a facet of more than
+// maskValues values (docFacets).
 //
 // Up to smallIndex postings (doc-term pairs; about 500 modules) the index
 // is one of each file, cached whole for offline use, and the manifest
@@ -118,6 +119,8 @@
 // result, to subtract from the manifest's counts (Searcher.readFacetsOf
 // takes the cheaper, and facet groups for what is left), so that counting
 // reads about as much as the posting lists, not the facets of every doc.
+// The search page shows the results before it counts the facets; the
+// header's dropdown does not count them.
 //
 // search.js fetches every file but the manifest as "<file>?v=<version>", so
 // that a browser never mixes files of two builds.
