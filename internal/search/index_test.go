@@ -485,7 +485,7 @@ func TestLayoutsAgree(t *testing.T) {
 		Doc{URL: "odd/unknown/", Title: "Unknown level", Level: "zz-level", Format: "zz-format", Audiences: []string{"gp"}, Sections: []Section{{Text: "care plan"}}},
 	)
 	defaults := func() {
-		smallIndex, dictTerms, chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin = 200_000, 4000, 16<<10, 16, 2048, 20_000, 2000
+		smallIndex, dictTerms, chunkBytes, metaGroup, facetGroup, listFacetDocs, mergeMin = 200_000, 4000, 16<<10, 8, 2048, 20_000, 2000
 	}
 	layouts := []struct {
 		name string

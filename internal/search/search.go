@@ -104,10 +104,10 @@
 // is one of each file, cached whole for offline use, and the manifest
 // lists the cards. Larger indexes cut each dictionary's lists into posting
 // files of about chunkBytes (at the same names whatever their sizes,
-// cutBefore, so that an edit re-encodes few), keep 16 docs per meta file
-// and 2,048 per facet group, split dictionaries by the first letter of
-// their terms above dictTerms terms and by the first two above 20 times as
-// many. Above listFacetDocs docs every posting list also has a facet part,
+// cutBefore, so that an edit re-encodes few), keep 8 docs per meta file
+// (metaGroup) and 2,048 per facet group, split dictionaries by the first
+// letter of their terms above dictTerms terms and by the first two above
+// 20 times as many. Above listFacetDocs docs every posting list also has a facet part,
 // in f/ at the same place as its postings in p/: the facets of its docs
 // when it has at most half the docs, else the ids of the docs it does not
 // have and their facets. The results of a query match, for every required
@@ -477,14 +477,14 @@ func (x *Index) termCount() int {
 // hold metaGroup docs and facet files facetGroup docs; dictionaries are
 // split by the first letter of their terms above dictTerms terms, by the
 // first two above 20 times as many; and above listFacetDocs docs every
-// posting list of at most half the docs also gets its docs' facets (a
-// facet part), so that counting the facets of a query's results reads
-// about as much as its posting lists, not the facets of every doc.
+// posting list gets a facet part (the facets of its docs, or of the docs
+// it does not have), so that counting the facets of a query's results
+// reads about as much as its posting lists, not the facets of every doc.
 var (
 	smallIndex    = 200_000
 	dictTerms     = 4000
 	chunkBytes    = 16 << 10
-	metaGroup     = 16
+	metaGroup     = 8
 	facetGroup    = 2048
 	listFacetDocs = 20_000
 	mergeMin      = 2000 // postings, see mergedRule
