@@ -13,7 +13,9 @@ import (
 	"io/fs"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/cmesite/cmesite/internal/content"
@@ -105,6 +107,11 @@ type Path struct {
 	Modules     []string // module ids ("section/slug")
 	Line        int      // line of the path in cmesite.yaml
 	ModuleLines []int    // line of each module entry
+	// Audience lists the audience ids the path is for, as declared; nil
+	// when the path declares none (the curriculum then derives them from
+	// its modules).
+	Audience      []string
+	AudienceLines []int
 }
 
 // Contact is a support contact, typically the palliative home-care team.
@@ -128,9 +135,18 @@ type Config struct {
 	Topics       Vocabulary
 	Audiences    Vocabulary
 	Formats      Vocabulary
-	Paths        []Path
-	Contacts     []Contact
-	Synonyms     [][]string
+	// Competencies are the core competencies modules name by number in
+	// their competencies field (default: the ten EAPC core competencies).
+	Competencies Vocabulary
+	// ReviewInterval is the longest time a module's review_by may lie
+	// after its reviewed date (review_interval: 3y); zero: no limit.
+	ReviewInterval Interval
+	// OrganizerPages builds organizers/coverage/ and organizers/reviews/
+	// (organizer_pages: false leaves them out; default true).
+	OrganizerPages bool
+	Paths          []Path
+	Contacts       []Contact
+	Synonyms       [][]string
 }
 
 // Vocab returns the vocabulary of a facet: the one whose Name is facet
@@ -165,7 +181,32 @@ func Default() *Config {
 			{ID: "pharmacist", Label: "Pharmacists"},
 			{ID: "organizer", Label: "CME organizers"},
 		}),
-		Formats: NewVocabulary(content.FacetFormat, DefaultFormats()),
+		Formats:        NewVocabulary(content.FacetFormat, DefaultFormats()),
+		Competencies:   NewVocabulary(Competency, EAPCCompetencies()),
+		OrganizerPages: true,
+	}
+}
+
+// Competency is the Name of the competencies vocabulary.
+const Competency = "competency"
+
+// EAPCCompetencies are the ten core competencies in palliative care of
+// Gamondi C, Larkin P, Payne S. Core competencies in palliative care: an
+// EAPC White Paper on palliative care education, part 1 and part 2.
+// European Journal of Palliative Care 2013;20(2):86-91 and 20(3):140-145.
+// Their ids are their numbers, which modules write in competencies.
+func EAPCCompetencies() []Term {
+	return []Term{
+		{ID: "1", Label: "Apply the core constituents of palliative care in the setting where patients and families are based"},
+		{ID: "2", Label: "Enhance physical comfort throughout patients' disease trajectories"},
+		{ID: "3", Label: "Meet patients' psychological needs"},
+		{ID: "4", Label: "Meet patients' social needs"},
+		{ID: "5", Label: "Meet patients' spiritual needs"},
+		{ID: "6", Label: "Respond to the needs of family carers in relation to short-, medium- and long-term patient care goals"},
+		{ID: "7", Label: "Respond to the challenges of clinical and ethical decision-making in palliative care"},
+		{ID: "8", Label: "Practise comprehensive care coordination and interdisciplinary teamwork across all settings where palliative care is offered"},
+		{ID: "9", Label: "Develop interpersonal and communicative skills appropriate to palliative care"},
+		{ID: "10", Label: "Practise self-awareness and undergo continuing professional development"},
 	}
 }
 
@@ -232,7 +273,7 @@ var keys = func() []string {
 	for _, f := range content.Facets() {
 		k = append(k, f.Plural)
 	}
-	return append(k, "paths", "contacts", "synonyms")
+	return append(k, "competencies", "review_interval", "organizer_pages", "paths", "contacts", "synonyms")
 }()
 
 func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
@@ -282,6 +323,18 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 					cfg.BaseURL = strings.TrimSuffix(s, "/") + "/"
 				}
 			}
+		case "competencies":
+			competencies(d, kv, &cfg.Competencies)
+		case "review_interval":
+			if s, ok := d.String(kv); ok {
+				if iv, err := ParseInterval(s); err != nil {
+					d.Diags.Errorf(d.File, kv.Line, "review_interval %q: %v", s, err)
+				} else {
+					cfg.ReviewInterval = iv
+				}
+			}
+		case "organizer_pages":
+			cfg.OrganizerPages, _ = d.Bool(kv)
 		case "paths":
 			cfg.Paths = paths(d, kv)
 		case "contacts":
@@ -387,6 +440,18 @@ func paths(d *fields.Decoder, kv fields.KV) []Path {
 				setString(d, f, &p.Title)
 			case "description":
 				setString(d, f, &p.Description)
+			case "audience":
+				if ids, ok := d.Strings(f, true); ok {
+					p.Audience = ids
+					n := f.Value
+					for i := range ids {
+						line := f.Line
+						if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+							line = d.Line(n.Content[i])
+						}
+						p.AudienceLines = append(p.AudienceLines, line)
+					}
+				}
 			case "modules":
 				if f.Value != nil && f.Value.Kind == yaml.SequenceNode {
 					for _, m := range f.Value.Content {
@@ -401,7 +466,7 @@ func paths(d *fields.Decoder, kv fields.KV) []Path {
 					d.Diags.Errorf(d.File, f.Line, "modules must be a list of module ids such as pain/opioid-titration")
 				}
 			default:
-				d.Unknown(f, "path", []string{"id", "title", "description", "modules"})
+				d.Unknown(f, "path", []string{"id", "title", "description", "audience", "modules"})
 			}
 		}
 		switch {
@@ -473,4 +538,62 @@ func synonyms(d *fields.Decoder, kv fields.KV) [][]string {
 		out = append(out, terms)
 	}
 	return out
+}
+
+// competencies reads the competencies vocabulary: entries like the other
+// vocabularies', whose ids are the whole numbers modules write.
+func competencies(d *fields.Decoder, kv fields.KV, dst *Vocabulary) {
+	var v Vocabulary
+	vocab(d, kv, &v, Competency)
+	if v.Name == "" {
+		return // reported
+	}
+	ok := true
+	for i, t := range v.Terms {
+		if n, err := strconv.Atoi(t.ID); err != nil || n < 1 || strconv.Itoa(n) != t.ID {
+			line := kv.Line
+			if items := kv.Value.Content; i < len(items) {
+				line = d.Line(items[i])
+			}
+			d.Diags.Errorf(d.File, line, "competencies id %q must be a whole number from 1, the number modules write in their competencies field", t.ID)
+			ok = false
+		}
+	}
+	if ok {
+		*dst = v
+	}
+}
+
+// Interval is a whole number of months, written in cmesite.yaml as years
+// ("3y") or months ("18m").
+type Interval struct{ Months int }
+
+// IsZero reports whether no interval is set.
+func (iv Interval) IsZero() bool { return iv.Months == 0 }
+
+// AddTo returns t plus the interval, in calendar months.
+func (iv Interval) AddTo(t time.Time) time.Time { return t.AddDate(0, iv.Months, 0) }
+
+// String writes the interval as it would be configured: "3y", "18m".
+func (iv Interval) String() string {
+	if iv.Months%12 == 0 {
+		return strconv.Itoa(iv.Months/12) + "y"
+	}
+	return strconv.Itoa(iv.Months) + "m"
+}
+
+var intervalRE = regexp.MustCompile(`^([1-9][0-9]{0,2})([ym])$`)
+
+// ParseInterval reads a review interval: a whole number of years ("2y",
+// "3y") or months ("18m"), at least one.
+func ParseInterval(s string) (Interval, error) {
+	m := intervalRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Interval{}, errors.New("write a whole number of years or months, such as 3y, 2y or 18m")
+	}
+	n, _ := strconv.Atoi(m[1])
+	if m[2] == "y" {
+		n *= 12
+	}
+	return Interval{Months: n}, nil
 }

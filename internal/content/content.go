@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
@@ -258,6 +259,11 @@ type Front struct {
 	References    []string
 	Weight        int
 	Draft         bool
+	// Aliases are the module's old ids ("old-section/old-slug"), each of
+	// which gets a page that redirects to the module; AliasLines are their
+	// file lines.
+	Aliases    []string
+	AliasLines []int
 	// lines holds the file line of every field present (by fieldIndex),
 	// and at 0 the line of the frontmatter's opening delimiter.
 	lines [len(allFields) + 1]int32
@@ -267,7 +273,7 @@ type Front struct {
 // then the one only sections have.
 var allFields = [...]string{"title", "level", "topics", "audience", "summary", "objectives", "duration",
 	"credits", "format", "prerequisites", "keywords", "authors", "reviewed", "review_by", "disclosures",
-	"competencies", "references", "weight", "draft", "description"}
+	"competencies", "references", "weight", "draft", "aliases", "description"}
 
 var fieldIndex = func() map[string]int {
 	m := make(map[string]int, len(allFields))
@@ -558,8 +564,8 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 		case "competencies":
 			if cs, ok := d.Ints(kv); ok {
 				for _, c := range cs {
-					if c < 1 || c > 10 {
-						d.Errorf(kv.Value, "competencies are the EAPC core competencies, numbered 1 to 10; found %d", c)
+					if c < 1 {
+						d.Errorf(kv.Value, "competencies are numbered from 1 (the ids of the site's competencies vocabulary, by default the ten EAPC core competencies); found %d", c)
 						ok = false
 					}
 				}
@@ -567,6 +573,8 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 					f.Competencies = cs
 				}
 			}
+		case "aliases":
+			aliases(d, kv, f)
 		case "weight":
 			f.Weight, _ = d.Int(kv)
 		case "draft":
@@ -651,4 +659,45 @@ func lead(body []byte) string {
 		return string(line)
 	}
 	return ""
+}
+
+// aliases reads the old ids of a module: content paths without ".md"
+// ("old-section/old-slug"), whose pages redirect to the module. A leading
+// or trailing "/" and a trailing ".md" or "/index.html" are dropped; an
+// alias must be a relative path of plain names.
+func aliases(d *fields.Decoder, kv fields.KV, f *Front) {
+	ids, ok := d.Strings(kv, true)
+	if !ok {
+		return
+	}
+	var items []*yaml.Node
+	if kv.Value != nil && kv.Value.Kind == yaml.SequenceNode {
+		items = kv.Value.Content
+	}
+	for i, a := range ids {
+		line := kv.Line
+		if i < len(items) && d.Line(items[i]) > 0 {
+			line = d.Line(items[i])
+		}
+		id := strings.TrimSuffix(strings.TrimSuffix(strings.Trim(a, "/"), "/index.html"), ".md")
+		id = strings.Trim(id, "/")
+		if !validAlias(id) {
+			d.Diags.Errorf(d.File, line, "alias %q must be an old module id: a path such as old-section/old-slug, without a scheme, \"..\", \"?\" or \"#\"", a)
+			continue
+		}
+		f.Aliases = append(f.Aliases, id)
+		f.AliasLines = append(f.AliasLines, line)
+	}
+}
+
+func validAlias(id string) bool {
+	if id == "" || strings.ContainsAny(id, "?#\\:%<>\"") || strings.ContainsFunc(id, unicode.IsSpace) {
+		return false
+	}
+	for _, seg := range strings.Split(id, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.HasPrefix(seg, ".") {
+			return false
+		}
+	}
+	return true
 }

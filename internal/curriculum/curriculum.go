@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Module struct {
 	Topics    []config.Term
 	Audiences []config.Term
 	Format    config.Term // zero when the module gives none
+	// Competencies are the core competencies the module addresses, from
+	// the site's competencies vocabulary (config.Config.Competencies).
+	Competencies []config.Term
 
 	Prerequisites []*Module
 	NeededFor     []*Module // modules that list this one as a prerequisite
@@ -57,6 +61,15 @@ type Path struct {
 	*config.Path
 	URL     string // "paths/<id>/"
 	Modules []*Module
+	// Audiences are who the path is for: the audience the path declares in
+	// cmesite.yaml, or, when it declares none, derived from its modules:
+	// every audience that at least half of its modules name, in vocabulary
+	// order (AudienceDerived is then set). Half, not any: one module for
+	// pharmacists on a path for GPs does not make it a path for
+	// pharmacists, and counting it so would hide the gap "no path for
+	// pharmacists" from the coverage report.
+	Audiences       []config.Term
+	AudienceDerived bool
 }
 
 // Facet is one of the four ways to browse: level, topic, audience, format
@@ -194,6 +207,8 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		}
 		m.Overdue = overdue(fr, today)
 		warnOverdue(m, &diags)
+		warnInterval(cfg, m, today, &diags)
+		competencies(cfg, m, &diags)
 	}
 	cycles(c, &diags)
 
@@ -265,6 +280,7 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 				m.Paths = append(m.Paths, p)
 			}
 		}
+		pathAudiences(cfg, p, &diags)
 		c.Paths = append(c.Paths, p)
 	}
 	return c, diags
@@ -291,6 +307,79 @@ func (c *Curriculum) orderLists() {
 // overdue reports whether fr's review_by date has passed.
 func overdue(fr *content.Front, today time.Time) bool {
 	return !fr.ReviewBy.IsZero() && fr.ReviewBy.Before(today.Truncate(24*time.Hour))
+}
+
+// warnInterval warns when a module's review_by lies further out than the
+// site's review_interval: after its reviewed date, or after today when it
+// gives none.
+func warnInterval(cfg *config.Config, m *Module, today time.Time, diags *diag.List) {
+	fr := m.Front
+	if cfg.ReviewInterval.IsZero() || fr.ReviewBy.IsZero() {
+		return
+	}
+	from, what := fr.Reviewed, "reviewed "+fr.Reviewed.Format(time.DateOnly)
+	if from.IsZero() {
+		from, what = today.Truncate(24*time.Hour), "today ("+today.Format(time.DateOnly)+")"
+	}
+	if limit := cfg.ReviewInterval.AddTo(from); fr.ReviewBy.After(limit) {
+		diags.Warnf(m.Doc.File, fr.Line("review_by"), "review_by %s lies more than the site's review_interval %s after %s; set review_by to %s or earlier",
+			fr.ReviewBy.Format(time.DateOnly), cfg.ReviewInterval, what, limit.Format(time.DateOnly))
+	}
+}
+
+// competencies resolves m's competency numbers against the site's
+// competencies vocabulary, reporting the ones it lacks when diags is not
+// nil, and reports whether all were found.
+func competencies(cfg *config.Config, m *Module, diags *diag.List) bool {
+	v := &cfg.Competencies
+	m.Competencies = nil
+	ok := true
+	for _, n := range m.Front.Competencies {
+		id := strconv.Itoa(n)
+		if !v.Has(id) || v.Open {
+			ok = false
+			if diags != nil {
+				diags.Errorf(m.Doc.File, m.Front.Line("competencies"), "competency %d is not in the site's competencies vocabulary; allowed: %s", n, strings.Join(v.IDs(), ", "))
+			}
+			continue
+		}
+		m.Competencies = append(m.Competencies, v.Term(id))
+	}
+	return ok
+}
+
+// pathAudiences sets p's audiences: declared (each must be in the
+// audience vocabulary), or derived from its modules (Path.Audiences).
+func pathAudiences(cfg *config.Config, p *Path, diags *diag.List) {
+	v := &cfg.Audiences
+	if p.Audience != nil {
+		for i, id := range p.Audience {
+			if !v.Has(id) {
+				diags.Errorf(config.File, p.AudienceLines[i], "path %q: audience %q is not in the site's audience vocabulary%s; allowed: %s",
+					p.ID, id, diag.DidYouMean(id, v.IDs()), strings.Join(v.IDs(), ", "))
+				continue
+			}
+			p.Audiences = append(p.Audiences, v.Term(id))
+		}
+		return
+	}
+	p.AudienceDerived = true
+	count := map[string]int{}
+	var ids []string
+	for _, m := range p.Modules {
+		for _, t := range m.Audiences {
+			if count[t.ID] == 0 {
+				ids = append(ids, t.ID)
+			}
+			count[t.ID]++
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(v.Rank(a), v.Rank(b)), cmp.Compare(a, b)) })
+	for _, id := range ids {
+		if 2*count[id] >= len(p.Modules) {
+			p.Audiences = append(p.Audiences, v.Term(id))
+		}
+	}
 }
 
 func warnOverdue(m *Module, diags *diag.List) {
@@ -370,6 +459,12 @@ func (c *Curriculum) PatchFiles(docs, added []*content.Doc, removed []string, to
 		if !SameTerms(m.Front, &doc.Front) && !c.canRetag(m, &doc.Front) {
 			return nil, nil, false
 		}
+		// Competencies may be reported, and a path's derived audience
+		// follows its modules': Assemble handles those.
+		if !competencies(c.Config, &Module{Doc: doc, Front: &doc.Front}, nil) ||
+			(len(m.Paths) > 0 && !slices.Equal(m.Front.Audience, doc.Front.Audience)) {
+			return nil, nil, false
+		}
 		patches = append(patches, patch{m: m, doc: doc})
 	}
 	for _, p := range removed {
@@ -394,12 +489,15 @@ func (c *Curriculum) PatchFiles(docs, added []*content.Doc, removed []string, to
 			c.move(p.m)
 			moved = append(moved, p.m)
 		}
+		competencies(c.Config, p.m, nil)
 		warnOverdue(p.m, &diags)
+		warnInterval(c.Config, p.m, today, &diags)
 	}
 	for _, doc := range added {
 		m := c.add(doc, today)
 		moved = append(moved, m)
 		warnOverdue(m, &diags)
+		warnInterval(c.Config, m, today, &diags)
 	}
 	return diags, moved, true
 }
@@ -455,8 +553,8 @@ func (c *Curriculum) canAdd(docs []*content.Doc, removed []string) bool {
 				return false
 			}
 		}
-		next := &Module{}
-		if !tag(c.Config, next, &doc.Front, nil) {
+		next := &Module{Doc: doc, Front: &doc.Front}
+		if !tag(c.Config, next, &doc.Front, nil) || !competencies(c.Config, next, nil) {
 			return false
 		}
 		for _, f := range c.Facets {
@@ -505,6 +603,7 @@ func (c *Curriculum) add(doc *content.Doc, today time.Time) *Module {
 	id := strings.TrimSuffix(doc.Path, ".md")
 	m := &Module{ID: id, URL: id + "/", Doc: doc, Front: &doc.Front, Section: c.folder(parentDir(doc.Path))}
 	tag(c.Config, m, m.Front, nil)
+	competencies(c.Config, m, nil)
 	m.Overdue = overdue(m.Front, today)
 	c.ByID[id] = m
 	i, _ := slices.BinarySearchFunc(c.Modules, id, func(m *Module, id string) int { return cmp.Compare(m.ID, id) })

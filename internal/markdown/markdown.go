@@ -84,6 +84,10 @@ type Result struct {
 	// ("https:", "mailto:", "/x") and links that leave content/ (reported as
 	// diagnostics instead) are not listed.
 	Links []Link
+	// External lists every absolute http(s) link and image of the body
+	// (autolinks included), in document order, for cmesite check
+	// --external.
+	External []External
 	// Sections is the plain text of the body for search, split at h2 and h3
 	// headings. Text before the first such heading is a Section with an
 	// empty Anchor (left out when it is empty). Each callout is its own
@@ -123,6 +127,12 @@ type Link struct {
 	Raw string
 	// Image is true for an image (![alt](src)), false for a link.
 	Image bool
+}
+
+// External is one absolute http(s) link or image of the body.
+type External struct {
+	Line int    // the file line on which the link starts
+	URL  string // as written
 }
 
 // Section is a piece of the body's text for the search index.
@@ -266,6 +276,7 @@ type docState struct {
 	headings     []headingRec
 	headingLines map[string]int // heading id -> its file line
 	links        []Link
+	externals    []External
 	sections     []sectionRec
 	text         []byte // every heading's and section's text
 	callouts     []string
@@ -297,6 +308,7 @@ func (st *docState) reset(r *Renderer, in Input, src []byte, res *Result) {
 	}
 	clear(st.headingLines)
 	st.links = st.links[:0]
+	st.externals = st.externals[:0]
 	st.sections = st.sections[:0]
 	st.text = st.text[:0]
 	st.callouts = st.callouts[:0]
@@ -319,6 +331,7 @@ func (st *docState) release() {
 	st.ids.reset()
 	clear(st.headings[:cap(st.headings)])
 	clear(st.links[:cap(st.links)])
+	clear(st.externals[:cap(st.externals)])
 	clear(st.sections[:cap(st.sections)])
 	clear(st.callouts[:cap(st.callouts)])
 	clear(st.calloutNodes[:cap(st.calloutNodes)])

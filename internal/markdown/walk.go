@@ -113,6 +113,7 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 		}
 	}
 	res.Links = clone(st.links)
+	res.External = clone(st.externals)
 	res.Callouts = clone(st.callouts)
 }
 
@@ -237,6 +238,9 @@ func (st *docState) visit(n ast.Node) {
 	case *ast.AutoLink:
 		b := st.buf()
 		*b = append(*b, n.Label(st.src)...)
+		if n.AutoLinkType == ast.AutoLinkURL {
+			st.external(n, n.URL(st.src))
+		}
 	case *ast.RawHTML, *ast.HTMLBlock, *extast.FootnoteLink, *extast.FootnoteBacklink,
 		*extast.TaskCheckBox, *calloutTitle:
 		// Not text: raw HTML is not rendered, markers and titles are not
@@ -372,6 +376,7 @@ func (st *docState) link(n ast.Node, dest *[]byte, image bool) {
 	r := resolveLink(st.page, st.pageDir, raw, &st.scratch)
 	switch r.kind {
 	case linkOther:
+		st.external(n, raw)
 		return
 	case linkSiteAbsolute:
 		st.warnf(st.nodeOffset(n), "link %q starts at the site root, where .md files are not served; write it relative to this file: %q", r.raw, r.suggest)
@@ -389,6 +394,17 @@ func (st *docState) link(n ast.Node, dest *[]byte, image bool) {
 		Raw:      r.raw,
 		Image:    image,
 	})
+}
+
+// external records dest when it is an absolute http(s) URL.
+func (st *docState) external(n ast.Node, dest []byte) {
+	if len(dest) < 8 {
+		return
+	}
+	if lower := bytes.ToLower(dest[:8]); !bytes.HasPrefix(lower, []byte("http://")) && !bytes.HasPrefix(lower, []byte("https://")) {
+		return
+	}
+	st.externals = append(st.externals, External{Line: st.line(st.nodeOffset(n)), URL: string(dest)})
 }
 
 // nodeOffset returns a source offset of inline node n: its own position
