@@ -5,6 +5,7 @@ import (
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/organize"
 )
 
 // Data is what a page template receives.
@@ -42,6 +43,13 @@ type Data struct {
 	// quick-reference cards than QuickRefs holds, the format's term page
 	// that lists them all; nil otherwise.
 	QuickRefsMore *curriculum.TermPage
+
+	// Report is, on the organizer pages (coverage, reviews), the
+	// organizer's report of the curriculum.
+	Report *organize.Report
+	// Alias is, on a redirect page, the old id the page stands at; Module
+	// is the module it redirects to.
+	Alias string
 }
 
 // Pager places a page in a list that runs over several pages. URLs are

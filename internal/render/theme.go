@@ -39,6 +39,7 @@ import (
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/fields"
+	"github.com/cmesite/cmesite/internal/organize"
 	"github.com/cmesite/cmesite/themes"
 )
 
@@ -327,7 +328,17 @@ func (t *Theme) funcs() template.FuncMap {
 		"row":         t.row,
 		"shared":      t.shared,
 		"add":         func(a, b int) int { return a + b },
+		// The organizer pages: a coverage cell with the page's root, and
+		// the review statuses in the order the schedule lists them.
+		"cell":     func(root string, c organize.Cell) CoverageCell { return CoverageCell{Root: root, Cell: c} },
+		"statuses": func() []string { return organize.ReviewStatuses },
 	}
+}
+
+// CoverageCell is what the coverage page's "covcell" template receives.
+type CoverageCell struct {
+	Root string
+	Cell organize.Cell
 }
 
 // minutes formats a duration in minutes with the theme's words: "45 min",

@@ -518,6 +518,7 @@ func (bd *pass) render() {
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
 			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.rendered = nil, true
+			ds.callouts, ds.external = ds.res.Callouts, ds.res.External
 			if j.m == nil {
 				return
 			}

@@ -82,6 +82,10 @@ type Options struct {
 	// neither the body nor its text is kept, so memory stays low on large
 	// sites. A Builder with Stream set cannot Update.
 	Stream bool
+	// NoOrganizerPages leaves out organizers/coverage/ and
+	// organizers/reviews/ (--no-organizer-pages; organizer_pages: false in
+	// cmesite.yaml does the same).
+	NoOrganizerPages bool
 }
 
 // Output receives a build's files. Calls come from a single goroutine.
@@ -143,7 +147,12 @@ type docState struct {
 	html     template.HTML   // the rendered body; not kept in a streamed build
 	hash     uint64          // of the file bytes
 	rendered bool            // res is up to date with doc
-	dropped  bool            // the body was dropped after parsing: read it again to render
+	// callouts and external are res.Callouts and res.External, kept when
+	// a one-off build drops res: the organizer pages and check --external
+	// read them.
+	callouts []string
+	external []markdown.External
+	dropped  bool // the body was dropped after parsing: read it again to render
 }
 
 // New returns a Builder for the site rooted at root.

@@ -69,6 +69,8 @@ func TestGolden(t *testing.T) {
 		"index.html",
 		"sitemap.xml",
 		"feed.xml",
+		"organizers/coverage/index.html",
+		"organizers/reviews/index.html",
 	})
 }
 

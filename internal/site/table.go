@@ -37,6 +37,8 @@ type page struct {
 	// comes from ("" for a page cmesite names): a conflict is reported
 	// there.
 	owner   string
+	line    int    // the line of owner that names the page (an alias's)
+	alias   string // of a redirect page: the alias it stands for
 	body    string // the content path of the Markdown body the page shows, if any
 	lastmod string // for sitemap.xml
 	list    string // a later page of a list: the list's URL,
@@ -127,6 +129,8 @@ func defaultTable() []*entry {
 			<-f.searched
 			return f.search
 		}},
+		organizerEntry(),
+		aliasEntry(),
 		{name: "the page for missing pages", templates: []string{"404"}, reserve: []string{"404.html"}, pages: func(f *Files, add func(page)) {
 			add(page{file: "404.html", html: true, make: (*Files).notFound})
 		}},
@@ -221,8 +225,15 @@ func (f *Files) conflicts() diag.List {
 		top, _, _ := strings.Cut(strings.TrimPrefix(owner, "content/"), "/")
 		return slices.Contains(reserved, strings.TrimSuffix(top, ".md"))
 	}
+	f.aliasReserved(reserved, &diags)
 	for _, d := range f.dups {
 		a, b := &f.pages[d[0]], &f.pages[d[1]]
+		if (a.alias != "" && isReserved(a.alias)) || (b.alias != "" && isReserved(b.alias)) {
+			continue // reported above
+		}
+		if aliasConflict(&diags, a, b) {
+			continue
+		}
 		if a.owner != "" && b.owner != "" {
 			if a.html && b.html {
 				continue // two modules or sections: the curriculum says so

@@ -7,11 +7,15 @@
 //
 // Features:
 //   [data-catalogue-filters]  catalogue filtering (form + [data-catalogue] table)
+//   [data-overdue-notice]     a module's overdue notice, shown once its review date passes
+//   [data-reviews]            the review schedule's statuses, brought up to today
 (() => {
   "use strict";
 
   const features = [
     ["[data-catalogue-filters]", initCatalogueFilters],
+    ["[data-overdue-notice]", initOverdueNotice],
+    ["[data-reviews]", initReviews],
   ];
 
   function start() {
@@ -286,6 +290,57 @@
     }
 
     apply(params.toString() !== "");
+  }
+
+  // ---------------------------------------------------------------------
+  // Review dates.
+  //
+  // A page is the same whatever day it is built, so the notice that a
+  // module is overdue for review is in every module page with a review
+  // date, hidden until that date has passed (a build after the date shows
+  // it without JavaScript). Dates are compared as YYYY-MM-DD in the
+  // reader's time zone.
+
+  function today() {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  function addDays(iso, days) {
+    const [y, m, d] = iso.split("-").map(Number);
+    const t = new Date(Date.UTC(y, m - 1, d + days));
+    return t.toISOString().slice(0, 10);
+  }
+
+  function initOverdueNotice(el) {
+    if (el.dataset.reviewBy < today()) el.hidden = false;
+  }
+
+  // The review schedule lists each module with the status it had on the
+  // day of the build; this brings each row's status, and the counts, to
+  // the reader's today.
+  function initReviews(table) {
+    const now = today();
+    const soon = addDays(now, Number(table.dataset.dueDays || 90));
+    const counts = { overdue: 0, due: 0, fine: 0, none: 0 };
+    for (const row of table.tBodies[0].rows) {
+      const by = row.dataset.reviewBy;
+      const status = !by ? "none" : by < now ? "overdue" : by <= soon ? "due" : "fine";
+      counts[status]++;
+      row.className = "review-" + status;
+      const cell = row.querySelector("[data-review-status]");
+      const label = table.dataset["status" + status[0].toUpperCase() + status.slice(1)];
+      if (cell && label) cell.textContent = label;
+    }
+    for (const el of document.querySelectorAll("[data-review-count]")) {
+      el.textContent = String(counts[el.dataset.reviewCount] || 0);
+    }
+    const asof = table.querySelector("[data-review-asof]");
+    if (asof) {
+      asof.dateTime = now;
+      asof.textContent = now;
+    }
   }
 
   if (document.readyState === "loading") {
