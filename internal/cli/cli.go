@@ -33,9 +33,11 @@ const (
 const usage = `cmesite builds Markdown CME modules into a static curriculum site.
 
 Usage:
-  cmesite build   [--source DIR] [--out DIR] [--base-url URL] [--drafts]
-  cmesite serve   [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open]
-  cmesite check   [--source DIR] [--strict] [--format text|json]
+  cmesite build   [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--no-organizer-pages]
+  cmesite serve   [--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open] [--no-organizer-pages]
+  cmesite check   [--source DIR] [--strict] [--format text|json|github] [--as-of YYYY-MM-DD] [--external]
+  cmesite report  [--source DIR] [--format text|json] [--as-of YYYY-MM-DD]
+  cmesite export  [--source DIR] [--format csv|json] [--filter level=basic,topic=pain]
   cmesite new     [--source DIR] SECTION/SLUG
   cmesite version
 
@@ -57,6 +59,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return check(rest, stdout, stderr)
 	case "new":
 		return newModule(rest, stdout, stderr)
+	case "report":
+		return report(rest, stdout, stderr)
+	case "export":
+		return export(rest, stdout, stderr)
 	case "serve":
 		return serve(ctx, rest, stdout, stderr)
 	case "version", "--version", "-version":
@@ -110,11 +116,12 @@ func parse(fs *flag.FlagSet, args []string, stdout io.Writer) int {
 }
 
 func build(args []string, stdout, stderr io.Writer) int {
-	fs := flags("build", "[--source DIR] [--out DIR] [--base-url URL] [--drafts]", stdout, stderr)
+	fs := flags("build", "[--source DIR] [--out DIR] [--base-url URL] [--drafts] [--no-organizer-pages]", stdout, stderr)
 	source := fs.String("source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
 	out := fs.String("out", "", "output folder (default SOURCE/public); replaced whole on every build")
 	baseURL := fs.String("base-url", "", "absolute URL where the site is hosted, e.g. https://cme.example.org/palliative/ (overrides cmesite.yaml)")
 	drafts := fs.Bool("drafts", false, "include modules marked draft: true")
+	noOrganizer := fs.Bool("no-organizer-pages", false, noOrganizerUsage)
 	if code := parse(fs, args, stdout); code >= 0 {
 		return code
 	}
@@ -139,7 +146,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	limitMemory()
-	opts := site.Options{Drafts: *drafts, BaseURL: *baseURL, Stream: true}
+	opts := site.Options{Drafts: *drafts, BaseURL: *baseURL, Stream: true, NoOrganizerPages: *noOrganizer}
 	if os.Getenv("CMESITE_TRACE") != "" {
 		opts.Trace = stderr
 	}
@@ -215,16 +222,19 @@ type discard struct{}
 func (discard) Put(string, []byte) error { return nil }
 
 func check(args []string, stdout, stderr io.Writer) int {
-	fs := flags("check", "[--source DIR] [--strict] [--format text|json]", stdout, stderr)
+	fs := flags("check", "[--source DIR] [--strict] [--format text|json|github] [--as-of YYYY-MM-DD] [--external [--cache FILE]]", stdout, stderr)
 	source := fs.String("source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
-	strict := fs.Bool("strict", false, "fail on warnings too (overdue reviews, unknown fields)")
-	format := fs.String("format", "text", "output format: text, or json for CI")
+	strict := fs.Bool("strict", false, "fail on warnings too (overdue reviews, unknown fields, dead external links)")
+	format := fs.String("format", "text", "output format: text; json for CI; github for GitHub Actions annotations")
 	drafts := fs.Bool("drafts", false, "check modules marked draft: true as well")
+	asOf := fs.String("as-of", "", "judge reviews as of this date (YYYY-MM-DD) instead of today, so a pipeline is reproducible")
+	external := fs.Bool("external", false, "also check that http(s) links in bodies and references answer (needs the network)")
+	cache := fs.String("cache", "", "the external link cache file (default: cmesite/links.json in the user's cache folder)")
 	if code := parse(fs, args, stdout); code >= 0 {
 		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "cmesite check: --format must be text or json, not %q\n", *format)
+	if *format != "text" && *format != "json" && *format != "github" {
+		fmt.Fprintf(stderr, "cmesite check: --format must be text, json or github, not %q\n", *format)
 		return ExitUsage
 	}
 	if fs.NArg() > 0 {
@@ -234,11 +244,19 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if code := checkSource(*source, stderr); code >= 0 {
 		return code
 	}
+	today, ok := parseAsOf("check", *asOf, stderr)
+	if !ok {
+		return ExitUsage
+	}
 	limitMemory()
-	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true})
+	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true, Today: today})
 	st, diags := b.Build(discard{})
+	if *external && diags.Errors() == 0 {
+		diags.Merge(checkExternal(b, *cache, stderr))
+	}
 	failed := diags.Errors() > 0 || (*strict && diags.Warnings() > 0)
-	if *format == "json" {
+	switch *format {
+	case "json":
 		report := struct {
 			OK          bool              `json:"ok"`
 			Errors      int               `json:"errors"`
@@ -252,7 +270,14 @@ func check(args []string, stdout, stderr io.Writer) int {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(report)
-	} else {
+	case "github":
+		printGitHub(stdout, diags)
+		if failed {
+			fmt.Fprintf(stdout, "check failed: %s\n", counts(diags))
+		} else {
+			fmt.Fprintf(stdout, "ok: %d modules, %s\n", st.Modules, counts(diags))
+		}
+	default:
 		printDiags(stdout, diags)
 		if failed {
 			fmt.Fprintf(stdout, "check failed: %s\n", counts(diags))

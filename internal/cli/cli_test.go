@@ -43,7 +43,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"build", "--nope"}, ExitUsage, "flag provided but not defined"},
 		{[]string{"build", "extra"}, ExitUsage, `unexpected argument "extra"`},
 		{[]string{"build", "--source", "/does/not/exist"}, ExitUsage, "is not a folder"},
-		{[]string{"check", "--format", "xml"}, ExitUsage, "--format must be text or json"},
+		{[]string{"check", "--format", "xml"}, ExitUsage, "--format must be text, json or github"},
+		{[]string{"report", "--format", "csv"}, ExitUsage, "--format must be text or json"},
+		{[]string{"export", "--format", "xml"}, ExitUsage, "--format must be csv or json"},
+		{[]string{"check", "--as-of", "2026-13-01"}, ExitUsage, "must be a date written YYYY-MM-DD"},
 		{[]string{"new"}, ExitUsage, "give one module id"},
 		{[]string{"new", "Bad Name"}, ExitUsage, "is not SECTION/SLUG"},
 		{[]string{"new", "noslash"}, ExitUsage, "is not SECTION/SLUG"},
@@ -56,7 +59,7 @@ func TestUsage(t *testing.T) {
 			t.Errorf("cmesite %v = %d, %q%q; want %d and %q", tt.args, code, out, errOut, tt.code, tt.want)
 		}
 	}
-	for _, cmd := range []string{"build", "check", "new", "serve"} {
+	for _, cmd := range []string{"build", "check", "new", "serve", "report", "export"} {
 		code, out, _ := run(cmd, "-h")
 		if code != ExitOK || !strings.Contains(out, "Usage: cmesite "+cmd) || !strings.Contains(out, "-source") {
 			t.Errorf("cmesite %s -h = %d, %q", cmd, code, out)

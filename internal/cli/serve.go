@@ -25,19 +25,22 @@ type ServeOptions struct {
 	Drafts bool
 	Poll   time.Duration
 	Open   bool
+	// NoOrganizerPages leaves out the organizer pages (--no-organizer-pages).
+	NoOrganizerPages bool
 	// Ready, when set, is called once the first build is published and the
 	// server listens (tests use it to find the address and wait on builds).
 	Ready func(url string, srv *devserver.Server)
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	set := flags("serve", "[--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open]", stdout, stderr)
+	set := flags("serve", "[--source DIR] [--addr 127.0.0.1:1313] [--drafts] [--poll DURATION] [--open] [--no-organizer-pages]", stdout, stderr)
 	var o ServeOptions
 	set.StringVar(&o.Source, "source", ".", "site root: holds content/, an optional cmesite.yaml and optional themes/")
 	set.StringVar(&o.Addr, "addr", "127.0.0.1:1313", "address to listen on; loopback by default, so only this computer can see the preview")
 	set.BoolVar(&o.Drafts, "drafts", false, "include modules marked draft: true")
 	set.DurationVar(&o.Poll, "poll", 0, "look for changes at this interval (e.g. 500ms) instead of file-system events: for network shares, WSL and containers that send none")
 	set.BoolVar(&o.Open, "open", false, "open the site in the default browser")
+	set.BoolVar(&o.NoOrganizerPages, "no-organizer-pages", false, noOrganizerUsage)
 	if code := parse(set, args, stdout); code >= 0 {
 		return code
 	}
@@ -68,7 +71,7 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		return fmt.Errorf("cannot listen on %s: %w (is another cmesite serve running? choose another --addr)", o.Addr, err)
 	}
 	root := os.DirFS(o.Source)
-	opts := site.Options{Drafts: o.Drafts}
+	opts := site.Options{Drafts: o.Drafts, NoOrganizerPages: o.NoOrganizerPages}
 	if os.Getenv("CMESITE_TRACE") != "" {
 		opts.Trace = stderr
 	}
