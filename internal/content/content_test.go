@@ -84,7 +84,7 @@ func TestParseBad(t *testing.T) {
 		{"bad date", "---\ntitle: x\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\nreviewed: 2026-02-30\n---\n", []string{"content/s/m.md:7: reviewed: \"2026-02-30\" is not a real calendar date"}},
 		{"review order", "---\ntitle: x\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\nreviewed: 2026-02-01\nreview_by: 2025-01-01\n---\n", []string{"content/s/m.md:8: review_by 2025-01-01 must be after reviewed 2026-02-01"}},
 		{"unknown field", "---\ntitle: x\nlevle: basic\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\n---\n", []string{`content/s/m.md:3: warning: unknown module field "levle" is ignored; did you mean level?`}},
-		{"competency range", "---\ntitle: x\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\ncompetencies: [0, 11]\n---\n", []string{"content/s/m.md:7: competencies are the EAPC core competencies, numbered 1 to 10; found 0"}},
+		{"competency range", "---\ntitle: x\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\ncompetencies: [0, 11]\n---\n", []string{"content/s/m.md:7: competencies are numbered from 1 (the ids of the site's competencies vocabulary, by default the ten EAPC core competencies); found 0"}},
 		{"duplicate key", "---\ntitle: x\ntitle: y\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\n---\n", []string{"content/s/m.md:3: "}},
 		{"not utf8", "---\ntitle: x\xff\n---\n", []string{"content/s/m.md:2: not UTF-8 text"}},
 		{"empty title", "---\ntitle: \"\"\nlevel: basic\ntopics: pain\naudience: gp\nsummary: s\n---\n", []string{"content/s/m.md:2: title must not be empty"}},
