@@ -164,6 +164,11 @@ func Make(c *curriculum.Curriculum, callouts Callouts, today time.Time) *Report 
 	r.Competencies = competencies(c)
 	r.Gaps = gaps(c, callouts)
 	r.Reviews = reviews(c, today)
+	// Lists are never null in JSON: an empty list is an answer.
+	r.Gaps = nonNilOf(r.Gaps)
+	r.Reviews = nonNilOf(r.Reviews)
+	r.Formats = nonNilOf(r.Formats)
+	r.Competencies = nonNilOf(r.Competencies)
 	for _, s := range ReviewStatuses {
 		r.ReviewCounts[s] = 0
 	}
@@ -422,3 +427,10 @@ func (r *Report) Grids() []Grid { return []Grid{r.TopicLevel, r.TopicAudience} }
 // Span is the number of table columns of the grid: the topic, one per
 // term, the total.
 func (g Grid) Span() int { return len(g.Columns) + 2 }
+
+func nonNilOf[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -165,3 +165,18 @@ func TestExternalLinks(t *testing.T) {
 		t.Errorf("external links = %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+// FuzzURLsIn: the URLs found in a reference are pieces of it that start
+// with http:// or https://, and finding them never panics.
+func FuzzURLsIn(f *testing.F) {
+	for _, s := range []string{"NICE NG31. https://www.nice.org.uk/guidance/ng31.", "see http://a.example/x, and https://b.example/(y)", "https://", "http://http://x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, u := range urlsIn(s) {
+			if !strings.Contains(s, u) || !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) {
+				t.Fatalf("urlsIn(%q) gave %q", s, u)
+			}
+		}
+	})
+}
