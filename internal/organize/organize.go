@@ -243,17 +243,14 @@ func grid(c *curriculum.Curriculum, topics, cols *curriculum.Facet) Grid {
 			row.Total.Modules++
 			row.Total.Minutes += m.Front.Minutes
 		}
-		group := tp.Term.Group
-		if n := len(g.Groups); n == 0 || g.Groups[n-1].Name != group {
-			i := slices.IndexFunc(g.Groups, func(rg RowGroup) bool { return rg.Name == group })
-			if i < 0 {
-				g.Groups = append(g.Groups, RowGroup{Name: group})
-				i = len(g.Groups) - 1
-			}
-			g.Groups[i].Rows = append(g.Groups[i].Rows, row)
-			continue
+		// Rows go under their group, groups in the order of their first
+		// topic.
+		i := slices.IndexFunc(g.Groups, func(rg RowGroup) bool { return rg.Name == tp.Term.Group })
+		if i < 0 {
+			g.Groups = append(g.Groups, RowGroup{Name: tp.Term.Group})
+			i = len(g.Groups) - 1
 		}
-		g.Groups[len(g.Groups)-1].Rows = append(g.Groups[len(g.Groups)-1].Rows, row)
+		g.Groups[i].Rows = append(g.Groups[i].Rows, row)
 	}
 	return g
 }
