@@ -129,12 +129,19 @@ type Config struct {
 	BaseURL      string // absolute, ends in "/", or "" for relative-only output
 	Notice       string // shown on every page (for example "sample content")
 	CreditsLabel string
-	Theme        string
-	PageSize     int // module cards per page of a section or term list
-	Levels       Vocabulary
-	Topics       Vocabulary
-	Audiences    Vocabulary
-	Formats      Vocabulary
+	// Provider names who provides the modules in a GP's learning-record
+	// exports; default the site's title.
+	Provider string
+	// CMETarget is the credits a GP aims for in a year, shown as progress
+	// on my-cme/ (0: no target); CMETargetLabel says what the target is.
+	CMETarget      float64
+	CMETargetLabel string
+	Theme          string
+	PageSize       int // module cards per page of a section or term list
+	Levels         Vocabulary
+	Topics         Vocabulary
+	Audiences      Vocabulary
+	Formats        Vocabulary
 	// Competencies are the core competencies modules name by number in
 	// their competencies field (default: the ten EAPC core competencies).
 	Competencies Vocabulary
@@ -164,6 +171,7 @@ func (c *Config) Vocab(facet string) *Vocabulary {
 func Default() *Config {
 	return &Config{
 		Title:        "CME curriculum",
+		Provider:     "CME curriculum",
 		Language:     "en",
 		CreditsLabel: "CME credits",
 		Theme:        "default",
@@ -256,9 +264,17 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 		return cfg, diags
 	}
 	d := &fields.Decoder{File: File, Diags: &diags}
+	cfg.Provider = ""
 	decode(d, root, cfg)
+	if cfg.Provider == "" {
+		cfg.Provider = cfg.Title
+	}
 	return cfg, diags
 }
+
+// DefaultTargetLabel is what a yearly CME target is called when
+// cme_target_label does not say.
+const DefaultTargetLabel = "Yearly target"
 
 // DefaultPageSize is how many module cards a section or term page shows
 // before its list continues on a next page: enough to scan on a phone,
@@ -269,7 +285,7 @@ const DefaultPageSize = 50
 // plural (content.Facet.Plural: levels, topics, audiences, formats), and
 // the others.
 var keys = func() []string {
-	k := []string{"title", "description", "language", "base_url", "notice", "credits_label", "theme", "page_size"}
+	k := []string{"title", "description", "language", "base_url", "notice", "credits_label", "provider", "cme_target", "cme_target_label", "theme", "page_size"}
 	for _, f := range content.Facets() {
 		k = append(k, f.Plural)
 	}
@@ -277,6 +293,15 @@ var keys = func() []string {
 }()
 
 func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
+	labelLine := 0
+	defer func() {
+		switch {
+		case labelLine > 0 && cfg.CMETarget == 0:
+			d.Diags.Errorf(d.File, labelLine, "cme_target_label needs cme_target, the credits a GP aims for in a year (such as 50)")
+		case cfg.CMETarget > 0 && cfg.CMETargetLabel == "":
+			cfg.CMETargetLabel = DefaultTargetLabel
+		}
+	}()
 	for _, kv := range d.Mapping(root, File) {
 		switch kv.Key {
 		case "title":
@@ -287,6 +312,19 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 			setString(d, kv, &cfg.Notice)
 		case "credits_label":
 			setString(d, kv, &cfg.CreditsLabel)
+		case "provider":
+			setString(d, kv, &cfg.Provider)
+		case "cme_target":
+			if v, ok := d.Float(kv); ok {
+				if v <= 0 || v > 10000 {
+					d.Diags.Errorf(d.File, kv.Line, "cme_target %v must be a number of credits above 0 (a year's target, such as 50); leave it out for no target", v)
+				} else {
+					cfg.CMETarget = v
+				}
+			}
+		case "cme_target_label":
+			setString(d, kv, &cfg.CMETargetLabel)
+			labelLine = kv.Line
 		case "page_size":
 			if n, ok := d.Int(kv); ok {
 				if n < 1 {

@@ -56,6 +56,28 @@ synonyms:
 	}
 }
 
+// TestRecordKeys: the learning record's provider defaults to the site's
+// title, and a yearly target gets a label when it has none.
+func TestRecordKeys(t *testing.T) {
+	for _, tt := range []struct {
+		src, provider, label string
+		target               float64
+	}{
+		{"", "CME curriculum", "", 0},
+		{"title: Palliative care\n", "Palliative care", "", 0},
+		{"title: P\nprovider: Deanery\ncme_target: 50\n", "Deanery", DefaultTargetLabel, 50},
+		{"cme_target: 12.5\ncme_target_label: \"UK appraisal, 50 a year\"\n", "CME curriculum", "UK appraisal, 50 a year", 12.5},
+	} {
+		cfg, diags := load(tt.src)
+		if diags != "" {
+			t.Fatal(diags)
+		}
+		if cfg.Provider != tt.provider || cfg.CMETarget != tt.target || cfg.CMETargetLabel != tt.label {
+			t.Errorf("%q: provider %q target %v %q; want %q %v %q", tt.src, cfg.Provider, cfg.CMETarget, cfg.CMETargetLabel, tt.provider, tt.target, tt.label)
+		}
+	}
+}
+
 func TestBad(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"titel: x\n", `cmesite.yaml:1: warning: unknown cmesite.yaml field "titel" is ignored; did you mean title?`},
@@ -74,6 +96,10 @@ func TestBad(t *testing.T) {
 		{"title: x\n  bad: indent\n", "cmesite.yaml:2: invalid YAML"},
 		{"- just\n- a list\n", "cmesite.yaml:1: cmesite.yaml must be a mapping"},
 		{"title: \xff\n", "cmesite.yaml: not UTF-8"},
+		{"title: x\ncme_target: 0\n", "cmesite.yaml:2: cme_target 0 must be a number of credits above 0"},
+		{"cme_target: fifty\n", "cmesite.yaml:1: cme_target must be a number"},
+		{"title: x\ncme_target_label: UK appraisal\n", "cmesite.yaml:2: cme_target_label needs cme_target"},
+		{"provider: [a, b]\n", "cmesite.yaml:1: provider must be text"},
 	}
 	for _, tt := range tests {
 		if _, got := load(tt.src); !strings.Contains(got, tt.want) {
