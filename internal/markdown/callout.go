@@ -56,6 +56,13 @@ const (
 	// CalloutCallTheTeam is the kind that says when to call the palliative
 	// home-care team (cmesite new scaffolds one).
 	CalloutCallTheTeam = "CALL THE TEAM"
+	// CalloutFacilitator holds a session guide's facilitator notes: the
+	// theme hides them behind a "Show facilitator notes" toggle and prints
+	// the handout without them, or the facilitator's copy with them.
+	// Facilitator notes under a "Facilitator notes" heading instead are a
+	// warning: they would be shown to participants and printed on the
+	// handout.
+	CalloutFacilitator = "FACILITATOR"
 )
 
 // calloutKinds are the allowed kinds, in the order diagnostics list them.
@@ -65,6 +72,7 @@ var calloutKinds = func() []CalloutKind {
 		{Name: "RED FLAGS", Label: "Red flags"},
 		{Name: CalloutCallTheTeam, Label: "Call the team"},
 		{Name: "PRACTICE TIP", Label: "Practice tip"},
+		{Name: CalloutFacilitator, Label: "Facilitator notes"},
 		{Name: "NOTE", Label: "Note"},
 		{Name: "TIP", Label: "Tip"},
 		{Name: "IMPORTANT", Label: "Important"},

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -31,5 +32,19 @@ func TestCalloutKinds(t *testing.T) {
 			len(res.Callouts) != 1 || res.Callouts[0] != k.Name {
 			t.Errorf("%s: HTML %q, callouts %q", k.Name, res.HTML, res.Callouts)
 		}
+	}
+}
+
+// TestFacilitatorConvention: facilitator notes go in a FACILITATOR callout;
+// under a "Facilitator notes" heading they are a warning at its line.
+func TestFacilitatorConvention(t *testing.T) {
+	r := New(Options{})
+	res := r.Render(Input{Source: []byte("## Case\n\nText.\n\n> [!FACILITATOR]\n> - Keep it short.\n"), File: "content/s.md", Path: "s.md", FirstLine: 1})
+	if len(res.Diagnostics) != 0 || !strings.Contains(string(res.HTML), `<aside class="callout callout-facilitator"`) {
+		t.Errorf("a FACILITATOR callout: %v\n%s", res.Diagnostics, res.HTML)
+	}
+	res = r.Render(Input{Source: []byte("## Case\n\nText.\n\n## Facilitator notes\n\n- Keep it short.\n"), File: "content/s.md", Path: "s.md", FirstLine: 10})
+	if got := fmt.Sprint(res.Diagnostics); !strings.Contains(got, `content/s.md:14: warning: facilitator notes under a heading`) || !strings.Contains(got, "[!FACILITATOR]") {
+		t.Errorf("a Facilitator notes heading: %q", got)
 	}
 }

@@ -104,6 +104,9 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 		res.Headings = make([]Heading, len(st.headings))
 		for i, h := range st.headings {
 			res.Headings[i] = Heading{Level: h.level, ID: h.id, Text: strings.Clone(h.text.of(all)), Line: h.line}
+			if strings.EqualFold(strings.TrimSpace(res.Headings[i].Text), "facilitator notes") {
+				res.Diagnostics.Warnf(st.file, h.line, "facilitator notes under a heading are shown to participants and printed on their handout; put them in a \"> [!FACILITATOR]\" callout instead, which the page hides behind a toggle")
+			}
 		}
 	}
 	if len(sections) > 0 {
