@@ -38,6 +38,16 @@ type Data struct {
 	// (relative to the site root), which JavaScript filters.
 	DataURL string
 
+	// Record is the learning record's data for the page's script, JSON for
+	// a <script type="application/json"> element: on a module page the
+	// module as the record keeps it, on a path page its modules, on start/
+	// the topic groups and paths (see internal/site/record.go).
+	Record template.JS
+	// PathMinutes is, on a path page, the minutes of its modules together.
+	PathMinutes int
+	// Groups are, on start/, the topic groups a GP rates their confidence in.
+	Groups []string
+
 	QuickRefs []*curriculum.Module // home and help pages: quick-reference cards, the first page_size of them
 	// QuickRefsMore is, on the home and help pages of a site with more
 	// quick-reference cards than QuickRefs holds, the format's term page

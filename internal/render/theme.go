@@ -45,7 +45,7 @@ import (
 
 // Kinds are the page templates of the built-in theme's pages; Load parses
 // the ones it is given (the site's page table names them), or these.
-var Kinds = []string{"home", "module", "section", "terms", "term", "catalogue", "paths", "path", "search", "help", "404"}
+var Kinds = []string{"home", "module", "section", "terms", "term", "catalogue", "paths", "path", "search", "help", "404", "start", "my-cme"}
 
 // Asset is a static theme file with its output path.
 type Asset struct {

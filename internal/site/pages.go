@@ -48,6 +48,7 @@ func (f *Files) module(m *curriculum.Module) ([]byte, error) {
 	if len(toc) >= 3 {
 		d.TOC = toc
 	}
+	recordData(d)
 	return f.theme.Render("module", d)
 }
 
@@ -83,6 +84,7 @@ func (f *Files) path(p *curriculum.Path) ([]byte, error) {
 	d := f.base("path", p.URL, p.Title, p.Description)
 	d.Path = p
 	d.Count = len(p.Modules)
+	recordData(d)
 	return f.listed(d, f.cards(p.Modules, d.Root))
 }
 

@@ -122,6 +122,12 @@ func defaultTable() []*entry {
 		{name: "the help page", templates: []string{"help"}, sitemap: true, reserve: []string{"help"}, pages: func(f *Files, add func(page)) {
 			add(htmlPage("help/", (*Files).help))
 		}},
+		{name: "the self-assessment", templates: []string{"start"}, sitemap: true, reserve: []string{"start"}, pages: func(f *Files, add func(page)) {
+			add(htmlPage("start/", (*Files).start))
+		}},
+		{name: "the CME record", templates: []string{"my-cme"}, reserve: []string{"my-cme"}, pages: func(f *Files, add func(page)) {
+			add(htmlPage("my-cme/", (*Files).myCME))
+		}},
 		{name: "the search page", templates: []string{"search"}, reserve: []string{"search"}, pages: func(f *Files, add func(page)) {
 			add(htmlPage("search/", (*Files).searchPage))
 		}},
