@@ -54,7 +54,8 @@ func (n *tableWrap) Dump(source []byte, level int) { ast.DumpHelper(n, source, l
 
 func renderTableWrap(w util.BufWriter, _ []byte, _ ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		_, _ = w.WriteString("<div class=\"table-wrap\">\n")
+		// Focusable, so that a keyboard can scroll a wide table.
+		_, _ = w.WriteString("<div class=\"table-wrap\" tabindex=\"0\">\n")
 	} else {
 		_, _ = w.WriteString("</div>\n")
 	}

@@ -61,7 +61,7 @@
     if (p && problem) { p.textContent = strings[problem]; p.hidden = false; }
   }
 
-  window.cmeRecord = { KEY, SCHEMA, migrations, load, save, update, upgrade, completed, today, say, isObj };
+  window.cmeRecord = { KEY, SCHEMA, migrations, root, load, save, update, upgrade, completed, today, say, isObj };
 
   /* Cards, catalogue rows and path steps of completed modules. */
   const label = (me && me.dataset.completed) || 'Completed';

@@ -1343,6 +1343,7 @@
       status.setAttribute("aria-live", "polite");
       form.appendChild(status);
       if (!box.id) box.id = "search-suggest-" + Math.random().toString(36).slice(2);
+      input.setAttribute("role", "combobox");
       input.setAttribute("aria-controls", box.id);
       input.setAttribute("aria-expanded", "false");
       input.setAttribute("autocomplete", "off");
