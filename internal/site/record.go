@@ -21,8 +21,35 @@ import (
 //     catalogue/modules.json, the catalogue's data file, which already
 //     holds every module's link, title, level, topics, audiences and format.
 //
-// The scripts are record.js (small, on every page that lists or shows
-// modules) and my-cme.js (my-cme/ and start/ only).
+// The scripts are record.js (small: on every page but 404.html, 3 KB
+// gzipped) and my-cme.js (my-cme/ and start/ only).
+//
+// # The stored record
+//
+// One localStorage value, under "cmesite-record:" and the path of the
+// site's root ("cmesite-record:/palliative/"), so that two sites on one
+// host keep two records:
+//
+//	{"schema": 1,
+//	 "entries": [{"id": "module:symptoms/pain", "kind": "module", "module": "symptoms/pain",
+//	              "title": "...", "url": "symptoms/pain/", "date": "2026-12-03",
+//	              "minutes": 45, "credits": 0.5, "level": "Basic", "format": "E-learning",
+//	              "topics": ["Pain"], "objectives": ["..."],
+//	              "note": {"what": "...", "soWhat": "...", "nowWhat": "..."}},
+//	             {"id": "activity:<uuid>", "kind": "activity", "title": "...", "date": "...",
+//	              "minutes": 120, "credits": 2, "format": "Peer review", "provider": "..."}],
+//	 "notes": {"symptoms/pain": {...}}}
+//
+// "notes" keeps the note of a module whose completion was undone, until it
+// is marked again. A record of an older schema is upgraded when it is read,
+// by record.js's migrations[n] (schema n to n+1), written back at the next
+// change; schema 1 is the first, so there are none yet. A stored value that
+// cannot be read (not JSON, a newer schema, an entry that fails the checks)
+// is never written over: module pages say so and disable their controls,
+// and my-cme/ says what is wrong and offers the stored text for download;
+// only "Clear all", after its confirmation, replaces it. Storage that is
+// switched off (access throws) or full (a write throws QuotaExceededError)
+// is said on the page, which reads as it does without JavaScript.
 
 // recordModule is a module as the learning record keeps it.
 type recordModule struct {

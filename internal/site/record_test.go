@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -233,7 +235,7 @@ func TestRecordOnBuiltSite(t *testing.T) {
 		t.Fatalf("JSON export (%v):\n%s", err, jsonText)
 	}
 	var statements []struct {
-		Actor  map[string]any `json:"actor"`
+		Actor  map[string]any      `json:"actor"`
 		Verb   struct{ ID string } `json:"verb"`
 		Object struct {
 			ID string `json:"id"`
@@ -395,5 +397,31 @@ func TestSessionGuidePrint(t *testing.T) {
 	}
 	if got := b.eval(`document.querySelector('[data-facilitator-toggle]').getAttribute('aria-expanded')`); got != "false" {
 		t.Errorf("the toggle's aria-expanded is %q with the notes hidden", got)
+	}
+}
+
+// TestModulePageWeight: the theme CSS and JS a module page loads at once
+// stay within 25 KB gzipped, and the learning record's share within 4 KB.
+func TestModulePageWeight(t *testing.T) {
+	if _, err := os.Stat("../../content"); err != nil {
+		t.Skip("no content/ folder")
+	}
+	files, _ := build(t, os.DirFS("../.."), Options{Stream: true})
+	page := string(files["symptoms/pain/index.html"])
+	head, _, _ := strings.Cut(page, "</head>")
+	total, record := 0, 0
+	for _, m := range regexp.MustCompile(`(?:href|src)="\.\./\.\./(assets/[^"]+\.(?:css|js))"`).FindAllStringSubmatch(head, -1) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(files[m[1]])
+		zw.Close()
+		total += buf.Len()
+		if strings.HasPrefix(m[1], "assets/record.") {
+			record += buf.Len()
+		}
+		t.Logf("%s: %d bytes gzipped", m[1], buf.Len())
+	}
+	if record == 0 || total > 25*1024 || record > 4*1024 {
+		t.Errorf("a module page loads %d bytes of theme CSS and JS gzipped (limit 25 KB), of which the record's %d (limit 4 KB)", total, record)
 	}
 }

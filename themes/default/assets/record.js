@@ -12,16 +12,11 @@
   const isObj = v => v && typeof v === 'object' && !Array.isArray(v);
   const str = v => typeof v === 'string' && v !== '';
   const today = () => { const t = new Date(); t.setMinutes(t.getMinutes() - t.getTimezoneOffset()); return t.toISOString().slice(0, 10); };
-
-  /* check returns what is wrong with a record of the current schema, as
-     far as these pages use it; my-cme.js checks every field. */
   function check(rec) {
     if (!isObj(rec) || rec.schema !== SCHEMA || !Array.isArray(rec.entries) || !(rec.notes === undefined || isObj(rec.notes))) return 'not a record';
     const bad = rec.entries.findIndex(e => !isObj(e) || !str(e.id) || !/^\d{4}-\d\d-\d\d$/.test(e.date) || (e.kind === 'module' && !str(e.module)));
     return bad < 0 ? '' : 'entry ' + (bad + 1) + ' is damaged';
   }
-  /* upgrade brings a parsed record to the current schema, or returns ''
-     and what is wrong. */
   function upgrade(rec) {
     if (!isObj(rec) || !Number.isInteger(rec.schema) || rec.schema < 1) return [null, 'not a record'];
     if (rec.schema > SCHEMA) return [null, 'made by a newer version of this site (schema ' + rec.schema + ')'];
@@ -29,7 +24,6 @@
     const w = check(rec);
     return w ? [null, w] : [rec, ''];
   }
-  /* load reads the record: {rec, problem: '' | 'off' | 'corrupt', raw, why}. */
   function load() {
     const empty = { schema: SCHEMA, entries: [] };
     let raw;
@@ -39,14 +33,11 @@
     try { [rec, why] = upgrade(JSON.parse(raw)); } catch (e) { why = 'not JSON'; }
     return rec ? { rec, problem: '' } : { rec: empty, problem: 'corrupt', raw, why };
   }
-  /* save writes the record; it returns '' or the problem: 'off', 'full'. */
   function save(rec) {
     try { localStorage.setItem(KEY, JSON.stringify(rec)); return ''; } catch (e) {
       return e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014) ? 'full' : 'off';
     }
   }
-  /* update reads the record anew (another tab may have changed it), lets fn
-     change it and saves it; it returns the problem, or ''. */
   function update(fn) {
     const l = load();
     if (l.problem) return l.problem;
@@ -54,16 +45,12 @@
     return save(l.rec);
   }
   const completed = rec => new Map(rec.entries.filter(e => e.kind === 'module').map(e => [e.module, e]));
-
-  /* say shows a problem (off, full, corrupt) in box's [data-record-message]. */
   function say(box, problem, strings) {
     const p = box.querySelector('[data-record-message]');
     if (p && problem) { p.textContent = strings[problem]; p.hidden = false; }
   }
 
   window.cmeRecord = { KEY, SCHEMA, migrations, root, load, save, update, upgrade, completed, today, say, isObj };
-
-  /* Cards, catalogue rows and path steps of completed modules. */
   const label = (me && me.dataset.completed) || 'Completed';
   function markLists(done) {
     for (const el of d.querySelectorAll('[data-module]')) {
@@ -129,7 +116,6 @@
       status.textContent = p ? '' : s.i18nSaved;
     });
     show();
-    // Prerequisites not completed, linked, above the content.
     const missing = (m.prereqs || []).filter(p => !done.has(p.id));
     if (missing.length) {
       const p = d.createElement('p'), base = d.documentElement.dataset.root || './';
@@ -161,9 +147,6 @@
     } else p.textContent = s.i18nDone;
     box.hidden = false;
   }
-
-  /* Session guides: facilitator notes behind a toggle; print the handout
-     (without them) or the facilitator's copy (with them). */
   function facilitator(box) {
     const notes = d.querySelectorAll('.module-body .callout-facilitator');
     if (!notes.length || !box) return;
@@ -197,7 +180,6 @@
     facilitator(box);
     const path = d.querySelector('[data-path-record]');
     if (path && !l.problem) pathPage(path, done);
-    // The catalogue's filters replace its rows: mark the new ones.
     const body = d.querySelector('[data-catalogue] tbody');
     if (body) new MutationObserver(() => markLists(completed(load().rec))).observe(body, { childList: true });
   }
