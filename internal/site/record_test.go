@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/cmesite/cmesite/internal/browsertest"
+	"github.com/cmesite/cmesite/internal/config"
 )
 
 // recordSite builds the sample curriculum and serves it as a static host
@@ -118,6 +119,7 @@ const recordKey = `'cmesite-record:/'`
 // is exported as CSV, JSON and xAPI, cleared, and imported back whole.
 func TestRecordOnBuiltSite(t *testing.T) {
 	srv := recordSite(t)
+	cfg, _ := config.Load(os.DirFS("../.."))
 	b := newBrowser(t, "")
 	wait := browsertest.Poll
 	const module = "foundations/what-is-palliative-care"
@@ -192,6 +194,9 @@ func TestRecordOnBuiltSite(t *testing.T) {
 	if err := chromedp.Do(b.ctx, wait(`document.querySelectorAll('[data-cme-entry]').length === 2`)); err != nil {
 		t.Fatalf("the activity was not added: %v; the page says %q", err, b.eval(`Array.from(document.querySelectorAll('[data-cme-add] :invalid')).map(e => e.id + ': ' + e.validationMessage).join('; ') + ' ' + document.querySelector('[data-my-cme] [data-record-message]').textContent`))
 	}
+	if got := b.eval(`document.querySelector('[data-cme-target]').textContent`); cfg.CMETarget > 0 && !strings.Contains(got, cfg.CMETargetLabel+": ") {
+		t.Errorf("the yearly target reads %q", got)
+	}
 	if got := b.eval(`document.querySelector('[data-cme-totals]').textContent`); !strings.Contains(got, "2026") {
 		t.Errorf("the totals do not show the year 2026: %q", got)
 	}
@@ -221,7 +226,7 @@ func TestRecordOnBuiltSite(t *testing.T) {
 				t.Errorf("CSV activity row %q", r)
 			}
 		default:
-			if r[1] != "Palliative care for GPs" || r[2] != srv.URL+"/"+module+"/" || r[3] != today || r[8] != "Basic" || r[9] == "" || r[10] == "" || r[11] != "Palliative care starts early." || r[12] != "Patients at home need it." {
+			if r[1] != cfg.Provider || r[2] != srv.URL+"/"+module+"/" || r[3] != today || r[8] != "Basic" || r[9] == "" || r[10] == "" || r[11] != "Palliative care starts early." || r[12] != "Patients at home need it." {
 				t.Errorf("CSV module row %q", r)
 			}
 		}

@@ -215,7 +215,7 @@ func TestPages(t *testing.T) {
 			`NICE guideline NG31`,
 			`1 CME points`,
 		}, nil},
-		{"symptoms/last-days/index.html", []string{`overdue for review`, `Before this module`, `1 h 30 min`, `<div class="table-wrap">`}, nil},
+		{"symptoms/last-days/index.html", []string{`overdue for review`, `Before this module`, `1 h 30 min`, `<div class="table-wrap" tabindex="0">`}, nil},
 		{"talking/bad-news/index.html", []string{`callout-call-the-team`}, []string{"<script>alert"}},
 		{"topics/breathlessness/index.html", []string{`href="../../symptoms/breathlessness/"`, `href="../../cards/breathless-card/"`}, []string{"@@ROOT@@"}},
 		{"catalogue/index.html", []string{`data-level="basic"`, `data-topic="breathlessness"`, `href="../symptoms/breathlessness/"`}, nil},
