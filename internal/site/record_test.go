@@ -365,6 +365,22 @@ func TestRecordStorageProblems(t *testing.T) {
 	}
 }
 
+// TestRecordStorageFull: when the browser's storage is full, marking a
+// module says so, and nothing else breaks.
+func TestRecordStorageFull(t *testing.T) {
+	srv := recordSite(t)
+	b := newBrowser(t, `Storage.prototype.setItem = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError') };`)
+	wait := browsertest.Poll
+	b.run(chromedp.Navigate(srv.URL+"/symptoms/pain/"), wait(`!document.querySelector('[data-record]').hidden`))
+	b.run(press(`[data-complete]`), wait(`!document.querySelector('[data-record] [data-record-message]').hidden`))
+	if got := b.eval(`document.querySelector('[data-record] [data-record-message]').textContent`); !strings.Contains(got, "storage for the site is full") {
+		t.Errorf("with storage full, marking says %q", got)
+	}
+	if got := b.eval(`document.querySelector('[data-complete]').getAttribute('aria-pressed') + ' ' + (window.jsErrors || []).length`); got != "false 0" {
+		t.Errorf("with storage full, the control and errors are %q; want not pressed, no script error", got)
+	}
+}
+
 // jsString quotes s for JavaScript.
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
@@ -442,5 +458,28 @@ func TestModulePageWeight(t *testing.T) {
 	}
 	if record == 0 || total-search > 25*1024 || record > 4*1024 {
 		t.Errorf("a module page loads %d bytes of theme CSS and JS gzipped (limit 25 KB), of which the record's %d (limit 4 KB)", total-search, record)
+	}
+}
+
+// TestTopicGroups: start/ asks about the topic groups of the vocabulary,
+// in its order, with only topics that modules use; a topic without a group
+// is a group of its own.
+func TestTopicGroups(t *testing.T) {
+	fsys := toMapFS(mapFromFS(fixture(t, "small.txtar")))
+	fsys["cmesite.yaml"] = &fstest.MapFile{Data: bytes.Replace(fsys["cmesite.yaml"].Data,
+		[]byte("  - {id: breathlessness, label: Breathlessness, description: Relieving breathlessness.}\n"),
+		[]byte("  - {id: breathlessness, label: Breathlessness, group: Symptoms}\n  - {id: unused, group: Other}\n  - {id: pain, group: Symptoms}\n"), 1)}
+	b := New(fsys, Options{Today: today})
+	if _, diags := b.Update(nil); diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	got, _ := json.Marshal(topicGroups(b.Files().c))
+	want := `[{"name":"Symptoms","topics":["breathlessness"]},{"name":"Communication","topics":["communication"]},{"name":"Last days of life","topics":["last-days"]}]`
+	if string(got) != want {
+		t.Errorf("topic groups %s, want %s", got, want)
+	}
+	page, err := b.Files().Get("start/index.html")
+	if err != nil || !bytes.Contains(page, []byte(`<label for="conf-0">Symptoms</label>`)) || bytes.Contains(page, []byte(">Other<")) {
+		t.Errorf("start/ (%v) does not ask about the groups:\n%s", err, page)
 	}
 }
