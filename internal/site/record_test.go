@@ -166,6 +166,12 @@ func TestRecordOnBuiltSite(t *testing.T) {
 		t.Error("the completed module's card on the path is not shown as completed")
 	}
 
+	// The section's card, and the catalogue's row once a filter redraws it.
+	b.run(chromedp.Navigate(srv.URL+"/foundations/"), wait(`document.querySelector('[data-module="`+module+`"].is-completed .badge-completed') !== null`))
+	b.run(chromedp.Navigate(srv.URL+"/catalogue/?topic=principles"),
+		wait(`document.querySelectorAll('[data-catalogue] tbody tr').length > 0 && !document.querySelector('[data-catalogue] tbody .row-summary')`),
+		wait(`document.querySelector('tr[data-module="`+module+`"].is-completed .badge-completed') !== null`))
+
 	// my-cme/ shows the entry and its note, also after a reload.
 	for _, reload := range []bool{false, true} {
 		if reload {
