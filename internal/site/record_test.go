@@ -332,11 +332,15 @@ func TestRecordStorageProblems(t *testing.T) {
 	srv := recordSite(t)
 	b := newBrowser(t, "")
 	wait := browsertest.Poll
-	for _, stored := range []string{`{"schema": 1, "entries": [{"id": "a"`, `{"schema": 99, "entries": []}`} {
+	for stored, reason := range map[string]string{
+		`{"schema": 1, "entries": [{"id": "a"`:                                              "it is not JSON",
+		`{"schema": 99, "entries": []}`:                                                     "newer version of this site",
+		`{"schema": 1, "entries": [{"id": "a", "kind": "activity", "date": "2026-01-01"}]}`: "entry 1: it has no title",
+	} {
 		b.run(chromedp.Navigate(srv.URL + "/my-cme/"))
 		b.eval(`(() => { localStorage.setItem(` + recordKey + `, ` + jsString(stored) + `); return '' })()`)
 		b.run(chromedp.Reload(), wait(`!document.querySelector('[data-my-cme] [data-record-message]').hidden`))
-		if got := b.eval(`document.querySelector('[data-my-cme] [data-record-message]').textContent`); !strings.Contains(got, "could not be read") {
+		if got := b.eval(`document.querySelector('[data-my-cme] [data-record-message]').textContent`); !strings.Contains(got, "could not be read") || !strings.Contains(got, reason) {
 			t.Errorf("%s: my-cme/ says %q", stored, got)
 		}
 		if got := b.eval(`document.querySelector('[data-cme-stored]').download`); got == "" {

@@ -17,28 +17,29 @@
   const num = v => v === undefined || (typeof v === 'number' && isFinite(v) && v >= 0 && v <= 1e6);
   const NOTE = ['what', 'soWhat', 'nowWhat'];
 
-  /* checkEntry says what is wrong with an entry, or ''. */
+  /* checkEntry says what is wrong with an entry, or '': a code that why()
+     words. */
   function checkEntry(e) {
-    if (!isObj(e)) return 'it is not an object';
-    if (!text(e.id, 300) || !e.id) return 'it has no id';
-    if (e.kind !== 'module' && e.kind !== 'activity') return 'its kind must be "module" or "activity"';
-    if (e.kind === 'module' && !(text(e.module, 300) && e.module)) return 'it has no module id';
-    if (!text(e.title, 1000) || !e.title.trim()) return 'it has no title';
-    if (!/^\d{4}-\d\d-\d\d$/.test(e.date) || isNaN(Date.parse(e.date))) return 'its date must be written YYYY-MM-DD';
-    if (!num(e.minutes) || !num(e.credits)) return 'its minutes and credits must be numbers of 0 or more';
-    for (const k of ['url', 'level', 'format', 'provider']) if (e[k] !== undefined && !text(e[k], 2000)) return k + ' must be text';
-    for (const k of ['topics', 'objectives']) if (e[k] !== undefined && !(Array.isArray(e[k]) && e[k].every(s => text(s, 2000)))) return k + ' must be a list of text';
-    if (e.note !== undefined && !(isObj(e.note) && NOTE.every(k => e.note[k] === undefined || text(e.note[k], 50000)))) return 'its note must have text for what, soWhat and nowWhat';
+    if (!isObj(e)) return 'object';
+    if (!text(e.id, 300) || !e.id) return 'id';
+    if (e.kind !== 'module' && e.kind !== 'activity') return 'kind';
+    if (e.kind === 'module' && !(text(e.module, 300) && e.module)) return 'module';
+    if (!text(e.title, 1000) || !e.title.trim()) return 'title';
+    if (!/^\d{4}-\d\d-\d\d$/.test(e.date) || isNaN(Date.parse(e.date))) return 'date';
+    if (!num(e.minutes) || !num(e.credits)) return 'numbers';
+    for (const k of ['url', 'level', 'format', 'provider']) if (e[k] !== undefined && !text(e[k], 2000)) return 'text:' + k;
+    for (const k of ['topics', 'objectives']) if (e[k] !== undefined && !(Array.isArray(e[k]) && e[k].every(s => text(s, 2000)))) return 'list:' + k;
+    if (e.note !== undefined && !(isObj(e.note) && NOTE.every(k => e.note[k] === undefined || text(e.note[k], 50000)))) return 'note';
     return '';
   }
   /* checkRecord says what is wrong with any entry of a record, or ''. */
-  function checkRecord(rec, strings) {
+  function checkRecord(rec) {
     const seen = new Set();
     for (let i = 0; i < rec.entries.length; i++) {
       const e = rec.entries[i];
       let w = checkEntry(e);
-      if (!w && seen.has(e.id)) w = 'its id appears twice';
-      if (w) return fill(strings.invalid, { n: i + 1, what: w });
+      if (!w && seen.has(e.id)) w = 'twice';
+      if (w) return 'entry:' + (i + 1) + ':' + w;
       seen.add(e.id);
     }
     return '';
@@ -56,6 +57,14 @@
 
   function myCME(box) {
     const s = box.dataset;
+    /* why words a code of checkEntry, checkRecord or record.js's load:
+       "date", "text:url", "entry:3:date", "entry:3", "json", ... */
+    const why = code => {
+      const [k, a, b] = code.split(':');
+      if (k === 'entry') return fill(s.i18nInvalid, { n: a, what: why(b || 'damaged') });
+      const w = s['why' + k[0].toUpperCase() + k.slice(1)];
+      return w ? fill(w, { field: a }) : code;
+    };
     const msg = box.querySelector('[data-record-message]'), status = box.querySelector('[data-mycme-status]');
     const provider = s.provider, creditsLabel = s.creditsLabel;
     // The site's address: base_url when the site sets one, else where the
@@ -74,8 +83,11 @@
     let state = R.load();
     const readOnly = () => state.problem !== '';
     if (!state.problem) {
-      const w = checkRecord(state.rec, { invalid: s.i18nInvalid });
+      const w = checkRecord(state.rec);
       if (w) state = { rec: { schema: R.SCHEMA, entries: [] }, problem: 'corrupt', raw: JSON.stringify(state.rec), why: w };
+    } else if (/^entry:/.test(state.why)) {
+      // Say exactly what is wrong with the damaged entry.
+      try { state.why = checkRecord(JSON.parse(state.raw)) || state.why; } catch (e) { /* keep the code */ }
     }
     const problemText = p => ({ off: s.i18nStorageOff, full: s.i18nStorageFull, corrupt: s.i18nCorrupt })[p];
     function showProblem() {
@@ -84,7 +96,7 @@
       if (state.problem === 'corrupt') {
         const a = el('a', { href: URL.createObjectURL(new Blob([state.raw], { type: 'application/json' })), download: 'cme-record-stored.json', textContent: s.i18nDownload });
         a.dataset.cmeStored = '';
-        parts.push(' (' + state.why + ') ', a);
+        parts.push(' (' + why(state.why) + ') ', a);
       }
       report(state.problem, parts);
       for (const c of box.querySelectorAll('[data-cme-add] :is(input,select,textarea,button), [data-cme-import], [data-cme-export]')) c.disabled = true;
@@ -132,7 +144,7 @@
       if (!all.length) list.append(el('p', { textContent: s.i18nEmpty }));
       all.forEach((e, i) => {
         const h = el('h3', {}, e.url ? el('a', { href: abs(e.url), textContent: e.title }) : e.title);
-        const bits = [e.kind === 'module' ? s.i18nModule : s.i18nActivity, e.format, e.minutes ? e.minutes + ' min' : '',
+        const bits = [e.kind === 'module' ? s.i18nModule : s.i18nActivity, e.format, e.minutes ? fill(s.i18nMin, { n: e.minutes }) : '',
           e.credits !== undefined ? e.credits + ' ' + creditsLabel : '', e.kind === 'module' ? provider : e.provider].filter(Boolean);
         const meta = el('p', {}, el('time', { dateTime: e.date, textContent: e.date }), ' · ' + bits.join(' · '));
         const n = e.note || {};
@@ -241,18 +253,18 @@
     imp.addEventListener('change', async () => {
       const f = imp.files[0];
       if (!f) return;
-      let data, why = '';
-      try { data = JSON.parse(await f.text()); } catch (e) { why = 'the file is not JSON (' + e.message + ')'; }
+      let data, bad = '';
+      try { data = JSON.parse(await f.text()); } catch (e) { bad = 'json'; }
       let list = [];
-      if (!why) {
+      if (!bad) {
         if (isObj(data) && Array.isArray(data.entries) && (data.format === 'cmesite-record' || Number.isInteger(data.schema))) list = data.entries;
-        else why = 'it is not an export of a CME record (no "entries" list)';
+        else bad = 'record';
       }
-      if (!why && isObj(data) && data.schema > R.SCHEMA) why = 'it was made by a newer version of this site';
+      if (!bad && data.schema > R.SCHEMA) bad = 'newer';
       const incoming = [];
-      for (let i = 0; !why && i < list.length; i++) {
+      for (let i = 0; !bad && i < list.length; i++) {
         const x = list[i];
-        if (!isObj(x)) { why = fill(s.i18nInvalid, { n: i + 1, what: 'it is not an object' }); break; }
+        if (!isObj(x)) { bad = 'entry:' + (i + 1) + ':object'; break; }
         const e = {};
         for (const k of ['id', 'kind', 'module', 'title', 'date', 'minutes', 'level', 'format', 'topics', 'objectives']) if (x[k] !== undefined && x[k] !== '') e[k] = x[k];
         if (typeof x.credits === 'number') e.credits = x.credits;
@@ -263,11 +275,11 @@
         if (isObj(note) && NOTE.some(k => note[k])) { e.note = {}; for (const k of NOTE) if (note[k]) e.note[k] = note[k]; }
         for (const k of ['topics', 'objectives']) if (Array.isArray(e[k]) && !e[k].length) delete e[k];
         const w = checkEntry(e);
-        if (w) why = fill(s.i18nInvalid, { n: i + 1, what: w });
+        if (w) bad = 'entry:' + (i + 1) + ':' + w;
         incoming.push(e);
       }
       imp.value = '';
-      if (why) { report('import', [s.i18nImportBad + ' ' + why]); return; }
+      if (bad) { report('import', [s.i18nImportBad + ' ' + why(bad) + '.']); return; }
       let added = 0, same = 0;
       const ok = change(rec => {
         for (const e of incoming) {
@@ -307,7 +319,7 @@
       for (const t of form.querySelectorAll('[data-note-field]')) if (t.value.trim()) note[t.dataset.noteField] = t.value;
       if (Object.keys(note).length) e.note = note;
       const w = checkEntry(e);
-      if (w) { report('add', [w]); return; }
+      if (w) { report('add', [why(w)]); return; }
       if (change(rec => { rec.entries.push(e); })) {
         form.reset();
         f.date.value = R.today();

@@ -13,13 +13,13 @@
   const str = v => typeof v === 'string' && v !== '';
   const today = () => { const t = new Date(); t.setMinutes(t.getMinutes() - t.getTimezoneOffset()); return t.toISOString().slice(0, 10); };
   function check(rec) {
-    if (!isObj(rec) || rec.schema !== SCHEMA || !Array.isArray(rec.entries) || !(rec.notes === undefined || isObj(rec.notes))) return 'not a record';
-    const bad = rec.entries.findIndex(e => !isObj(e) || !str(e.id) || !/^\d{4}-\d\d-\d\d$/.test(e.date) || (e.kind === 'module' && !str(e.module)));
-    return bad < 0 ? '' : 'entry ' + (bad + 1) + ' is damaged';
+    if (!isObj(rec) || rec.schema !== SCHEMA || !Array.isArray(rec.entries) || !(rec.notes === undefined || isObj(rec.notes))) return 'record';
+    const bad = rec.entries.findIndex(e => !isObj(e) || !str(e.id) || !str(e.title) || !['module', 'activity'].includes(e.kind) || !/^\d{4}-\d\d-\d\d$/.test(e.date) || (e.kind === 'module' && !str(e.module)));
+    return bad < 0 ? '' : 'entry:' + (bad + 1);
   }
   function upgrade(rec) {
-    if (!isObj(rec) || !Number.isInteger(rec.schema) || rec.schema < 1) return [null, 'not a record'];
-    if (rec.schema > SCHEMA) return [null, 'made by a newer version of this site (schema ' + rec.schema + ')'];
+    if (!isObj(rec) || !Number.isInteger(rec.schema) || rec.schema < 1) return [null, 'record'];
+    if (rec.schema > SCHEMA) return [null, 'newer'];
     for (let v = rec.schema; v < SCHEMA; v++) rec = migrations[v](rec);
     const w = check(rec);
     return w ? [null, w] : [rec, ''];
@@ -30,7 +30,7 @@
     try { raw = localStorage.getItem(KEY); } catch (e) { return { rec: empty, problem: 'off' }; }
     if (raw === null) return { rec: empty, problem: '' };
     let rec, why;
-    try { [rec, why] = upgrade(JSON.parse(raw)); } catch (e) { why = 'not JSON'; }
+    try { [rec, why] = upgrade(JSON.parse(raw)); } catch (e) { why = 'json'; }
     return rec ? { rec, problem: '' } : { rec: empty, problem: 'corrupt', raw, why };
   }
   function save(rec) {
