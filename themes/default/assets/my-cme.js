@@ -224,7 +224,7 @@
       xapi() {
         const lang = d.documentElement.lang || 'en', ext = k => site + 'xapi/' + k;
         const st = exported().map(x => {
-          const r = x.reflection, resp = [r.what && 'What? ' + r.what, r.soWhat && 'So what? ' + r.soWhat, r.nowWhat && 'Now what? ' + r.nowWhat].filter(Boolean).join('\n\n');
+          const r = x.reflection, resp = [r.what && s.i18nWhat + ' ' + r.what, r.soWhat && s.i18nSoWhat + ' ' + r.soWhat, r.nowWhat && s.i18nNowWhat + ' ' + r.nowWhat].filter(Boolean).join('\n\n');
           const def = { name: { [lang]: x.title }, type: x.kind === 'module' ? 'http://adlnet.gov/expapi/activities/lesson' : 'http://adlnet.gov/expapi/activities/meeting' };
           if (x.objectives.length) def.description = { [lang]: x.objectives.join('; ') };
           const ce = { [ext('provider')]: x.provider, [ext('format')]: x.format, [ext('level')]: x.level, [ext('topics')]: x.topics, [ext('credits-label')]: creditsLabel };
