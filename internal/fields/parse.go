@@ -55,8 +55,8 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErrorLine(err)
-		return nil, &SyntaxError{Syntax: syntax, Line: line, Msg: msg}
+		_, msg := yamlErrorLine(err)
+		return nil, &SyntaxError{Syntax: syntax, Line: yamlProblemLine(data), Msg: msg}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -64,11 +64,9 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 	return &doc, nil
 }
 
-// yamlErrorLine takes the line out of yaml.v3's messages, which it only
-// gives as text: "yaml: line 3: did not find expected key". yaml.v3 leaves
-// the line out for a problem on the first line (it counts from 0 and
-// prints only lines after the first), so a message without one is
-// placed on line 1.
+// yamlErrorLine splits yaml.v3's message, which gives its position only as
+// text ("yaml: line 3: did not find expected key"), into that line (0 when
+// there is none) and the message.
 func yamlErrorLine(err error) (int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -78,7 +76,56 @@ func yamlErrorLine(err error) (int, string) {
 			}
 		}
 	}
-	return 1, msg
+	return 0, msg
+}
+
+// maxProblemSearch is the number of lines of a document that fails to parse
+// up to which yamlProblemLine looks for the line of the problem itself;
+// frontmatter and cmesite.yaml are far shorter.
+const maxProblemSearch = 2000
+
+// yamlProblemLine returns the line (1-based, relative to data) on which
+// data, which yaml.v3 failed to parse, goes wrong for good: the first line
+// after the longest prefix of whole lines that still parses.
+//
+// yaml.v3's own line is not that line. Its parser (decode.go, fail) prints
+// the line of the "context mark" — where the construct being parsed began
+// — and else of the "problem mark", and adds one to turn the 0-based mark
+// into a line number only for scanner errors, not for parser errors. So an
+// unclosed flow sequence "topics: [a, b" on line 4 is reported on line 3,
+// a list item indented too little on line 5 ("  - a" then " - b") on line
+// 4, and a problem whose context is on the first line is reported at the
+// line of the problem instead. The library has no other way to give the
+// position (its marks are not exported), so the line is found here by
+// parsing prefixes: a YAML document cut after a whole line parses as long
+// as the cut does not fall inside a flow collection or a quoted text, so
+// the longest prefix that parses ends just before the line that broke the
+// document. An unclosed "[" or quote breaks every prefix that contains it,
+// so it is reported on its own line; bad indentation, a tab or a stray ':'
+// on the line where it is. A document longer than maxProblemSearch lines
+// falls back to yaml.v3's line.
+func yamlProblemLine(data []byte) int {
+	var ends []int // offset just past each line
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	if len(ends) > maxProblemSearch {
+		var doc yaml.Node
+		line, _ := yamlErrorLine(yaml.Unmarshal(data, &doc))
+		return max(line, 1)
+	}
+	for n := len(ends) - 1; n > 0; n-- {
+		var doc yaml.Node
+		if yaml.Unmarshal(data[:ends[n-1]], &doc) == nil {
+			return n + 1
+		}
+	}
+	return 1
 }
 
 func parseTOML(data []byte) (*yaml.Node, *SyntaxError) {
