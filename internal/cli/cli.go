@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,8 @@ func Version() string {
 	return "(devel)"
 }
 
-// flags makes a flag set whose -h prints the command's usage to stdout.
+// flags makes a flag set whose -h prints the command's usage once, to
+// stdout; a flag error prints the error, then the usage, to stderr.
 func flags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -102,17 +104,32 @@ func flags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 }
 
 // parse parses args; it returns the exit code to stop with, or -1 to go on.
+// The flag package prints the usage itself on -h and on a bad flag; parse
+// silences that and prints it once: to stdout for -h, to stderr after an
+// error.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer) int {
+	usage := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return ExitOK
 	}
 	if err != nil {
+		fs.Usage()
 		return ExitUsage
 	}
 	return -1
+}
+
+// plural writes a count with its noun: "1 module", "2 modules", "0 modules".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func build(args []string, stdout, stderr io.Writer) int {
@@ -162,7 +179,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cmesite build: %v\n", err)
 		return ExitContent
 	}
-	fmt.Fprintf(stdout, "built %d modules, %d pages in %d ms -> %s%s\n", st.Modules, st.Pages,
+	fmt.Fprintf(stdout, "built %s, %s in %d ms -> %s%s\n", plural(st.Modules, "module", "modules"), plural(st.Pages, "page", "pages"),
 		time.Since(start).Milliseconds(), filepath.ToSlash(*out)+"/", warningsNote(diags))
 	return ExitOK
 }
@@ -177,18 +194,12 @@ func checkSource(source string, stderr io.Writer) int {
 }
 
 func counts(diags diag.List) string {
-	plural := func(n int, s string) string {
-		if n == 1 {
-			return fmt.Sprintf("%d %s", n, s)
-		}
-		return fmt.Sprintf("%d %ss", n, s)
-	}
-	return plural(diags.Errors(), "error") + ", " + plural(diags.Warnings(), "warning")
+	return plural(diags.Errors(), "error", "errors") + ", " + plural(diags.Warnings(), "warning", "warnings")
 }
 
 func warningsNote(diags diag.List) string {
 	if w := diags.Warnings(); w > 0 {
-		return fmt.Sprintf(" (%d warnings)", w)
+		return " (" + plural(w, "warning", "warnings") + ")"
 	}
 	return ""
 }
@@ -282,7 +293,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		if failed {
 			fmt.Fprintf(stdout, "check failed: %s\n", counts(diags))
 		} else {
-			fmt.Fprintf(stdout, "ok: %d modules, %s\n", st.Modules, counts(diags))
+			fmt.Fprintf(stdout, "ok: %s, %s\n", plural(st.Modules, "module", "modules"), counts(diags))
 		}
 	}
 	if failed {

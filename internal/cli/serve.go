@@ -104,8 +104,8 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		if first {
 			what = "built"
 		}
-		fmt.Fprintf(stdout, "%s: %s %d modules, %d pages in %s%s\n", time.Now().Format("15:04:05"), what,
-			st.Modules, st.Pages, time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
+		fmt.Fprintf(stdout, "%s: %s %s, %s in %s%s\n", time.Now().Format("15:04:05"), what,
+			plural(st.Modules, "module", "modules"), plural(st.Pages, "page", "pages"), time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
 	}
 	rebuild(nil, true)
 

@@ -343,6 +343,35 @@ func normalize(data []byte) []byte {
 	return data
 }
 
+// Placeholder starts every text that `cmesite new` leaves for the author
+// to replace ("REPLACE: the key message for a GP ..."). A line that still
+// holds it is a warning at that line, so `check --strict` fails until
+// every one is replaced. It is written in capitals with a colon so that
+// no real module says it by chance.
+const Placeholder = "REPLACE:"
+
+// placeholders warns at each line of data (the whole file) that holds
+// Placeholder.
+func placeholders(doc *Doc, data []byte) {
+	if !bytes.Contains(data, []byte(Placeholder)) {
+		return
+	}
+	n := 0
+	for line := range bytes.Lines(data) {
+		n++
+		i := bytes.Index(line, []byte(Placeholder))
+		if i < 0 {
+			continue
+		}
+		text := strings.TrimSpace(string(line[i:]))
+		text = strings.TrimRight(text, `"'|`)
+		if r := []rune(text); len(r) > 60 {
+			text = string(r[:60]) + "…"
+		}
+		doc.Diags.Warnf(doc.File, n, "scaffold placeholder %q is still in the module; replace it with your own text", strings.TrimSpace(text))
+	}
+}
+
 // ModuleFields are the frontmatter keys of a module.
 var ModuleFields = allFields[: len(allFields)-1 : len(allFields)-1] // capped: appending never touches allFields
 
@@ -427,6 +456,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		errorf(line, "%s in frontmatter", se.Error())
 		return doc
 	}
+	placeholders(doc, data)
 	d := &fields.Decoder{File: doc.File, Offset: offset, Diags: &doc.Diags}
 	if node == nil {
 		errorf(start, "the frontmatter is empty; it needs at least a title")
