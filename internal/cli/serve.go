@@ -70,6 +70,9 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w (is another cmesite serve running? choose another --addr)", o.Addr, err)
 	}
+	if warn := exposed(ln.Addr()); warn != "" {
+		fmt.Fprintln(stderr, warn)
+	}
 	root := os.DirFS(o.Source)
 	opts := site.Options{Drafts: o.Drafts, NoOrganizerPages: o.NoOrganizerPages}
 	if os.Getenv("CMESITE_TRACE") != "" {
@@ -77,6 +80,11 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	}
 	b := site.New(root, opts)
 	srv := devserver.New(func(format string, args ...any) { fmt.Fprintf(stderr, "devserver: "+format+"\n", args...) })
+	if host, _, err := net.SplitHostPort(o.Addr); err == nil && host != "" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+			srv.AllowHosts(host) // --addr mybox.lan:1313 answers requests addressed to mybox.lan
+		}
+	}
 
 	w, err := watch.New(watch.Options{Root: o.Source, Paths: []string{"content", "themes", "cmesite.yaml"}, Poll: o.Poll})
 	if err != nil {
@@ -85,27 +93,42 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	}
 	defer w.Close()
 
+	// Each warning is printed in full once, when it first appears (again
+	// if it goes away and comes back); the browser shows the current ones.
+	var printed map[string]bool
 	rebuild := func(changed []string, first bool) {
 		start := time.Now()
 		st, diags := b.Update(changed)
+		warnings := warningsOnly(diags)
+		now := make(map[string]bool, len(warnings))
+		var fresh diag.List
+		for _, d := range warnings {
+			s := d.String()
+			if !printed[s] {
+				fresh = append(fresh, d)
+			}
+			now[s] = true
+		}
+		printed = now
+		printDiags(stderr, fresh)
 		if diags.Errors() > 0 {
 			printDiags(stderr, errorsOnly(diags))
 			fmt.Fprintf(stderr, "%s: %s; still serving the last good build\n", time.Now().Format("15:04:05"), counts(diags))
-			srv.Publish(devserver.Update{Problems: problems(root, diags)})
+			ps, more := problems(root, diags)
+			srv.Publish(devserver.Update{Problems: ps, More: more})
 			return
-		}
-		if first {
-			printDiags(stderr, diags)
 		}
 		// Pages are made when they are asked for: publishing asks for the
 		// pages open in a browser, to tell which of them must reload.
-		srv.Publish(devserver.Update{Files: b.Files()})
+		ps, more := problems(root, warnings)
+		srv.Publish(devserver.Update{Files: b.Files(), Problems: ps, More: more})
 		what := "rebuilt"
 		if first {
 			what = "built"
 		}
 		fmt.Fprintf(stdout, "%s: %s %s, %s in %s%s\n", time.Now().Format("15:04:05"), what,
-			plural(st.Modules, "module", "modules"), plural(st.Pages, "page", "pages"), time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
+			plural(st.Modules, "module", "modules"), plural(st.Pages, "page", "pages"),
+			time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
 	}
 	rebuild(nil, true)
 
@@ -163,13 +186,53 @@ func errorsOnly(diags diag.List) diag.List {
 	return out
 }
 
-// problems turns error diagnostics into overlay entries with source lines.
-func problems(root fs.FS, diags diag.List) []devserver.Problem {
-	var out []devserver.Problem
-	for _, d := range errorsOnly(diags) {
-		out = append(out, devserver.Problem{Diagnostic: d, Source: diag.Excerpt(root, d, 2)})
+// exposed returns a warning when the server listens on an address other
+// computers can reach, and "" on loopback.
+func exposed(addr net.Addr) string {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok || ta.IP.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("warning: serving on %s: the preview, drafts included, can be reached from other computers on the network; use the default --addr 127.0.0.1:1313 to keep it on this one", addr)
+}
+
+func warningsOnly(diags diag.List) diag.List {
+	var out diag.List
+	for _, d := range diags {
+		if d.Severity == diag.Warning {
+			out = append(out, d)
+		}
 	}
 	return out
+}
+
+// Limits of what a page is sent: a site with thousands of warnings shows
+// the first maxProblems (the panel says how many more there are), and
+// the first maxExcerpts of them with their source lines.
+const (
+	maxProblems = 200
+	maxExcerpts = 20
+)
+
+// problems turns diagnostics into overlay entries, the first with source
+// lines: the errors when there are any, else the warnings. It returns how
+// many were left out.
+func problems(root fs.FS, diags diag.List) ([]devserver.Problem, int) {
+	list := errorsOnly(diags)
+	if len(list) == 0 {
+		list = warningsOnly(diags)
+	}
+	more := max(len(list)-maxProblems, 0)
+	list = list[:len(list)-more]
+	out := make([]devserver.Problem, 0, len(list))
+	for i, d := range list {
+		p := devserver.Problem{Diagnostic: d}
+		if i < maxExcerpts {
+			p.Source = diag.Excerpt(root, d, 2)
+		}
+		out = append(out, p)
+	}
+	return out, more
 }
 
 func openBrowser(url string) {

@@ -49,7 +49,7 @@ func BenchmarkPublish(b *testing.B) {
 // BenchmarkServePage measures serving one 30 KB page with injection.
 func BenchmarkServePage(b *testing.B) {
 	s := published(bigSite(10, "assets/main.11111111.css"))
-	r := httptest.NewRequest("GET", "/m3/", nil)
+	r := local(httptest.NewRequest("GET", "/m3/", nil))
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)

@@ -31,15 +31,24 @@
 //     Scroll position survives a reload, and the stream reconnects with
 //     backoff when the server restarts, reloading if the page changed
 //     meanwhile.
-//   - Problems show as an overlay (id "cmesite-overlay", one element with a
-//     data-problem attribute per problem) in every open page until a
-//     publish without problems; messages and source are sent as JSON data
-//     and rendered with textContent only.
+//   - A failed build's problems show as an overlay (id "cmesite-overlay",
+//     one element with a data-problem attribute per problem) in every open
+//     page until a publish without problems. A good build's problems are
+//     warnings: they show in a small panel in a corner (id
+//     "cmesite-warnings", same data-problem items) that leaves the page
+//     usable and can be dismissed; a dismissed set of warnings stays
+//     hidden, in that tab, until the set changes. Messages and source are
+//     sent as JSON data and rendered with textContent only.
+//   - Requests are answered only when their Host header names this
+//     computer: localhost, *.localhost, a loopback address, or what
+//     AllowHosts added (Serve adds the listening address when it is not
+//     loopback). Any other Host gets 403 with the reason, so a web page
+//     cannot read the preview through DNS rebinding.
 //
 // The events on the stream, each with a JSON object as data:
 //
 //	hello     {"version":N,"hash":H}             first, on every connect
-//	problems  {"version":N,"problems":[...]}     after hello, and on each publish while there are (or just were) problems
+//	problems  {"version":N,"problems":[...],"more":M}  after hello, and on each publish while there are (or just were) problems; M (omitted when 0) problems were left out
 //	reload    {"version":N,"path":P}             the page's bytes changed
 //	css       {"version":N,"swaps":[{"old":O,"new":U}]}  only stylesheets changed
 //	version   {"version":N,"hash":H}             last event of every publish
@@ -66,6 +75,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -148,7 +158,12 @@ type Update struct {
 	// Files is the site; treated as immutable once published.
 	Files Files
 	// Problems is empty when the site is fine; that clears the overlay.
+	// With Files, they are warnings: the page shows them in a small panel
+	// that leaves it usable. Without, the build failed: the overlay.
 	Problems []Problem
+	// More is the number of further problems left out of Problems (a
+	// site with thousands of warnings); the page says how many.
+	More int
 }
 
 // state is one published version; immutable once stored.
@@ -156,6 +171,7 @@ type state struct {
 	version  uint64
 	files    Files // nil until the first good build
 	problems []Problem
+	more     int
 }
 
 // Server serves the latest published site with live reload. Create it with
@@ -165,6 +181,8 @@ type Server struct {
 	ping time.Duration
 
 	cur atomic.Pointer[state]
+
+	hosts sync.Map // further names the Host header may give (AllowHosts), lower case
 
 	mu      sync.Mutex // serialises Publish and client (un)registration
 	clients map[*client]struct{}
@@ -200,6 +218,7 @@ func (s *Server) Publish(u Update) {
 		version:  old.version + 1,
 		files:    u.Files,
 		problems: append([]Problem(nil), u.Problems...),
+		more:     u.More,
 	}
 	if next.files == nil {
 		next.files = old.files
@@ -281,9 +300,61 @@ func (s *Server) signalLocked() {
 	s.changed = make(chan struct{})
 }
 
+// AllowHosts adds names or addresses that requests may be addressed to
+// (the Host header), besides the loopback names every server answers:
+// localhost, *.localhost, 127.0.0.0/8 and [::1]. Serve adds the address it
+// listens on when that is not loopback.
+func (s *Server) AllowHosts(hosts ...string) {
+	for _, h := range hosts {
+		s.hosts.Store(normalHost(h), true)
+	}
+}
+
+// normalHost is a Host header's host without port, brackets, a final dot
+// or capitals.
+func normalHost(hostport string) string {
+	h := hostport
+	if host, _, err := net.SplitHostPort(hostport); err == nil {
+		h = host
+	}
+	h = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
+	return strings.ToLower(h)
+}
+
+// hostAllowed reports whether a request addressed to hostport (its Host
+// header) may be answered. The server answers only names that resolve to
+// this computer whatever DNS says (loopback names and addresses) and the
+// names it was told to allow: a web page an author visits could otherwise
+// point a domain of its own at 127.0.0.1 and read the preview, drafts
+// included, as a same-origin page (DNS rebinding, as in Vite's
+// CVE-2025-24010).
+func (s *Server) hostAllowed(hostport string) bool {
+	h := normalHost(hostport)
+	if h == "" {
+		return false
+	}
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	if ip, err := netip.ParseAddr(h); err == nil && ip.Unmap().IsLoopback() {
+		return true
+	}
+	_, ok := s.hosts.Load(h)
+	return ok
+}
+
 // ServeHTTP serves the current site, the reload script and the event stream.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if !s.hostAllowed(r.Host) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "403 Forbidden: this cmesite preview answers only requests addressed to localhost, 127.0.0.1 or [::1] (or the address given with --addr), and this one was addressed to %q.\n"+
+			"This protects your drafts: a web page could otherwise point a domain name of its own at this computer and read the preview (DNS rebinding).\n"+
+			"Open the preview at http://localhost:PORT/, or, to reach it from another device, start cmesite serve with --addr set to this computer's network address and use that address.\n", r.Host)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, InternalPrefix) {
 		s.serveInternal(w, r)
 		return
@@ -357,6 +428,7 @@ func allowMethod(w http.ResponseWriter, r *http.Request, methods ...string) bool
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Request contexts derive from base: cancelling it ends every event
 	// stream (and nothing else: other responses are written from memory).
+	s.allowListener(ln.Addr())
 	base, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv := &http.Server{
@@ -385,6 +457,32 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("devserver: %w", err)
 	}
 	return nil
+}
+
+// allowListener allows requests addressed to the address the server
+// listens on when that is not loopback: its IP address, or, for an
+// unspecified address (0.0.0.0, ::), every address of this computer's
+// network interfaces.
+func (s *Server) allowListener(addr net.Addr) {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return
+	}
+	ip, ok := netip.AddrFromSlice(ta.IP)
+	ip = ip.Unmap()
+	if !ok || ip.IsLoopback() {
+		return
+	}
+	if !ip.IsUnspecified() {
+		s.AllowHosts(ip.String())
+		return
+	}
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if p, err := netip.ParsePrefix(a.String()); err == nil {
+			s.AllowHosts(p.Addr().Unmap().String())
+		}
+	}
 }
 
 type logWriter struct{ logf func(string, ...any) }

@@ -46,7 +46,7 @@ func published(files map[string][]byte) *Server {
 
 func do(h http.Handler, method, target string) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest(method, target, nil))
+	h.ServeHTTP(w, local(httptest.NewRequest(method, target, nil)))
 	return w
 }
 
@@ -284,7 +284,7 @@ func TestServeWhilePublishing(t *testing.T) {
 func TestRangeRequest(t *testing.T) {
 	files := map[string][]byte{"media/clip.mp4": []byte("0123456789")}
 	s := published(files)
-	r := httptest.NewRequest("GET", "/media/clip.mp4", nil)
+	r := local(httptest.NewRequest("GET", "/media/clip.mp4", nil))
 	r.Header.Set("Range", "bytes=2-4")
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)

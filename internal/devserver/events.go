@@ -99,6 +99,7 @@ type (
 	problemsEvent struct {
 		Version  uint64        `json:"version"`
 		Problems []wireProblem `json:"problems"`
+		More     int           `json:"more,omitempty"`
 	}
 	reloadEvent struct {
 		Version uint64 `json:"version"`
@@ -173,7 +174,7 @@ func frame(event string, v any) []byte {
 func helloMessage(st *state, p string) ([]byte, string) {
 	h := lookupPage(st.files, p).hash()
 	b := frame("hello", helloEvent{Version: st.version, Hash: h})
-	return append(b, frame("problems", problemsEvent{Version: st.version, Problems: toWire(st.problems)})...), h
+	return append(b, frame("problems", problemsEvent{Version: st.version, Problems: toWire(st.problems), More: st.more})...), h
 }
 
 // diff is what one publish changed, worked out once for all clients.
@@ -192,7 +193,7 @@ type rename struct {
 func newDiff(old, next *state, rebuilt bool) *diff {
 	d := &diff{old: old, next: next, rebuilt: rebuilt}
 	if len(old.problems) > 0 || len(next.problems) > 0 {
-		d.problems = frame("problems", problemsEvent{Version: next.version, Problems: toWire(next.problems)})
+		d.problems = frame("problems", problemsEvent{Version: next.version, Problems: toWire(next.problems), More: next.more})
 	}
 	if rebuilt && old.files != nil {
 		d.renames, d.restyled = stylesheetChanges(old.files, next.files)

@@ -478,7 +478,7 @@ func TestSlowClientNeverBlocksPublish(t *testing.T) {
 	handlerDone := make(chan struct{})
 	go func() {
 		defer close(handlerDone)
-		s.ServeHTTP(w, httptest.NewRequest("GET", EventsPath+"?path=/", nil))
+		s.ServeHTTP(w, local(httptest.NewRequest("GET", EventsPath+"?path=/", nil)))
 	}()
 	if err := s.WaitClients(ctx, 1); err != nil {
 		t.Fatal(err)

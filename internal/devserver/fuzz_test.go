@@ -51,7 +51,7 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 
-		r := httptest.NewRequest("GET", "/", nil)
+		r := local(httptest.NewRequest("GET", "/", nil))
 		r.URL = &url.URL{Path: p}
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)

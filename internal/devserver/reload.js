@@ -3,7 +3,8 @@
 //
 // Events on /__cmesite/events (data is JSON):
 //   hello    {version, hash}      on connect: reload if this page changed meanwhile
-//   problems {version, problems}  show the overlay (an empty list hides it)
+//   problems {version, problems, more}  errors: the overlay; warnings only:
+//                                 the warnings panel (an empty list hides both)
 //   reload   {version, path}      this page's bytes changed
 //   css      {version, swaps}     only stylesheets changed: swap <link> hrefs
 //   version  {version, hash}      end of one publish
@@ -22,6 +23,8 @@
   var EVENTS = "/__cmesite/events";
   var OVERLAY_ID = "cmesite-overlay";
   var STYLE_ID = "cmesite-overlay-style";
+  var PANEL_ID = "cmesite-warnings";
+  var DISMISSED_KEY = "cmesite:dismissed-warnings";
   var path = location.pathname;
   var scrollKey = "cmesite:scroll:" + path;
 
@@ -147,7 +150,34 @@
     "#cmesite-overlay .cmesite-source{background:#2b2b2b;color:#ececec}",
     "#cmesite-overlay .cmesite-here{background:#5c1f1f}",
     "#cmesite-overlay .cmesite-hint{color:#b5b5b5}",
-    "#cmesite-overlay .cmesite-warning .cmesite-sev{background:#a86d00}}"
+    "#cmesite-overlay .cmesite-warning .cmesite-sev{background:#a86d00}}",
+    // The warnings panel: a corner of the page, which stays usable.
+    "#cmesite-warnings{position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;box-sizing:border-box;",
+    "width:min(28rem,calc(100vw - 1.5rem));max-height:45vh;overflow:auto;margin:0;padding:.6rem .8rem;",
+    "background:#fff8e1;color:#1b1b1b;border:1px solid #8a5a00;border-left:6px solid #8a5a00;border-radius:6px;",
+    "box-shadow:0 4px 18px rgba(0,0,0,.25);text-align:left;font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
+    "#cmesite-warnings *{box-sizing:border-box;letter-spacing:normal;text-transform:none}",
+    "#cmesite-warnings .cmesite-head{display:flex;align-items:flex-start;justify-content:space-between;gap:.5rem}",
+    "#cmesite-warnings .cmesite-title{margin:0;padding:0;font-size:1rem;font-weight:700;color:#6b4500}",
+    "#cmesite-warnings .cmesite-close{margin:0;padding:0 .45rem;font:inherit;font-size:1.2rem;line-height:1.3;",
+    "background:transparent;color:inherit;border:1px solid currentColor;border-radius:4px;cursor:pointer}",
+    "#cmesite-warnings .cmesite-close:focus-visible{outline:3px solid #1565c0;outline-offset:2px}",
+    "#cmesite-warnings .cmesite-list{margin:.4rem 0 0;padding:0 0 0 1.2rem;list-style:disc}",
+    "#cmesite-warnings .cmesite-problem{margin:0 0 .5rem;padding:0}",
+    "#cmesite-warnings .cmesite-msg{margin:0;overflow-wrap:anywhere}",
+    "#cmesite-warnings .cmesite-where{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:700}",
+    "#cmesite-warnings .cmesite-source{margin:.3rem 0 0;padding:.3rem 0;overflow:auto;border-radius:4px;",
+    "background:#fff;color:#1b1b1b;white-space:pre;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}",
+    "#cmesite-warnings .cmesite-line{display:block;padding:0 .5rem}",
+    "#cmesite-warnings .cmesite-here{background:#ffe0a3;font-weight:700}",
+    "#cmesite-warnings .cmesite-hint{margin:.3rem 0 0;padding:0;font-size:.8rem;color:#555}",
+    "@media (prefers-color-scheme:dark){",
+    "#cmesite-warnings{background:#2b2413;color:#ececec;border-color:#d39a2b}",
+    "#cmesite-warnings .cmesite-title{color:#ffcc80}",
+    "#cmesite-warnings .cmesite-source{background:#1f1f1f;color:#ececec}",
+    "#cmesite-warnings .cmesite-here{background:#5c4513}",
+    "#cmesite-warnings .cmesite-hint{color:#b5b5b5}}",
+    "@media print{#cmesite-warnings{display:none}}"
   ].join("");
 
   function el(tag, className, text) {
@@ -185,6 +215,100 @@
     (document.head || document.documentElement).appendChild(style);
   }
 
+  function hidePanel() {
+    var o = document.getElementById(PANEL_ID);
+    if (o && o.parentNode) o.parentNode.removeChild(o);
+  }
+
+  function problemItem(p, withSev) {
+    var warn = p.severity === "warning";
+    var item = el("li", "cmesite-problem " + (warn ? "cmesite-warning" : "cmesite-error"));
+    item.setAttribute("data-problem", String(p.text || ""));
+    var msg = el("p", "cmesite-msg");
+    if (withSev) {
+      msg.appendChild(el("span", "cmesite-sev", warn ? "warning" : "error"));
+      msg.appendChild(document.createTextNode(" "));
+    }
+    msg.appendChild(el("span", "cmesite-where", p.where || p.file || ""));
+    msg.appendChild(document.createTextNode(": " + (p.message || "")));
+    item.appendChild(msg);
+    if (p.source && p.source.length) item.appendChild(sourceBlock(p.source));
+    return item;
+  }
+
+  // The set of warnings the author dismissed in this tab: the panel stays
+  // away until the set changes.
+  function signature(problems, more) {
+    var texts = [];
+    for (var i = 0; i < problems.length; i++) texts.push(String(problems[i].text || ""));
+    return texts.join("\n") + "\n+" + (more || 0);
+  }
+
+  function dismissed() {
+    try {
+      return sessionStorage.getItem(DISMISSED_KEY);
+    } catch (e) {
+      return state.dismissed || null;
+    }
+  }
+
+  function dismissPanel(sig) {
+    state.dismissed = sig;
+    try {
+      sessionStorage.setItem(DISMISSED_KEY, sig);
+    } catch (e) {}
+    hidePanel();
+  }
+
+  // showPanel lists warnings in a corner: no backdrop, no focus taken, so
+  // the page stays readable and usable underneath.
+  function showPanel(problems, more) {
+    hidePanel();
+    if (!problems.length) return;
+    var sig = signature(problems, more);
+    if (dismissed() === sig) return;
+    addStyle();
+    var total = problems.length + (more || 0);
+    var root = el("aside");
+    root.id = PANEL_ID;
+    root.setAttribute("role", "status");
+    root.setAttribute("aria-labelledby", "cmesite-warnings-title");
+    var head = el("div", "cmesite-head");
+    var title = el("h2", "cmesite-title", "cmesite: " + total + (total === 1 ? " warning" : " warnings"));
+    title.id = "cmesite-warnings-title";
+    var close = el("button", "cmesite-close", "\u00d7");
+    close.type = "button";
+    close.title = "Dismiss these warnings";
+    close.setAttribute("aria-label", "Dismiss these warnings");
+    close.addEventListener("click", function () {
+      dismissPanel(sig);
+    });
+    head.appendChild(title);
+    head.appendChild(close);
+    root.appendChild(head);
+    var list = el("ul", "cmesite-list");
+    for (var i = 0; i < problems.length; i++) list.appendChild(problemItem(problems[i], false));
+    root.appendChild(list);
+    if (more) root.appendChild(el("p", "cmesite-hint", "and " + more + " more: run cmesite check to see them all."));
+    root.appendChild(el("p", "cmesite-hint", "The page is built; these do not stop it. The terminal shows them too."));
+    (document.body || document.documentElement).appendChild(root);
+  }
+
+  // showProblems picks the overlay for a failed build (errors) and the
+  // panel for a good build with warnings.
+  function showProblems(problems, more) {
+    problems = problems || [];
+    var errors = 0;
+    for (var i = 0; i < problems.length; i++) if (problems[i].severity !== "warning") errors++;
+    if (errors) {
+      hidePanel();
+      showOverlay(problems);
+      return;
+    }
+    hideOverlay();
+    showPanel(problems, more);
+  }
+
   function showOverlay(problems) {
     hideOverlay();
     if (!problems || !problems.length) return;
@@ -217,20 +341,7 @@
     panel.appendChild(el("p", "cmesite-note", "The last good build is still being served underneath."));
 
     var list = el("ol", "cmesite-list");
-    for (var j = 0; j < problems.length; j++) {
-      var p = problems[j];
-      var warn = p.severity === "warning";
-      var item = el("li", "cmesite-problem " + (warn ? "cmesite-warning" : "cmesite-error"));
-      item.setAttribute("data-problem", String(p.text || ""));
-      var msg = el("p", "cmesite-msg");
-      msg.appendChild(el("span", "cmesite-sev", warn ? "warning" : "error"));
-      msg.appendChild(document.createTextNode(" "));
-      msg.appendChild(el("span", "cmesite-where", p.where || p.file || ""));
-      msg.appendChild(document.createTextNode(": " + (p.message || "")));
-      item.appendChild(msg);
-      if (p.source && p.source.length) item.appendChild(sourceBlock(p.source));
-      list.appendChild(item);
-    }
+    for (var j = 0; j < problems.length; j++) list.appendChild(problemItem(problems[j], true));
     panel.appendChild(list);
     panel.appendChild(el("p", "cmesite-hint", "Esc dismisses this until the next build; fix the source and save to rebuild."));
     root.appendChild(panel);
@@ -283,7 +394,7 @@
     });
     es.addEventListener("problems", function (e) {
       var d = data(e);
-      if (d) showOverlay(d.problems);
+      if (d) showProblems(d.problems, d.more);
     });
     es.addEventListener("reload", function () {
       reload();

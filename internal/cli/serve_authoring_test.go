@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cmesite/cmesite/internal/devserver"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// servedWith starts Serve with o and returns its URL, server and output.
+func servedWith(t *testing.T, o ServeOptions) (string, *devserver.Server, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	type ready struct {
+		url string
+		srv *devserver.Server
+	}
+	readyc := make(chan ready, 1)
+	done := make(chan error, 1)
+	var stdout, stderr syncBuffer
+	o.Ready = func(url string, srv *devserver.Server) { readyc <- ready{url, srv} }
+	go func() { done <- Serve(ctx, o, &stdout, &stderr) }()
+	select {
+	case r := <-readyc:
+		t.Cleanup(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Error("serve did not stop within 10s of cancel")
+			}
+		})
+		return r.url, r.srv, &stdout, &stderr
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	return "", nil, nil, nil
+}
+
+// TestServePrintsWarnings: a misspelt field is printed in full when it
+// appears, once; a new one is printed when it comes; the summary line
+// counts them in English.
+func TestServePrintsWarnings(t *testing.T) {
+	root := writeSite(t, map[string]string{"cmesite.yaml": contactsYAML, "content/symptoms/_index.md": section,
+		"content/symptoms/breathlessness.md": module})
+	_, srv, stdout, stderr := servedWith(t, ServeOptions{Source: root, Addr: "127.0.0.1:0"})
+	file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
+	misspelt := strings.Replace(module, "summary:", "objectves: [Relieve breathlessness]\nsummary:", 1)
+	const want = `content/symptoms/breathlessness.md:6: warning: unknown module field "objectves" is ignored; did you mean objectives?`
+	v := srv.Version()
+	os.WriteFile(file, []byte(misspelt), 0o644)
+	v = waitFor(t, srv, v, func() bool { return strings.Contains(stderr.String(), want) })
+	if !strings.Contains(stdout.String(), "(1 warning)") {
+		t.Errorf("summary line does not count 1 warning:\n%s", stdout.String())
+	}
+	// The same warning after another save is not printed again.
+	os.WriteFile(file, []byte(misspelt+"\nMore words.\n"), 0o644)
+	v = waitPublish(t, srv, v)
+	// A second warning is printed when it comes.
+	second := strings.Replace(misspelt, "summary:", "keywrods: [sob]\nsummary:", 1)
+	os.WriteFile(file, []byte(second), 0o644)
+	waitFor(t, srv, v, func() bool { return strings.Contains(stderr.String(), `"keywrods"`) })
+	if n := strings.Count(stderr.String(), `"objectves"`); n != 1 {
+		t.Errorf("the objectves warning was printed %d times, want once:\n%s", n, stderr.String())
+	}
+}
+
+// TestServeHostsAndAddr: the preview answers loopback names only, and
+// warns when --addr reaches the network.
+func TestServeHostsAndAddr(t *testing.T) {
+	root := writeSite(t, map[string]string{"cmesite.yaml": contactsYAML, "content/symptoms/breathlessness.md": module})
+	url, _, _, stderr := servedWith(t, ServeOptions{Source: root, Addr: "127.0.0.1:0"})
+	if strings.Contains(stderr.String(), "reached from other computers") {
+		t.Errorf("a loopback preview warns:\n%s", stderr.String())
+	}
+	_, port, _ := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/"))
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:         200,
+		"localhost:" + port:         200,
+		"cmesite.localhost:" + port: 200,
+		"attacker.example:" + port:  403,
+	} {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+
+	// On every interface: a warning, and this computer's addresses answer.
+	_, _, _, stderr = servedWith(t, ServeOptions{Source: root, Addr: "0.0.0.0:0"})
+	if !strings.Contains(stderr.String(), "can be reached from other computers on the network") {
+		t.Errorf("--addr 0.0.0.0 does not warn:\n%s", stderr.String())
+	}
+}
