@@ -117,3 +117,74 @@ func TestPlurals(t *testing.T) {
 		t.Errorf("check = %q", out)
 	}
 }
+
+// TestTranslatedSite: a Dutch or French site is complete (no warning, the
+// callouts translated); a language whose file lacks keys builds in
+// English for those keys, and check lists each one at the i18n file.
+func TestTranslatedSite(t *testing.T) {
+	body := "\n> [!KEY POINTS]\n> - One.\n"
+	for lang, want := range map[string]string{"nl": "Kernpunten", "fr": "Points clés"} {
+		root := writeSite(t, map[string]string{"cmesite.yaml": "language: " + lang + "\n" + contactsYAML,
+			"content/symptoms/breathlessness.md": module + body})
+		code, out, _ := run("check", "--source", root, "--strict")
+		if code != ExitOK || !strings.Contains(out, "0 warnings") {
+			t.Errorf("%s: check --strict = %d\n%s", lang, code, out)
+		}
+		if code, out, errOut := run("build", "--source", root); code != ExitOK {
+			t.Fatalf("%s: build = %d %s %s", lang, code, out, errOut)
+		}
+		page, _ := os.ReadFile(filepath.Join(root, "public", "symptoms", "breathlessness", "index.html"))
+		if !strings.Contains(string(page), want) || !strings.Contains(string(page), `lang="`+lang+`"`) {
+			t.Errorf("%s page lacks %q or its lang", lang, want)
+		}
+	}
+	root := writeSite(t, map[string]string{"cmesite.yaml": "language: de\n" + contactsYAML,
+		"themes/default/i18n/de.yaml":        "home: \"Startseite\"\n",
+		"content/symptoms/breathlessness.md": module})
+	code, out, _ := run("check", "--source", root)
+	if code != ExitOK || !strings.Contains(out, `themes/default/i18n/de.yaml: warning: UI string nav_catalogue is not translated, so pages show it in English ("Catalogue")`) {
+		t.Errorf("check of a partial translation = %d\n%s", code, out)
+	}
+	if code, _, _ := run("check", "--source", root, "--strict"); code != ExitContent {
+		t.Errorf("check --strict of a partial translation = %d, want 1", code)
+	}
+}
+
+// TestNoContactsHidesUrgentLink: without contacts, no page offers "call
+// the team", and check warns a site for GPs.
+func TestNoContactsHidesUrgentLink(t *testing.T) {
+	root := writeSite(t, map[string]string{"content/symptoms/breathlessness.md": module})
+	_, out, _ := run("check", "--source", root)
+	if !strings.Contains(out, `cmesite.yaml: warning: the site is for GPs (its audiences include "gp") but lists no contacts`) {
+		t.Errorf("check without contacts:\n%s", out)
+	}
+	run("build", "--source", root)
+	for _, p := range []string{"index.html", "symptoms/breathlessness/index.html", "help/index.html", "404.html"} {
+		b, _ := os.ReadFile(filepath.Join(root, "public", filepath.FromSlash(p)))
+		if len(b) == 0 || strings.Contains(string(b), "Urgent help: call the team") || strings.Contains(string(b), "Contact the palliative home-care team") {
+			t.Errorf("%s offers to call a team the site does not list (%d bytes)", p, len(b))
+		}
+	}
+	root = writeSite(t, map[string]string{"cmesite.yaml": contactsYAML, "content/symptoms/breathlessness.md": module})
+	run("build", "--source", root)
+	if b, _ := os.ReadFile(filepath.Join(root, "public", "index.html")); !strings.Contains(string(b), "Urgent help: call the team") {
+		t.Error("with contacts, the urgent link is gone")
+	}
+}
+
+// TestEmptyStates: a level without modules says so in words, not "All 0
+// modules".
+func TestEmptyStates(t *testing.T) {
+	root := writeSite(t, map[string]string{"cmesite.yaml": contactsYAML, "content/symptoms/breathlessness.md": module})
+	run("build", "--source", root)
+	home, _ := os.ReadFile(filepath.Join(root, "public", "index.html"))
+	levels, _ := os.ReadFile(filepath.Join(root, "public", "levels", "index.html"))
+	for name, b := range map[string][]byte{"home": home, "levels": levels} {
+		if len(b) == 0 || regexp.MustCompile(`\b0 modules\b`).Match(b) {
+			t.Errorf("%s page says 0 modules (%d bytes)", name, len(b))
+		}
+	}
+	if !strings.Contains(string(home), "No modules at this level yet") || !strings.Contains(string(levels), "No modules yet") {
+		t.Error("the empty specialist level is not described in words")
+	}
+}

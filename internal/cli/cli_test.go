@@ -151,7 +151,7 @@ func TestBuild(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	overdue := strings.Replace(module, "summary:", "review_by: 2020-01-01\nsummary:", 1)
-	root := writeSite(t, map[string]string{"content/symptoms/breathlessness.md": overdue})
+	root := writeSite(t, map[string]string{"cmesite.yaml": contactsYAML, "content/symptoms/breathlessness.md": overdue})
 	if code, out, _ := run("check", "--source", root); code != ExitOK || !strings.Contains(out, "overdue for review") {
 		t.Errorf("check = %d, %q", code, out)
 	}

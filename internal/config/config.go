@@ -154,6 +154,8 @@ type Config struct {
 	Paths          []Path
 	Contacts       []Contact
 	Synonyms       [][]string
+
+	contactsLine int // line of the contacts key, 0 when absent
 }
 
 // Vocab returns the vocabulary of a facet: the one whose Name is facet
@@ -246,7 +248,8 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 	var diags diag.List
 	data, err := fs.ReadFile(fsys, File)
 	if errors.Is(err, fs.ErrNotExist) {
-		return cfg, nil
+		noContacts(cfg, &diags, 0)
+		return cfg, diags
 	}
 	if err != nil {
 		diags.Errorf(File, 0, "cannot read: %v", err)
@@ -269,12 +272,28 @@ func Load(fsys fs.FS) (*Config, diag.List) {
 	if cfg.Provider == "" {
 		cfg.Provider = cfg.Title
 	}
+	noContacts(cfg, &diags, cfg.contactsLine)
 	return cfg, diags
 }
 
 // DefaultTargetLabel is what a yearly CME target is called when
 // cme_target_label does not say.
 const DefaultTargetLabel = "Yearly target"
+
+// GPAudience is the audience id that makes a site one for GPs.
+const GPAudience = "gp"
+
+// noContacts warns when a site for GPs (its audience vocabulary, given or
+// the default, holds GPAudience) lists no contacts: a GP in a difficult
+// case at a patient's home must find whom to call, and without contacts
+// the site shows no "call the team" link at all. line is the line of the
+// empty contacts key, or 0.
+func noContacts(cfg *Config, diags *diag.List, line int) {
+	if len(cfg.Contacts) > 0 || cfg.Audiences.Open || !cfg.Audiences.Has(GPAudience) {
+		return
+	}
+	diags.Warnf(File, line, "the site is for GPs (its audiences include %q) but lists no contacts, so its pages cannot say whom to call in a difficult case; add contacts: with at least the palliative home-care team's name, phone and hours", GPAudience)
+}
 
 // DefaultPageSize is how many module cards a section or term page shows
 // before its list continues on a next page: enough to scan on a phone,
@@ -377,6 +396,7 @@ func decode(d *fields.Decoder, root *yaml.Node, cfg *Config) {
 			cfg.Paths = paths(d, kv)
 		case "contacts":
 			cfg.Contacts = contacts(d, kv)
+			cfg.contactsLine = kv.Line
 		case "synonyms":
 			cfg.Synonyms = synonyms(d, kv)
 		default:

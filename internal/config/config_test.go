@@ -17,12 +17,40 @@ func load(src string) (*Config, string) {
 
 func TestDefaults(t *testing.T) {
 	cfg, diags := Load(fstest.MapFS{})
-	if len(diags) > 0 || cfg.File != "" || cfg.Language != "en" || !cfg.Levels.Has("basic") || !cfg.Topics.Open ||
+	if len(diags) != 1 || diags.Warnings() != 1 || cfg.File != "" || cfg.Language != "en" || !cfg.Levels.Has("basic") || !cfg.Topics.Open ||
 		!cfg.Topics.Has("anything") || !cfg.Audiences.Has("district-nurse") || cfg.Audiences.Has("martian") || !cfg.Formats.Has("peer-review") {
 		t.Errorf("defaults = %+v, %v", cfg, diags)
 	}
 	if got := cfg.Topics.Term("nausea-vomiting").Label; got != "Nausea vomiting" {
 		t.Errorf("open vocabulary label = %q", got)
+	}
+}
+
+// TestNoContacts: a site for GPs without contacts is warned, at the
+// contacts key when there is one; a site with contacts, or not for GPs,
+// is not.
+func TestNoContacts(t *testing.T) {
+	tests := []struct {
+		src, want string
+	}{
+		{"", `cmesite.yaml: warning: the site is for GPs (its audiences include "gp") but lists no contacts`},
+		{"title: x\ncontacts: []\n", `cmesite.yaml:2: warning: the site is for GPs`},
+		{"title: x\ncontacts:\n  - {name: Team, phone: \"+00 1\"}\n", ""},
+		{"audiences:\n  - {id: nurse, label: Nurses}\n", ""},
+	}
+	for _, tt := range tests {
+		var got string
+		if tt.src == "" {
+			_, diags := Load(fstest.MapFS{})
+			for _, d := range diags {
+				got += d.String()
+			}
+		} else {
+			_, got = load(tt.src)
+		}
+		if (tt.want == "") != (got == "") || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%q: diagnostics %q, want %q", tt.src, got, tt.want)
+		}
 	}
 }
 
