@@ -12,7 +12,7 @@
 // "main" (and may define "head"); templates/base.html is the layout around
 // it, and templates/partials/*.html are shared by all. Templates receive a
 // *Data. Functions available: T (translated string, with an optional count
-// that picks key_one/key_other and fills {n}), asset (hashed asset path,
+// that picks key_one/key_other, or key_zero for 0, and fills {n}), asset (hashed asset path,
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -126,6 +127,45 @@ func (o overlay) glob(dir, suffix string) []string {
 	return out
 }
 
+// themeFile is one layer's copy of a theme file.
+type themeFile struct {
+	data []byte
+	file string // for diagnostics
+}
+
+// all returns every layer's copy of name, the embedded default first and
+// the site's own last, so that a later copy overrides an earlier key by
+// key.
+func (o overlay) all(name string) []themeFile {
+	var out []themeFile
+	for i := len(o.layers) - 1; i >= 0; i-- {
+		if b, err := fs.ReadFile(o.layers[i].fs, name); err == nil {
+			out = append(out, themeFile{b, o.layers[i].prefix + name})
+		}
+	}
+	return out
+}
+
+// Untranslated returns, sorted, the keys of the English UI strings en
+// that the translation tr lacks. A _zero form is optional: a translation
+// that gives the key's _other form uses it for a count of 0.
+func Untranslated(en, tr map[string]string) []string {
+	var out []string
+	for key := range en {
+		if _, ok := tr[key]; ok {
+			continue
+		}
+		if form, ok := strings.CutSuffix(key, "_zero"); ok {
+			if _, ok := tr[form+"_other"]; ok {
+				continue
+			}
+		}
+		out = append(out, key)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Load reads the theme name for language lang: files from site's
 // themes/<name>/ (site may be nil) over the embedded default theme.
 func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
@@ -152,15 +192,34 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
 
-	// UI strings.
+	// UI strings: English, then the language's over it key by key.
 	t.strings = map[string]string{}
-	data, file, err := o.ReadFile("i18n/" + lang + ".yaml")
-	if err != nil {
-		data, file, _ = o.ReadFile("i18n/en.yaml")
-		diags.Errorf("cmesite.yaml", 0, "language %q has no UI strings in the theme: add i18n/%s.yaml to themes/%s/ (copy the built-in theme's en.yaml and translate it); using English", lang, lang, name)
+	for _, f := range o.all("i18n/en.yaml") {
+		h.Write(f.data)
+		loadStrings(f.file, f.data, t.strings, &diags)
 	}
-	h.Write(data)
-	loadStrings(file, data, t.strings, &diags)
+	if lang != "en" {
+		files := o.all("i18n/" + lang + ".yaml")
+		if len(files) == 0 {
+			diags.Errorf("cmesite.yaml", 0, "language %q has no UI strings in the theme: add i18n/%s.yaml to themes/%s/ (copy the built-in theme's en.yaml and translate it); using English", lang, lang, name)
+		}
+		tr := map[string]string{}
+		for _, f := range files {
+			h.Write(f.data)
+			loadStrings(f.file, f.data, tr, &diags)
+		}
+		if len(files) > 0 {
+			for _, key := range Untranslated(t.strings, tr) {
+				diags.Warnf(files[len(files)-1].file, 0, "UI string %s is not translated, so pages show it in English (%q); add it to this file", key, t.strings[key])
+			}
+			for key := range t.strings {
+				if form, ok := strings.CutSuffix(key, "_zero"); ok && tr[key] == "" && tr[form+"_other"] != "" {
+					delete(t.strings, key) // a count of 0 takes the translated _other form
+				}
+			}
+		}
+		maps.Copy(t.strings, tr)
+	}
 
 	// Assets, hashed by content.
 	for _, p := range o.glob("assets", "") {
@@ -271,8 +330,8 @@ func (t *Theme) Asset(name string) (string, error) {
 	return a.Path, nil
 }
 
-// T returns a translated UI string. With a count, it uses key_one or
-// key_other and replaces {n}.
+// T returns a translated UI string. With a count, it uses key_one for 1,
+// key_zero for 0 when the theme has one, else key_other, and replaces {n}.
 func (t *Theme) T(key string, count ...any) (string, error) {
 	if len(count) > 0 {
 		var n string
@@ -282,8 +341,13 @@ func (t *Theme) T(key string, count ...any) (string, error) {
 			n = fmt.Sprint(count[0])
 		}
 		form := "_other"
-		if n == "1" {
+		switch n {
+		case "1":
 			form = "_one"
+		case "0":
+			if _, ok := t.strings[key+"_zero"]; ok {
+				form = "_zero"
+			}
 		}
 		s, ok := t.strings[key+form]
 		if !ok {

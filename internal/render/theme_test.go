@@ -49,8 +49,8 @@ func TestOverride(t *testing.T) {
 	if en.Hash == def.Hash {
 		t.Error("an override does not change the theme hash")
 	}
-	// nl.yaml has one string only: the others are missing, which is an
-	// error when a template asks for them, never a silent English word.
+	// The site's nl.yaml has one string: it overrides the built-in Dutch
+	// one, and every other key keeps the built-in translation.
 	nl, diags := Load(site, "default", "nl")
 	if len(diags) > 0 {
 		t.Fatal(diags)
@@ -58,10 +58,91 @@ func TestOverride(t *testing.T) {
 	if s, _ := nl.T("notfound_text"); s != "Deze pagina bestaat niet." {
 		t.Errorf("nl string = %q", s)
 	}
-	_, diags = Load(site, "default", "fr")
-	if len(diags) == 0 || !strings.Contains(diags[0].Message, `language "fr" has no UI strings`) {
+	if s, _ := nl.T("nav_catalogue"); s != "Catalogus" {
+		t.Errorf("nl string from the built-in nl.yaml = %q", s)
+	}
+	_, diags = Load(site, "default", "de")
+	if len(diags) == 0 || !strings.Contains(diags[0].Message, `language "de" has no UI strings`) {
 		t.Errorf("missing language: %v", diags)
 	}
+}
+
+// TestFallback: a translation that lacks keys (a theme's own language, or
+// one written before keys were added) shows those keys in English, and
+// each is a warning that names the file and the key; a missing _zero form
+// takes the translation's _other form.
+func TestFallback(t *testing.T) {
+	site := fstest.MapFS{
+		"themes/default/i18n/de.yaml": {Data: []byte("home: \"Startseite\"\nmodules_count_one: \"{n} Modul\"\nmodules_count_other: \"{n} Module\"\n")},
+	}
+	de, diags := Load(site, "default", "de")
+	if diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	if s, _ := de.T("home"); s != "Startseite" {
+		t.Errorf("translated = %q", s)
+	}
+	if s, _ := de.T("nav_catalogue"); s != "Catalogue" {
+		t.Errorf("missing key = %q, want the English", s)
+	}
+	if s, _ := de.T("modules_count", 0); s != "0 Module" {
+		t.Errorf("count 0 without a translated _zero = %q, want the translated _other", s)
+	}
+	en, _ := Load(nil, "default", "en")
+	var enKeys []string
+	for k := range en.strings {
+		enKeys = append(enKeys, k)
+	}
+	warned := map[string]bool{}
+	for _, d := range diags {
+		if d.File != "themes/default/i18n/de.yaml" || !strings.Contains(d.Message, "is not translated") {
+			t.Errorf("unexpected diagnostic %v", d)
+			continue
+		}
+		warned[strings.Fields(d.Message)[2]] = true
+	}
+	for _, k := range enKeys {
+		want := k != "home" && !strings.HasPrefix(k, "modules_count_")
+		if warned[k] != want {
+			t.Errorf("key %s: warned %v, want %v", k, warned[k], want)
+		}
+	}
+}
+
+// TestTranslationsComplete: the shipped translations give every key of
+// en.yaml, so a Dutch or French site shows no English and check is quiet.
+func TestTranslationsComplete(t *testing.T) {
+	en, _ := Load(nil, "default", "en")
+	if s, _ := en.T("modules_count", 0); s != "No modules yet" {
+		t.Errorf("English count 0 = %q", s)
+	}
+	for lang, want := range map[string][2]string{
+		"nl": {"contacts_title", "Wanneer het palliatief thuiszorgteam bellen"},
+		"fr": {"contacts_title", "Quand appeler l'équipe de soins palliatifs à domicile"},
+	} {
+		th, diags := Load(nil, "default", lang)
+		if len(diags) > 0 {
+			t.Errorf("%s: %v", lang, diags)
+		}
+		for k := range en.strings {
+			if th.strings[k] == "" {
+				t.Errorf("%s lacks %s", lang, k)
+			} else if th.strings[k] == en.strings[k] && !sameInEnglish[k] {
+				t.Errorf("%s: %s is the English %q", lang, k, en.strings[k])
+			}
+		}
+		if s, _ := th.T(want[0]); s != want[1] {
+			t.Errorf("%s %s = %q", lang, want[0], s)
+		}
+	}
+}
+
+// sameInEnglish are the keys whose translation may equal the English.
+var sameInEnglish = map[string]bool{
+	"nav_label": true, "nav_catalogue": true, "nav_formats": true, "catalogue_title": true, "col_module": true,
+	"modules_count_one": true, "modules_count_other": true, "duration_minutes_one": true, "duration_minutes_other": true,
+	"duration_hours_one": true, "duration_hours_other": true, "facet_format": true, "facet_format_plural": true,
+	"formats_title": true, "entry_level_link_one": true, "subsections": true, "search_facet_format": true, "list_pager_page": true, "callout_tip": true, "callout_important": true,
 }
 
 func TestTemplateErrorHasLine(t *testing.T) {

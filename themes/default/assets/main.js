@@ -34,7 +34,7 @@
   // plural picks the "one" or "other" form of a UI string from the
   // element's data attributes and fills in {n}, like the Go T function.
   function plural(el, base, n) {
-    const s = (n === 1 ? el.dataset[base + "One"] : el.dataset[base + "Other"]) || "{n}";
+    const s = (n === 0 && el.dataset[base + "Zero"]) || (n === 1 ? el.dataset[base + "One"] : el.dataset[base + "Other"]) || "{n}";
     return s.replace(/\{n\}/g, String(n));
   }
 
