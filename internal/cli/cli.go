@@ -39,7 +39,7 @@ Usage:
   cmesite check   [--source DIR] [--strict] [--format text|json|github] [--as-of YYYY-MM-DD] [--external]
   cmesite report  [--source DIR] [--format text|json] [--as-of YYYY-MM-DD]
   cmesite export  [--source DIR] [--format csv|json] [--filter level=basic,topic=pain]
-  cmesite new     [--source DIR] SECTION/SLUG
+  cmesite new     [--source DIR] [--format FORMAT] SECTION/SLUG
   cmesite version
 
 Run 'cmesite COMMAND -h' for a command's flags.
