@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/devserver"
+	"github.com/cmesite/cmesite/internal/diag"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutine and the test.
@@ -126,5 +128,31 @@ func TestServeHostsAndAddr(t *testing.T) {
 	_, _, _, stderr = servedWith(t, ServeOptions{Source: root, Addr: "0.0.0.0:0"})
 	if !strings.Contains(stderr.String(), "can be reached from other computers on the network") {
 		t.Errorf("--addr 0.0.0.0 does not warn:\n%s", stderr.String())
+	}
+}
+
+// TestProblemsCapped: a page is sent at most maxProblems problems, the
+// first maxExcerpts with source lines, and the count of the rest; errors
+// win over warnings.
+func TestProblemsCapped(t *testing.T) {
+	src := strings.Repeat("line\n", 300)
+	root := fstest.MapFS{"content/a.md": {Data: []byte(src)}}
+	var warnings diag.List
+	for i := 1; i <= 250; i++ {
+		warnings.Warnf("content/a.md", i, "warning %d", i)
+	}
+	ps, more := problems(root, warnings)
+	if len(ps) != maxProblems || more != 50 {
+		t.Fatalf("%d problems and %d more, want %d and 50", len(ps), more, maxProblems)
+	}
+	for i, p := range ps {
+		if (len(p.Source) > 0) != (i < maxExcerpts) {
+			t.Errorf("problem %d has %d source lines", i, len(p.Source))
+		}
+	}
+	withError := append(diag.List{}, warnings...)
+	withError.Errorf("content/a.md", 3, "broken")
+	if ps, more := problems(root, withError); len(ps) != 1 || more != 0 || ps[0].Severity != diag.Error {
+		t.Errorf("with an error: %v, %d more", ps, more)
 	}
 }

@@ -302,20 +302,21 @@
     for (var i = 0; i < problems.length; i++) if (problems[i].severity !== "warning") errors++;
     if (errors) {
       hidePanel();
-      showOverlay(problems);
+      showOverlay(problems, more);
       return;
     }
     hideOverlay();
     showPanel(problems, more);
   }
 
-  function showOverlay(problems) {
+  function showOverlay(problems, more) {
     hideOverlay();
     if (!problems || !problems.length) return;
     addStyle();
     var errors = 0;
     for (var i = 0; i < problems.length; i++) if (problems[i].severity !== "warning") errors++;
     var warnings = problems.length - errors;
+    errors += more || 0; // those left out are errors: the overlay shows only errors
     var parts = [];
     if (errors) parts.push(errors + (errors === 1 ? " error" : " errors"));
     if (warnings) parts.push(warnings + (warnings === 1 ? " warning" : " warnings"));
@@ -343,6 +344,7 @@
     var list = el("ol", "cmesite-list");
     for (var j = 0; j < problems.length; j++) list.appendChild(problemItem(problems[j], true));
     panel.appendChild(list);
+    if (more) panel.appendChild(el("p", "cmesite-hint", "and " + more + " more: the terminal and cmesite check list them all."));
     panel.appendChild(el("p", "cmesite-hint", "Esc dismisses this until the next build; fix the source and save to rebuild."));
     root.appendChild(panel);
     (document.body || document.documentElement).appendChild(root);
