@@ -158,7 +158,7 @@ func FuzzLoad(f *testing.F) {
 func TestSyntaxErrorLine(t *testing.T) {
 	for src, want := range map[string]string{
 		"title: x\nlanguage: en\nsynonyms:\n  - [sob, breathlessness\n  - [oedema, edema]\n": "cmesite.yaml:4: invalid YAML",
-		"title: x\ncontacts:\n  - name: A\n   phone: \"1\"\n":                                  "cmesite.yaml:4: invalid YAML",
+		"title: x\ncontacts:\n  - name: A\n   phone: \"1\"\n":                                "cmesite.yaml:4: invalid YAML",
 	} {
 		if _, got := load(src); !strings.HasPrefix(got, want) {
 			t.Errorf("%q: %q, want %q", src, got, want)
