@@ -108,3 +108,33 @@ func TestWarningPanelInBrowser(t *testing.T) {
 		t.Fatalf("overlay or panel stayed after the fix: %v", err)
 	}
 }
+
+// TestWarningPanelAccessible: the warnings panel passes axe-core's WCAG
+// 2.1 AA rules in light and dark mode (the page under it is checked by
+// the site's own accessibility tests).
+func TestWarningPanelAccessible(t *testing.T) {
+	ctx := browsertest.New(t, 2*time.Minute)
+	root := writeSite(t, map[string]string{
+		"cmesite.yaml":                       contactsYAML,
+		"content/symptoms/_index.md":         section,
+		"content/symptoms/breathlessness.md": strings.Replace(module, "summary:", "objectves: [Relieve breathlessness]\nsummary:", 1),
+	})
+	url, _, _, _ := served(t, root, 0)
+	for _, scheme := range []string{"light", "dark"} {
+		if err := chromedp.Do(ctx,
+			browsertest.ColorScheme(scheme),
+			chromedp.Navigate(url+"symptoms/breathlessness/"),
+			poll(`!!document.querySelector('#cmesite-warnings [data-problem]')`),
+		); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range browsertest.Axe(t, ctx) {
+			for _, n := range v.Nodes {
+				if strings.Contains(n, "cmesite-warnings") || strings.Contains(n, "cmesite-") {
+					t.Errorf("%s: the warnings panel breaks %s", scheme, v)
+					break
+				}
+			}
+		}
+	}
+}

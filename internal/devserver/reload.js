@@ -269,9 +269,9 @@
     if (dismissed() === sig) return;
     addStyle();
     var total = problems.length + (more || 0);
-    var root = el("aside");
+    var root = el("section"); // a labelled region, announced politely
     root.id = PANEL_ID;
-    root.setAttribute("role", "status");
+    root.setAttribute("aria-live", "polite");
     root.setAttribute("aria-labelledby", "cmesite-warnings-title");
     var head = el("div", "cmesite-head");
     var title = el("h2", "cmesite-title", "cmesite: " + total + (total === 1 ? " warning" : " warnings"));
