@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/devserver"
@@ -132,7 +133,7 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	}
 	rebuild(nil, true)
 
-	url := "http://" + ln.Addr().String() + "/"
+	url := "http://" + browsable(ln.Addr()) + "/"
 	fmt.Fprintf(stdout, "serving %s at %s (Ctrl-C to stop)\n", filepath.Clean(o.Source), url)
 	if o.Open {
 		openBrowser(url)
@@ -194,6 +195,17 @@ func exposed(addr net.Addr) string {
 		return ""
 	}
 	return fmt.Sprintf("warning: serving on %s: the preview, drafts included, can be reached from other computers on the network; use the default --addr 127.0.0.1:1313 to keep it on this one", addr)
+}
+
+// browsable is the address to open the preview at: the listening
+// address, or localhost with its port when the server listens on every
+// interface (a browser does not open 0.0.0.0, and the preview would not
+// answer a request addressed to it).
+func browsable(addr net.Addr) string {
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", strconv.Itoa(ta.Port))
+	}
+	return addr.String()
 }
 
 func warningsOnly(diags diag.List) diag.List {

@@ -125,9 +125,16 @@ func TestServeHostsAndAddr(t *testing.T) {
 	}
 
 	// On every interface: a warning, and this computer's addresses answer.
-	_, _, _, stderr = servedWith(t, ServeOptions{Source: root, Addr: "0.0.0.0:0"})
+	url, _, stdout, stderr := servedWith(t, ServeOptions{Source: root, Addr: "0.0.0.0:0"})
 	if !strings.Contains(stderr.String(), "can be reached from other computers on the network") {
 		t.Errorf("--addr 0.0.0.0 does not warn:\n%s", stderr.String())
+	}
+	// It says to open localhost, which answers.
+	if !strings.HasPrefix(url, "http://localhost:") || !strings.Contains(stdout.String(), url) {
+		t.Errorf("--addr 0.0.0.0 serves at %q:\n%s", url, stdout.String())
+	}
+	if code, _ := get(t, url); code != 200 {
+		t.Errorf("%s answers %d", url, code)
 	}
 }
 
