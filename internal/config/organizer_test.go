@@ -31,6 +31,7 @@ paths:
     title: P
     audience: [gp, pharmacist]
     modules: [a/b]
+contacts: [{name: Team, phone: "1"}]
 `)
 	if diags != "" {
 		t.Fatal(diags)

@@ -142,7 +142,7 @@ var sameInEnglish = map[string]bool{
 	"nav_label": true, "nav_catalogue": true, "nav_formats": true, "catalogue_title": true, "col_module": true,
 	"modules_count_one": true, "modules_count_other": true, "duration_minutes_one": true, "duration_minutes_other": true,
 	"duration_hours_one": true, "duration_hours_other": true, "facet_format": true, "facet_format_plural": true,
-	"formats_title": true, "entry_level_link_one": true, "subsections": true, "search_facet_format": true, "list_pager_page": true, "callout_tip": true, "callout_important": true,
+	"formats_title": true, "entry_level_link_one": true, "subsections": true, "search_facet_format": true, "col_modules": true, "col_status": true, "coverage_total": true, "list_pager_page": true, "callout_tip": true, "callout_important": true,
 }
 
 func TestTemplateErrorHasLine(t *testing.T) {
