@@ -168,6 +168,13 @@ func Untranslated(en, tr map[string]string) []string {
 
 // Load reads the theme name for language lang: files from site's
 // themes/<name>/ (site may be nil) over the embedded default theme.
+//
+// UI strings are merged key by key: the built-in en.yaml, a site's
+// en.yaml over it, then every layer's <lang>.yaml over that, so a
+// translation written before a key was added shows that key in English
+// rather than failing the page. Each English key a language lacks is a
+// warning at its (topmost) i18n file, which is how check lists them; a
+// language with no file at all is an error.
 func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 	if kinds == nil {
 		kinds = Kinds
