@@ -92,7 +92,7 @@ func TestNewFormats(t *testing.T) {
 // TestHelpOnce: -h prints the usage once, to stdout; a bad flag prints the
 // error and the usage once, to stderr.
 func TestHelpOnce(t *testing.T) {
-	for _, cmd := range []string{"build", "check", "new", "serve"} {
+	for _, cmd := range []string{"build", "check", "new", "serve", "report", "export"} {
 		code, out, errOut := run(cmd, "-h")
 		if code != ExitOK || strings.Count(out, "Usage: cmesite "+cmd) != 1 || errOut != "" {
 			t.Errorf("cmesite %s -h = %d, stdout %q, stderr %q", cmd, code, out, errOut)
