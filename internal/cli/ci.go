@@ -78,7 +78,7 @@ func checkExternal(b *site.Builder, cacheFile string, stderr io.Writer) diag.Lis
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	fmt.Fprintf(stderr, "checking %d external links...\n", len(urls))
+	fmt.Fprintf(stderr, "checking %s...\n", plural(len(urls), "external link", "external links"))
 	res := linkcheck.Check(ctx, urls, opts)
 	if err := opts.Cache.Save(time.Now(), 0); err != nil {
 		fmt.Fprintf(stderr, "cmesite check: cannot write the link cache %s: %v\n", cacheFile, err)

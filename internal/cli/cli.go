@@ -286,7 +286,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		if failed {
 			fmt.Fprintf(stdout, "check failed: %s\n", counts(diags))
 		} else {
-			fmt.Fprintf(stdout, "ok: %d modules, %s\n", st.Modules, counts(diags))
+			fmt.Fprintf(stdout, "ok: %s, %s\n", plural(st.Modules, "module", "modules"), counts(diags))
 		}
 	default:
 		printDiags(stdout, diags)
