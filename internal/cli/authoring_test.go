@@ -22,8 +22,8 @@ func TestNewFormats(t *testing.T) {
 	want := map[string][]string{
 		"quick-reference":     {"> [!KEY POINTS]", "> [!RED FLAGS]", "> [!CALL THE TEAM]", "## Advice for carers", "## Check before you leave", "duration: 5\n"},
 		"e-learning":          {"> [!KEY POINTS]", "> [!RED FLAGS]", "> [!CALL THE TEAM]", "> [!PRACTICE TIP]", "## Reflect", "credits: 0.5\n"},
-		"small-group":         {"## Aim", "## Preparation", "## Timing plan", "| Time | Activity |", "## The case", "## Discussion questions", "## Facilitator notes", "credits: 1.5\n"},
-		"peer-review":         {"## How to present an anonymised case", "## Worked example", "## Questions for the group", "## Facilitator notes", "## Reflective note template"},
+		"small-group":         {"## Aim", "## Preparation", "## Timing plan", "| Time | Activity |", "## The case", "## Discussion questions", "> [!FACILITATOR]", "credits: 1.5\n"},
+		"peer-review":         {"## How to present an anonymised case", "## Worked example", "## Questions for the group", "> [!FACILITATOR]", "## Reflective note template"},
 		"clinical-attachment": {"## Arranging it", "## What to observe", "## What to ask the team", "### Skills checklist", "- [ ] ", "## Reflective summary", "> [!PRACTICE TIP]"},
 	}
 	for format, parts := range want {

@@ -118,7 +118,8 @@ func ph(text string) string { return content.Placeholder + " " + text }
 // curriculum's modules of that format: a quick-reference card is key
 // points, red flags, when to call the team and advice for carers; a
 // small-group session guide has an aim, preparation, a timing plan, a
-// case, discussion questions and facilitator notes; a peer-review case
+// case, discussion questions and facilitator notes (a FACILITATOR
+// callout, which the page hides from participants); a peer-review case
 // has how to present a case, the case, questions, facilitator notes and a
 // reflective template; a clinical attachment has arrangements, what to
 // observe and ask, a log with a skills checklist and a reflective summary.
@@ -200,9 +201,8 @@ var shapes = map[string]shape{
 
 1. ` + ph("a question for the whole group.") + `
 
-## Facilitator notes
-
-- ` + ph("what to watch for, and how to keep the group safe.") + `
+> [!FACILITATOR]
+> - ` + ph("what to watch for, and how to keep the group safe.") + `
 `},
 	"peer-review": {duration: `"1h15m"`, credits: "1", body: `
 ` + ph("what this peer-review case is about, in one or two sentences.") + `
@@ -223,9 +223,8 @@ var shapes = map[string]shape{
 1. ` + ph("a question about what happened and why.") + `
 2. ` + ph("a question about what the group would do differently.") + `
 
-## Facilitator notes
-
-- ` + ph("the points the discussion should reach, and where to find guidance.") + `
+> [!FACILITATOR]
+> - ` + ph("the points the discussion should reach, and where to find guidance.") + `
 
 ## Reflective note template
 

@@ -97,7 +97,7 @@ func TestRecordKeys(t *testing.T) {
 		{"cme_target: 12.5\ncme_target_label: \"UK appraisal, 50 a year\"\n", "CME curriculum", "UK appraisal, 50 a year", 12.5},
 	} {
 		cfg, diags := load(tt.src)
-		if diags != "" {
+		if diags != "" && !strings.HasPrefix(diags, "cmesite.yaml: warning: the site is for GPs") { // no contacts: TestNoContacts
 			t.Fatal(diags)
 		}
 		if cfg.Provider != tt.provider || cfg.CMETarget != tt.target || cfg.CMETargetLabel != tt.label {

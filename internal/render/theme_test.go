@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/cmesite/cmesite/internal/markdown"
 )
 
 func TestDefaultTheme(t *testing.T) {
@@ -142,7 +144,7 @@ var sameInEnglish = map[string]bool{
 	"nav_label": true, "nav_catalogue": true, "nav_formats": true, "catalogue_title": true, "col_module": true,
 	"modules_count_one": true, "modules_count_other": true, "duration_minutes_one": true, "duration_minutes_other": true,
 	"duration_hours_one": true, "duration_hours_other": true, "facet_format": true, "facet_format_plural": true,
-	"formats_title": true, "entry_level_link_one": true, "subsections": true, "search_facet_format": true, "col_modules": true, "col_status": true, "coverage_total": true, "list_pager_page": true, "callout_tip": true, "callout_important": true,
+	"formats_title": true, "entry_level_link_one": true, "subsections": true, "search_facet_format": true, "col_modules": true, "col_status": true, "coverage_total": true, "path_progress_total_one": true, "path_progress_total_other": true, "mycme_field_minutes": true, "mycme_minutes": true, "mycme_module": true, "mycme_min": true, "mycme_field_format": true, "mycme_field_date": true, "list_pager_page": true, "callout_tip": true, "callout_important": true,
 }
 
 func TestTemplateErrorHasLine(t *testing.T) {
@@ -150,5 +152,16 @@ func TestTemplateErrorHasLine(t *testing.T) {
 	_, diags := Load(site, "default", "en")
 	if len(diags) != 1 || !strings.HasPrefix(diags[0].String(), "themes/default/templates/help.html:3: template error") {
 		t.Errorf("diagnostics = %v", diags)
+	}
+}
+
+// TestCalloutKeys: every callout kind's title is a UI string, so a
+// translation can give it.
+func TestCalloutKeys(t *testing.T) {
+	en, _ := Load(nil, "default", "en")
+	for _, k := range markdown.CalloutKinds() {
+		if s, err := en.T(k.Key); err != nil || s != k.Label {
+			t.Errorf("%s: en.yaml gives %q (%v), want its label %q", k.Key, s, err, k.Label)
+		}
 	}
 }
