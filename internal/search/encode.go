@@ -482,6 +482,28 @@ func facetIDs(d *Doc, f string, buf []string) []string {
 	return ids
 }
 
+// appendPerValue appends a JSON object {facet: [item, ...], ...} for these
+// facets, with one item per value of the facet, in display order: the
+// manifest's "facets" (id and label) and "counts" (docs with it).
+func (x *Index) appendPerValue(b []byte, facets []string, item func(b []byte, f, id string) []byte) []byte {
+	b = append(b, '{')
+	for i, f := range facets {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, f)
+		b = append(b, ":["...)
+		for j, id := range x.facetVals[f] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = item(b, f, id)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
 // manifestVersion changes when the format of the files changes.
 const manifestVersion = 2
 
@@ -535,37 +557,15 @@ func (x *Index) encodeManifest() {
 		}
 		b = appendStrings(b, g)
 	}
-	b = append(b, "],\n\"facets\":{"...)
-	for i, f := range facetNames {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, f)
-		b = append(b, ":["...)
-		for j, id := range x.facetVals[f] {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendStrings(b, []string{id, label(&x.opts, f, id)})
-		}
-		b = append(b, ']')
-	}
-	b = append(b, "},\n\"counts\":{"...)
-	for i, f := range listFacets {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, f)
-		b = append(b, ":["...)
-		for j, id := range x.facetVals[f] {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendInt(b, x.facetUse[f][id])
-		}
-		b = append(b, ']')
-	}
-	b = append(b, "},\n\"files\":{\"meta\":"...)
+	b = append(b, "],\n\"facets\":"...)
+	b = x.appendPerValue(b, facetNames, func(b []byte, f, id string) []byte {
+		return appendStrings(b, []string{id, label(&x.opts, f, id)})
+	})
+	b = append(b, ",\n\"counts\":"...)
+	b = x.appendPerValue(b, listFacets, func(b []byte, f, id string) []byte {
+		return appendInt(b, x.facetUse[f][id])
+	})
+	b = append(b, ",\n\"files\":{\"meta\":"...)
 	b = appendString(b, x.metaVer)
 	b = append(b, `,"facets":`...)
 	b = appendString(b, x.facetVer)
