@@ -176,10 +176,10 @@ func (x *Index) encodePostings(posts []posting) []byte {
 	b := make([]byte, 0, len(posts)+8)
 	prev := int32(-1)
 	for _, p := range posts {
-		v := int(p.doc-prev-1) * 2
-		prev = p.doc
-		code := int(p.code)
-		if x.lay.qrBits && x.byID[p.doc].qr {
+		v := int(p.doc()-prev-1) * 2
+		prev = p.doc()
+		code := int(p.code())
+		if x.lay.qrBits && x.byID[p.doc()].qr {
 			code |= qrBit
 		}
 		if code != 0 {
@@ -263,12 +263,12 @@ func (x *Index) docFacets(e *docEntry) {
 func (x *Index) encodeListFacets(posts []posting) []byte {
 	n := len(x.byID)
 	if 2*len(posts) <= n {
-		return x.appendFacets(make([]byte, 0, 4*len(posts)+4), len(posts), func(i int) *docEntry { return x.byID[posts[i].doc] })
+		return x.appendFacets(make([]byte, 0, 4*len(posts)+4), len(posts), func(i int) *docEntry { return x.byID[posts[i].doc()] })
 	}
 	out := make([]int, 0, n-len(posts))
 	j := 0
 	for d := range n {
-		if j < len(posts) && int(posts[j].doc) == d {
+		if j < len(posts) && int(posts[j].doc()) == d {
 			j++
 			continue
 		}

@@ -140,6 +140,14 @@ func testDeterministic(t *testing.T, parts bool) {
 	}
 	wg.Wait()
 	equalFiles(t, "added concurrently", added.Files(), want)
+
+	// Final (a one-off build's, which drops the analysis as it encodes)
+	// gives the same bytes.
+	once := NewIndex(fixtureOptions)
+	for _, d := range shuffled {
+		once.Add(d)
+	}
+	equalFiles(t, "final", once.Final(), want)
 	added.Add(Doc{URL: "zz/late/", Title: "Late", Sections: []Section{{Text: "late words"}}})
 	added.Delete("zz/late/")
 	equalFiles(t, "added and deleted", added.Files(), want)

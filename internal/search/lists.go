@@ -104,16 +104,16 @@ func (x *Index) mergeList(s *keyShard, p string) *list {
 	count := 0
 	for _, t := range s.terms[lo:hi] {
 		for _, q := range x.termList[x.termIDs[t]].posts {
-			if best[q.doc] == 0 {
+			if best[q.doc()] == 0 {
 				count++
 			}
-			best[q.doc] = max(best[q.doc], q.code+1)
+			best[q.doc()] = max(best[q.doc()], q.code()+1)
 		}
 	}
 	l := &list{name: p + "*", posts: make([]posting, 0, count)}
 	for d, c := range best {
 		if c > 0 {
-			l.posts = append(l.posts, posting{int32(d), c - 1})
+			l.posts = append(l.posts, mkPosting(int32(d), c-1))
 		}
 	}
 	return l
@@ -149,7 +149,7 @@ func (x *Index) updateMerged(s *keyShard, changed map[string]bool, entries []*do
 				for _, t := range s.terms[lo:hi] {
 					ps := x.termList[x.termIDs[t]].posts
 					if i, ok := findPost(ps, e.id); ok {
-						best, in = max(best, ps[i].code), true
+						best, in = max(best, ps[i].code()), true
 					}
 				}
 				if _, ok := setPost(m, e.id, best, in); ok {
@@ -167,7 +167,7 @@ func (x *Index) updateMerged(s *keyShard, changed map[string]bool, entries []*do
 }
 
 func findPost(ps []posting, doc int) (int, bool) {
-	return slices.BinarySearchFunc(ps, int32(doc), func(p posting, d int32) int { return int(p.doc - d) })
+	return slices.BinarySearchFunc(ps, int32(doc), func(p posting, d int32) int { return int(p.doc() - d) })
 }
 
 // pack cuts a shard's lists into files and makes its dictionary.
@@ -221,6 +221,13 @@ func (x *Index) pack(s *keyShard) {
 			if x.lay.listFacets {
 				c.facet = encodeStrings(c.fencs)
 			}
+		}
+		if x.final {
+			// Nothing is encoded again: the files are all that is kept.
+			for _, l := range c.lists {
+				l.posts, l.enc, l.fenc = nil, nil, nil
+			}
+			c.encs, c.fencs = nil, nil
 		}
 		chunks = append(chunks, c)
 		i = j

@@ -275,7 +275,7 @@ func (s *Searcher) postings(ref listRef) ([]posting, error) {
 		if doc >= s.man.Docs || code&^qrBit > 9 || code == 0 && v&1 == 1 || code > qrBit|9 || code&qrBit != 0 && s.qr != nil {
 			return nil, damaged(name)
 		}
-		out = append(out, posting{int32(doc), uint8(code)})
+		out = append(out, mkPosting(int32(doc), uint8(code)))
 	}
 	if len(out) == 0 {
 		return nil, damaged(name)
@@ -346,7 +346,7 @@ func (s *Searcher) listFacets(ref listRef) error {
 		return err
 	}
 	ps := s.posts[ref]
-	return s.readFacets(ss[d.pos[ref.i]], func(i int) int { return int(ps[i].doc) }, len(ps), name)
+	return s.readFacets(ss[d.pos[ref.i]], func(i int) int { return int(ps[i].doc()) }, len(ps), name)
 }
 
 // otherFacets reads the facet part of a list of more than half the docs:
@@ -833,12 +833,12 @@ func (s *Searcher) search(q string, filters map[string][]string, limit int, face
 					}
 					refs = append(refs, m.ref)
 					for _, p := range ps {
-						code := int(p.code)
+						code, doc := int(p.code()), p.doc()
 						if code&qrBit != 0 {
-							qr[p.doc] = true // never when the manifest lists the cards
+							qr[doc] = true // never when the manifest lists the cards
 						}
 						sc := fieldWeights[code&^qrBit>>1]*m.quality/100 + repeatBonus[code&1]
-						tokBest[p.doc] = max(tokBest[p.doc], sc)
+						tokBest[doc] = max(tokBest[doc], sc)
 					}
 				}
 				read[ci][ai] = append(read[ci][ai], refs)

@@ -226,6 +226,7 @@ type Index struct {
 	facetVer    string
 	manifest    file
 	changed     bool // some file changed since the manifest was written
+	final       bool // Final: drop each part of the analysis once it is encoded
 }
 
 type file struct {
@@ -243,10 +244,16 @@ type docEntry struct {
 	meta   []byte   // this doc's meta entry, without its format and closing bracket
 }
 
-type posting struct {
-	doc  int32
-	code uint8
-}
+// posting is a doc's place in a posting list: its id and its code
+// (termCodeOf; in a Searcher's lists also qrBit), packed into 32 bits,
+// doc<<5 | code, so that the lists of a large index take half the memory
+// a struct would (an index holds at most 1<<27 docs).
+type posting uint32
+
+func mkPosting(doc int32, code uint8) posting { return posting(uint32(doc)<<5 | uint32(code)) }
+
+func (p posting) doc() int32  { return int32(p >> 5) }
+func (p posting) code() uint8 { return uint8(p & 31) }
 
 // list is a posting list: a term's, or a merged list (name: its prefix
 // and "*") of the best code of each doc among the terms that extend the
@@ -372,6 +379,17 @@ func (x *Index) Files() map[string][]byte {
 	for i, g := range x.fgroups {
 		out["search/g/"+itoa(i)+".json"] = g.out.data
 	}
+	return out
+}
+
+// Final is Files for an index that is used no more, as in a one-off
+// build: each doc's terms are dropped once its postings are in the lists,
+// and each list once its files are made, so that a large site's index is
+// never held twice. The index must not be used after.
+func (x *Index) Final() map[string][]byte {
+	x.final = true
+	out := x.Files()
+	x.docs, x.byID, x.termIDs, x.termList, x.keys, x.metas, x.fgroups = nil, nil, nil, nil, nil, nil, nil
 	return out
 }
 
@@ -593,9 +611,12 @@ func (x *Index) rebuild() {
 	for i, e := range all {
 		for _, p := range e.terms {
 			l := x.termList[p>>5]
-			l.posts = append(l.posts, posting{int32(i), uint8(p & 31)})
+			l.posts = append(l.posts, mkPosting(int32(i), uint8(p&31)))
 		}
 		x.postings += len(e.terms)
+		if x.final {
+			e.terms = nil
+		}
 	}
 	terms := 0
 	for _, l := range x.termList {
@@ -855,15 +876,15 @@ func (x *Index) setPosting(id uint32, doc int, code uint8, present bool, changed
 // setPost sets doc's posting in a list and reports whether it changed
 // (the list is then stale) and by how many postings the list grew.
 func setPost(l *list, doc int, code uint8, present bool) (delta int, changed bool) {
-	i, found := slices.BinarySearchFunc(l.posts, int32(doc), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	i, found := slices.BinarySearchFunc(l.posts, int32(doc), func(p posting, d int32) int { return cmp.Compare(p.doc(), d) })
 	switch {
 	case present && found:
-		if l.posts[i].code == code {
+		if l.posts[i].code() == code {
 			return 0, false
 		}
-		l.posts[i].code = code
+		l.posts[i] = mkPosting(int32(doc), code)
 	case present:
-		l.posts = slices.Insert(l.posts, i, posting{int32(doc), code})
+		l.posts = slices.Insert(l.posts, i, mkPosting(int32(doc), code))
 		delta = 1
 	case found:
 		l.posts = slices.Delete(l.posts, i, i+1)
