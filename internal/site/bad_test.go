@@ -75,23 +75,27 @@ func TestBadInput(t *testing.T) {
 			if _, ok := files["cmesite.yaml"]; !ok {
 				files["content/x/_index.md"] = "---\ntitle: X\n---\n"
 			}
-			out := NewMemory()
-			_, diags := New(overlayFS{base, files}, Options{Today: today}).Build(out)
-			var lines []string
-			for _, d := range diags {
-				lines = append(lines, d.String())
-			}
-			all := strings.Join(lines, "\n")
-			for _, w := range tt.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("diagnostics do not contain %q:\n%s", w, all)
+			// A streamed build (cmesite build's, whose output folder is
+			// thrown away on errors) reports the same.
+			for _, stream := range []bool{false, true} {
+				out := NewMemory()
+				_, diags := New(overlayFS{base, files}, Options{Today: today, Stream: stream}).Build(out)
+				var lines []string
+				for _, d := range diags {
+					lines = append(lines, d.String())
 				}
-			}
-			if diags.Errors() == 0 {
-				t.Error("no error reported")
-			}
-			if len(out.Snapshot()) != 0 {
-				t.Errorf("a failed build wrote %d files", len(out.Snapshot()))
+				all := strings.Join(lines, "\n")
+				for _, w := range tt.want {
+					if !strings.Contains(all, w) {
+						t.Errorf("streamed %v: diagnostics do not contain %q:\n%s", stream, w, all)
+					}
+				}
+				if diags.Errors() == 0 {
+					t.Errorf("streamed %v: no error reported", stream)
+				}
+				if !stream && len(out.Snapshot()) != 0 {
+					t.Errorf("a failed build wrote %d files", len(out.Snapshot()))
+				}
 			}
 		})
 	}

@@ -531,6 +531,7 @@ func (bd *pass) render() {
 					results <- streamed{pg.file, data, err}
 				}
 				ds.html = ""
+				ds.compact(b.docs)
 			}
 		})
 		close(results)
@@ -706,7 +707,11 @@ func (bd *pass) index() {
 		for _, url := range gone {
 			ix.Delete(url)
 		}
-		f.search = ix.Files()
+		if bd.stream {
+			f.search = ix.Final()
+		} else {
+			f.search = ix.Files()
+		}
 		close(done)
 	}()
 	b.searching = done

@@ -23,9 +23,10 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, from []string) diag.List 
 		return b.dirs[p]
 	}
 	anchors := func(ds *docState) map[string]bool {
-		m := make(map[string]bool, len(ds.res.Headings))
-		for _, h := range ds.res.Headings {
-			m[h.ID] = true
+		ids := ds.headingIDs()
+		m := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			m[id] = true
 		}
 		return m
 	}
@@ -85,10 +86,7 @@ func (b *Builder) checkLinks(c *curriculum.Curriculum, from []string) diag.List 
 				cache[target] = a
 			}
 			if !a[l.Fragment] {
-				ids := make([]string, 0, len(ds.res.Headings))
-				for _, h := range ds.res.Headings {
-					ids = append(ids, h.ID)
-				}
+				ids := ds.headingIDs()
 				allowed := "it has no headings"
 				if len(ids) > 0 {
 					allowed = "its headings are #" + strings.Join(ids, ", #")

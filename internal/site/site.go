@@ -57,6 +57,7 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -153,6 +154,40 @@ type docState struct {
 	callouts []string
 	external []markdown.External
 	dropped  bool // the body was dropped after parsing: read it again to render
+	// ids are the heading ids of res.Headings, each followed by "\n", when
+	// a streamed build has made the module's page and dropped the
+	// headings (compact): all the link checks need of them.
+	ids string
+}
+
+// compact drops what a streamed build needs no more once the module's
+// page is made: the headings but their ids, and each link target's own
+// copy of a content path that is also a document's (the link checks read
+// the rest).
+func (ds *docState) compact(docs map[string]*docState) {
+	var b strings.Builder
+	for _, h := range ds.res.Headings {
+		b.WriteString(h.ID)
+		b.WriteByte('\n')
+	}
+	ds.ids, ds.res.Headings = b.String(), nil
+	for i := range ds.res.Links {
+		if t, ok := docs[ds.res.Links[i].Target]; ok {
+			ds.res.Links[i].Target = t.doc.Path
+		}
+	}
+}
+
+// headingIDs are the ids of the document's headings, in order.
+func (ds *docState) headingIDs() []string {
+	if ds.res.Headings == nil && ds.ids != "" {
+		return strings.Split(strings.TrimSuffix(ds.ids, "\n"), "\n")
+	}
+	ids := make([]string, 0, len(ds.res.Headings))
+	for _, h := range ds.res.Headings {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
 
 // New returns a Builder for the site rooted at root.
