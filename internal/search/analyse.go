@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode"
@@ -18,8 +19,10 @@ type scratch struct {
 	tok   tokenizer
 	table []int32 // slot index + 1; 0 = empty; len is a power of 2
 	slots []termSlot
-	used  []int32 // slots the current doc uses
-	stamp int32   // the current doc, for termSlot.stamp
+	used  []int32  // slots the current doc uses
+	codes []uint32 // the current doc's term codes
+	buf   []byte   // ... written as docEntry.terms
+	stamp int32    // the current doc, for termSlot.stamp
 }
 
 type termSlot struct {
@@ -146,12 +149,21 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 		doc: Doc{URL: d.URL, Title: d.Title, Level: d.Level, Format: d.Format, Topics: d.Topics,
 			Audiences: d.Audiences, Weight: d.Weight},
 		ftitle: Fold(d.Title),
-		terms:  make([]uint32, len(sc.used)),
+		nterms: len(sc.used),
 	}
-	for j, i := range sc.used {
+	sc.codes = sc.codes[:0]
+	for _, i := range sc.used {
 		ts := &sc.slots[i]
-		e.terms[j] = ts.id<<5 | termCodeOf(ts.field, ts.count)
+		sc.codes = append(sc.codes, ts.id<<5|termCodeOf(ts.field, ts.count))
 	}
+	slices.Sort(sc.codes)
+	sc.buf = sc.buf[:0]
+	prev := uint32(0)
+	for _, c := range sc.codes {
+		sc.buf = binary.AppendUvarint(sc.buf, uint64(c-prev))
+		prev = c
+	}
+	e.terms = slices.Clone(sc.buf)
 	e.meta = metaEntry(&d)
 	return e
 }

@@ -128,6 +128,8 @@ package search
 
 import (
 	"cmp"
+	"encoding/binary"
+	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -240,8 +242,28 @@ type docEntry struct {
 	id     int
 	qr     bool     // a quick-reference card (its postings carry qrBit)
 	facets [][]byte // its facets, encoded (docFacets)
-	terms  []uint32 // term id<<5 | termCodeOf(field, count)
-	meta   []byte   // this doc's meta entry, without its format and closing bracket
+	// terms are the doc's term codes (term id<<5 | termCodeOf(field,
+	// count)) in ascending order, each written as the uvarint of its
+	// difference from the one before: about half the memory of a
+	// []uint32, which a large site's index holds for every doc until
+	// its posting lists are made.
+	terms  []byte
+	nterms int
+	meta   []byte // this doc's meta entry, without its format and closing bracket
+}
+
+// allTerms yields the doc's term codes.
+func (e *docEntry) allTerms() iter.Seq[uint32] {
+	return func(yield func(uint32) bool) {
+		b, v := e.terms, uint64(0)
+		for len(b) > 0 {
+			d, n := binary.Uvarint(b)
+			b, v = b[n:], v+d
+			if !yield(uint32(v)) {
+				return
+			}
+		}
+	}
 }
 
 // posting is a doc's place in a posting list: its id and its code
@@ -597,7 +619,7 @@ func (x *Index) rebuild() {
 	// costs more than a counting pass.
 	counts := make([]int32, len(x.termList))
 	for _, e := range all {
-		for _, p := range e.terms {
+		for p := range e.allTerms() {
 			counts[p>>5]++
 		}
 	}
@@ -609,11 +631,11 @@ func (x *Index) rebuild() {
 	}
 	x.postings = 0
 	for i, e := range all {
-		for _, p := range e.terms {
+		for p := range e.allTerms() {
 			l := x.termList[p>>5]
 			l.posts = append(l.posts, mkPosting(int32(i), uint8(p&31)))
 		}
-		x.postings += len(e.terms)
+		x.postings += e.nterms
 		if x.final {
 			e.terms = nil
 		}
@@ -753,8 +775,8 @@ func (x *Index) update(entries []*docEntry) {
 		if string(old.meta) != string(e.meta) || old.doc.Format != e.doc.Format {
 			x.metas[e.id/x.lay.metaGroup].dirty = true
 		}
-		oldCodes := make(map[uint32]uint8, len(old.terms))
-		for _, p := range old.terms {
+		oldCodes := make(map[uint32]uint8, old.nterms)
+		for p := range old.allTerms() {
 			oldCodes[p>>5] = uint8(p & 31)
 		}
 		if facetsChanged(&old.doc, &e.doc) {
@@ -772,15 +794,15 @@ func (x *Index) update(entries []*docEntry) {
 			// parts) or the quick-reference bit of its postings anew.
 			if x.lay.listFacets || x.lay.qrBits && old.qr != e.qr {
 				facetDocs[e.id] = true
-				for _, p := range old.terms {
+				for p := range old.allTerms() {
 					x.touch(x.termList[p>>5], changed)
 				}
-				for _, p := range e.terms {
+				for p := range e.allTerms() {
 					x.touch(x.termList[p>>5], changed)
 				}
 			}
 		}
-		for _, p := range e.terms {
+		for p := range e.allTerms() {
 			id, code := p>>5, uint8(p&31)
 			if oc, ok := oldCodes[id]; ok {
 				delete(oldCodes, id)
