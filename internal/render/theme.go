@@ -512,12 +512,19 @@ func (t *Theme) Fragment(name string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := t.execute(&buf, "module", tmpl, data); err != nil {
+	buf := fragBufs.Get().(*bytes.Buffer)
+	defer fragBufs.Put(buf)
+	buf.Reset()
+	if err := t.execute(buf, "module", tmpl, data); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	// A copy of the exact size: a site's builder may keep a fragment of
+	// every module.
+	return bytes.Clone(buf.Bytes()), nil
 }
+
+// fragBufs are the buffers Fragment renders into.
+var fragBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // partial looks up a template of kind's namespace by name.
 func (t *Theme) partial(kind, name string) (*template.Template, error) {

@@ -35,6 +35,7 @@ type Files struct {
 	dups   [][2]int       // pages that take the same output path
 	quick  []*curriculum.Module
 	frags  []atomic.Pointer[frag] // by Module.ListIndex
+	lists  []atomic.Int32         // a streamed build's: pages left that list each module (listedOnce)
 
 	// searched is closed when search holds the search index's files.
 	searched chan struct{}
@@ -76,6 +77,14 @@ func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
 			}
 			f.pages = append(f.pages, p)
 		})
+	}
+	if !f.keep {
+		f.lists = make([]atomic.Int32, len(f.frags))
+		for i := range f.pages {
+			for _, m := range f.pages[i].lists {
+				f.lists[m.ListIndex()].Add(1)
+			}
+		}
 	}
 	return f
 }

@@ -277,6 +277,7 @@ func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag)
 		c := pick(f.frag(m))
 		n += len(c) + bytes.Count(c, marker)*(len(root)-len(marker))
 	}
+	done := false
 	return fill{n, func(dst []byte) []byte {
 		for _, m := range ms {
 			c := pick(f.frag(m))
@@ -290,6 +291,26 @@ func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag)
 			}
 			dst = append(dst, c...)
 		}
+		if !done {
+			done = true
+			f.listedOnce(ms)
+		}
 		return dst
 	}}
+}
+
+// listedOnce counts a list of modules on a page as made. A streamed
+// build knows how many of its pages list each module (page.lists), and
+// drops a module's fragments once the last of them is made: a large
+// site's cards are not all held at once. Should one be asked for again
+// (a theme that lists them elsewhere), it is made again, the same.
+func (f *Files) listedOnce(ms []*curriculum.Module) {
+	if f.lists == nil {
+		return
+	}
+	for _, m := range ms {
+		if i := m.ListIndex(); f.lists[i].Add(-1) == 0 {
+			f.frags[i].Store(nil)
+		}
+	}
 }

@@ -43,7 +43,10 @@ type page struct {
 	lastmod string // for sitemap.xml
 	list    string // a later page of a list: the list's URL,
 	n       int    // and the page's number
-	make    func(f *Files) ([]byte, error)
+	// lists are the modules whose cards or catalogue rows the page
+	// lists (Files.listedOnce)
+	lists []*curriculum.Module
+	make  func(f *Files) ([]byte, error)
 }
 
 // htmlPage is a page at url made by mk.
@@ -64,6 +67,7 @@ func defaultTable() []*entry {
 				}
 				for _, pg := range paged(s.URL, s.Modules, f.cfg.PageSize) {
 					p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.section(s, pg) })
+					p.lists = pg.modules
 					if pg.n == 1 {
 						p.owner = sectionFile(s)
 					} else {
@@ -90,6 +94,7 @@ func defaultTable() []*entry {
 					for _, tp := range fc.Terms {
 						for _, pg := range paged(tp.URL, tp.Modules, f.cfg.PageSize) {
 							p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.term(fc, tp, pg) })
+							p.lists = pg.modules
 							if pg.n > 1 {
 								p.list, p.n = tp.URL, pg.n
 							}
@@ -101,6 +106,7 @@ func defaultTable() []*entry {
 		{name: "the catalogue", templates: []string{"catalogue"}, sitemap: true, reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
 			for _, pg := range paged("catalogue/", f.c.ListOrder(), f.cfg.PageSize) {
 				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.catalogue(pg) })
+				p.lists = pg.modules
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
 				}
@@ -116,7 +122,9 @@ func defaultTable() []*entry {
 			}
 			add(htmlPage("paths/", (*Files).paths))
 			for _, p := range f.c.Paths {
-				add(htmlPage(p.URL, func(f *Files) ([]byte, error) { return f.path(p) }))
+				pg := htmlPage(p.URL, func(f *Files) ([]byte, error) { return f.path(p) })
+				pg.lists = p.Modules
+				add(pg)
 			}
 		}},
 		{name: "the help page", templates: []string{"help"}, sitemap: true, reserve: []string{"help"}, pages: func(f *Files, add func(page)) {
