@@ -331,10 +331,17 @@ func encodeDict(lists []*list, chunks []chunk) file {
 
 // encode re-encodes the dirty shards and groups, and the manifest.
 func (x *Index) encode() {
-	for _, s := range x.keys {
+	for k, s := range x.keys {
 		if s.dirty {
 			x.pack(s)
 			x.changed = true
+		}
+		if x.final != nil && len(s.terms) > 0 {
+			x.shardFiles(k, s, x.final)
+			s.dict.data = nil
+			for i := range s.chunks {
+				s.chunks[i].post.data, s.chunks[i].facet.data = nil, nil
+			}
 		}
 	}
 	for k, s := range x.keys {
@@ -342,11 +349,11 @@ func (x *Index) encode() {
 			delete(x.keys, k)
 		}
 	}
-	if x.encodeGroups(x.metas, x.lay.metaGroup, x.encodeMeta) {
+	if x.encodeGroups("m", x.metas, x.lay.metaGroup, x.encodeMeta) {
 		x.metaVer = groupsVersion(x.metas)
 		x.changed = true
 	}
-	if x.encodeGroups(x.fgroups, x.lay.facetGroup, x.encodeFacetGroup) {
+	if x.encodeGroups("g", x.fgroups, x.lay.facetGroup, x.encodeFacetGroup) {
 		x.facetVer = groupsVersion(x.fgroups)
 		x.changed = true
 	}
@@ -356,9 +363,9 @@ func (x *Index) encode() {
 	}
 }
 
-// encodeGroups encodes the dirty groups of docs and reports whether there
-// were any.
-func (x *Index) encodeGroups(gs []*group, size int, enc func(lo, hi int) []byte) bool {
+// encodeGroups encodes the dirty groups of docs (files dir/<n>.json) and
+// reports whether there were any.
+func (x *Index) encodeGroups(dir string, gs []*group, size int, enc func(lo, hi int) []byte) bool {
 	any := false
 	for i, g := range gs {
 		if !g.dirty {
@@ -368,6 +375,12 @@ func (x *Index) encodeGroups(gs []*group, size int, enc func(lo, hi int) []byte)
 		g.out = file{b, fileHash(b)}
 		g.dirty = false
 		any = true
+	}
+	if x.final != nil {
+		groupFiles(dir, gs, x.final)
+		for _, g := range gs {
+			g.out.data = nil
+		}
 	}
 	return any
 }

@@ -147,7 +147,14 @@ func testDeterministic(t *testing.T, parts bool) {
 	for _, d := range shuffled {
 		once.Add(d)
 	}
-	equalFiles(t, "final", once.Final(), want)
+	final := map[string][]byte{}
+	once.FinalTo(func(name string, data []byte) {
+		if _, dup := final[name]; dup {
+			t.Errorf("FinalTo gave %s twice", name)
+		}
+		final[name] = data
+	})
+	equalFiles(t, "final", final, want)
 	added.Add(Doc{URL: "zz/late/", Title: "Late", Sections: []Section{{Text: "late words"}}})
 	added.Delete("zz/late/")
 	equalFiles(t, "added and deleted", added.Files(), want)

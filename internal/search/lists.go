@@ -222,7 +222,7 @@ func (x *Index) pack(s *keyShard) {
 				c.facet = encodeStrings(c.fencs)
 			}
 		}
-		if x.final {
+		if x.final != nil {
 			// Nothing is encoded again: the files are all that is kept.
 			for _, l := range c.lists {
 				l.posts, l.enc, l.fenc = nil, nil, nil

@@ -228,7 +228,9 @@ type Index struct {
 	facetVer    string
 	manifest    file
 	changed     bool // some file changed since the manifest was written
-	final       bool // Final: drop each part of the analysis once it is encoded
+	// final, when set (FinalTo), takes each file as soon as it is
+	// encoded; each part of the analysis is dropped once encoded.
+	final func(name string, data []byte)
 }
 
 type file struct {
@@ -384,35 +386,47 @@ func (x *Index) Delete(url string) {
 func (x *Index) Files() map[string][]byte {
 	x.apply()
 	out := make(map[string][]byte, 1+len(x.metas)+len(x.fgroups)+3*len(x.keys))
-	out["search/index.json"] = x.manifest.data
+	put := func(name string, data []byte) { out[name] = data }
+	put("search/index.json", x.manifest.data)
 	for k, s := range x.keys {
-		name := termFileName(k)
-		out["search/t/"+name+".json"] = s.dict.data
-		for i, c := range s.chunks {
-			out["search/p/"+name+"."+itoa(i)+".json"] = c.post.data
-			if x.lay.listFacets {
-				out["search/f/"+name+"."+itoa(i)+".json"] = c.facet.data
-			}
-		}
+		x.shardFiles(k, s, put)
 	}
-	for i, g := range x.metas {
-		out["search/m/"+itoa(i)+".json"] = g.out.data
-	}
-	for i, g := range x.fgroups {
-		out["search/g/"+itoa(i)+".json"] = g.out.data
-	}
+	groupFiles("m", x.metas, put)
+	groupFiles("g", x.fgroups, put)
 	return out
 }
 
-// Final is Files for an index that is used no more, as in a one-off
-// build: each doc's terms are dropped once its postings are in the lists,
-// and each list once its files are made, so that a large site's index is
-// never held twice. The index must not be used after.
-func (x *Index) Final() map[string][]byte {
-	x.final = true
-	out := x.Files()
+// FinalTo gives the files Files would give, to put, each as soon as it is
+// encoded, for an index that is used no more (a one-off build): each
+// doc's terms are dropped once its postings are in the lists, each list
+// once its files are made, each file once put has it; the manifest comes
+// last. A large site's index is never held twice, nor all its files at
+// once. The index must not be used after.
+func (x *Index) FinalTo(put func(name string, data []byte)) {
+	x.final = put
+	x.apply()
+	put("search/index.json", x.manifest.data)
 	x.docs, x.byID, x.termIDs, x.termList, x.keys, x.metas, x.fgroups = nil, nil, nil, nil, nil, nil, nil
-	return out
+}
+
+// shardFiles gives put the files of the shard of key k: its dictionary,
+// posting files and facet parts.
+func (x *Index) shardFiles(k string, s *keyShard, put func(name string, data []byte)) {
+	name := termFileName(k)
+	put("search/t/"+name+".json", s.dict.data)
+	for i, c := range s.chunks {
+		put("search/p/"+name+"."+itoa(i)+".json", c.post.data)
+		if x.lay.listFacets {
+			put("search/f/"+name+"."+itoa(i)+".json", c.facet.data)
+		}
+	}
+}
+
+// groupFiles gives put the files of groups gs, in folder dir.
+func groupFiles(dir string, gs []*group, put func(name string, data []byte)) {
+	for i, g := range gs {
+		put("search/"+dir+"/"+itoa(i)+".json", g.out.data)
+	}
 }
 
 func itoa(i int) string { return string(appendInt(nil, i)) }
@@ -636,7 +650,7 @@ func (x *Index) rebuild() {
 			l.posts = append(l.posts, mkPosting(int32(i), uint8(p&31)))
 		}
 		x.postings += e.nterms
-		if x.final {
+		if x.final != nil {
 			e.terms = nil
 		}
 	}

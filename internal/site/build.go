@@ -689,6 +689,13 @@ func (bd *pass) index() {
 	}
 	prev, done, ix, f := b.searching, make(chan struct{}), b.index, bd.files
 	f.searched = done
+	var files chan streamed
+	if bd.stream {
+		// A one-off build writes each file of the index as soon as it
+		// is made, among the pages (writeAll).
+		files = make(chan streamed, 64)
+		f.searchFiles = files
+	}
 	if bd.stream {
 		// A one-off build: the index is not needed once its files are
 		// made, nor what the link checks read.
@@ -707,8 +714,10 @@ func (bd *pass) index() {
 		for _, url := range gone {
 			ix.Delete(url)
 		}
-		if bd.stream {
-			f.search = ix.Final()
+		if files != nil {
+			ix.FinalTo(func(name string, data []byte) { files <- streamed{name: name, data: data} })
+			close(files)
+			f.search = map[string][]byte{}
 		} else {
 			f.search = ix.Files()
 		}

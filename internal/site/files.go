@@ -40,6 +40,9 @@ type Files struct {
 	// searched is closed when search holds the search index's files.
 	searched chan struct{}
 	search   map[string][]byte
+	// searchFiles are a streamed build's search index files, as they
+	// are made; closed after the last (search is then empty).
+	searchFiles chan streamed
 
 	keep    bool // keep made files (serve)
 	mu      sync.Mutex
@@ -221,8 +224,21 @@ func (f *Files) writeAll(out Output) error {
 		})
 		close(results)
 	}()
-	for r := range results {
-		w.put(r.name, r.data, r.err)
+	for res, search := results, f.searchFiles; res != nil || search != nil; {
+		select {
+		case r, ok := <-res:
+			if !ok {
+				res = nil
+				continue
+			}
+			w.put(r.name, r.data, r.err)
+		case r, ok := <-search:
+			if !ok {
+				search = nil
+				continue
+			}
+			w.put(r.name, r.data, r.err)
+		}
 	}
 	for _, e := range f.b.table {
 		if e.later == nil {
