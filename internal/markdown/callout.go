@@ -56,6 +56,9 @@ const (
 	// CalloutCallTheTeam is the kind that says when to call the palliative
 	// home-care team (cmesite new scaffolds one).
 	CalloutCallTheTeam = "CALL THE TEAM"
+	// CalloutRedFlags is the kind that lists the signs that need action
+	// now; the pocket cards print it.
+	CalloutRedFlags = "RED FLAGS"
 	// CalloutFacilitator holds a session guide's facilitator notes: the
 	// theme hides them behind a "Show facilitator notes" toggle and prints
 	// the handout without them, or the facilitator's copy with them.
@@ -69,7 +72,7 @@ const (
 var calloutKinds = func() []CalloutKind {
 	kinds := []CalloutKind{
 		{Name: CalloutKeyPoints, Label: "Key points"},
-		{Name: "RED FLAGS", Label: "Red flags"},
+		{Name: CalloutRedFlags, Label: "Red flags"},
 		{Name: CalloutCallTheTeam, Label: "Call the team"},
 		{Name: "PRACTICE TIP", Label: "Practice tip"},
 		{Name: CalloutFacilitator, Label: "Facilitator notes"},

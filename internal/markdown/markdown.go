@@ -226,6 +226,48 @@ func (r *Renderer) Render(in Input) (res Result) {
 	return res
 }
 
+// Callout is one callout of a body, rendered on its own.
+type Callout struct {
+	Kind string // its kind as CalloutKinds names it: "KEY POINTS"
+	HTML []byte // the <aside> and its content
+}
+
+// Callouts renders the top-level callouts of a body one by one, for a
+// page that shows them apart from the body (the pocket cards). Relative
+// links are written for the page at shownAt ("pocket-cards/"), and the
+// callouts' ids start with idPrefix, so that the callouts of many bodies
+// can share one page. Problems in the body are Render's to report: none
+// are returned here.
+func (r *Renderer) Callouts(in Input, shownAt, idPrefix string) (out []Callout) {
+	src := normaliseSource(in.Source)
+	st := statePool.Get().(*docState)
+	var res Result
+	st.reset(r, in, src, &res)
+	st.pageURL, st.idPrefix = shownAt, idPrefix
+	defer func() {
+		if recover() != nil {
+			out = nil // Render reports it at the file
+		}
+		st.release()
+	}()
+	pc := parser.NewContext(parser.WithIDs(&st.ids))
+	pc.Set(stateKey, st)
+	doc := r.parser.Parse(text.NewReader(src), parser.WithContext(pc))
+	var buf bytes.Buffer
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		c, ok := n.(*callout)
+		if !ok {
+			continue
+		}
+		buf.Reset()
+		if err := r.renderer.Render(&buf, src, c); err != nil {
+			continue
+		}
+		out = append(out, Callout{Kind: calloutKinds[c.kind].Name, HTML: bytes.Clone(buf.Bytes())})
+	}
+	return out
+}
+
 // normaliseSource drops a UTF-8 byte order mark and turns CRLF into LF, so
 // Windows-edited files render byte for byte like the others. Line numbers
 // do not change. The input is copied only when it has a CR or a BOM.
@@ -265,6 +307,7 @@ type docState struct {
 	res       *Result
 	pageURL   string // URLFor(page)
 	pageDir   string // path.Dir(page)
+	idPrefix  string // put before callout ids (Callouts)
 
 	// line counting: the number of '\n' before lineOff is lineN.
 	lineOff, lineN int
@@ -299,6 +342,7 @@ func (st *docState) reset(r *Renderer, in Input, src []byte, res *Result) {
 	st.file, st.page, st.firstLine = in.File, in.Path, max(in.FirstLine, 1)
 	st.pageURL = URLFor(in.Path)
 	st.pageDir = path.Dir(in.Path)
+	st.idPrefix = ""
 	st.lineOff, st.lineN = 0, 0
 	st.calloutNodes = st.calloutNodes[:0]
 	st.ids.reset()

@@ -87,7 +87,7 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	// Callout ids ("callout-1") are made once every heading has its id, so
 	// adding a callout never changes a heading's anchor.
 	for i, c := range st.calloutNodes {
-		st.scratch = strconv.AppendInt(append(st.scratch[:0], "callout-"...), int64(i+1), 10)
+		st.scratch = strconv.AppendInt(append(append(st.scratch[:0], st.idPrefix...), "callout-"...), int64(i+1), 10)
 		c.id = st.ids.generate(st.scratch, kindCallout)
 		c.title.id = c.id
 	}

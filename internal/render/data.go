@@ -54,12 +54,29 @@ type Data struct {
 	// that lists them all; nil otherwise.
 	QuickRefsMore *curriculum.TermPage
 
+	// Pocket holds, on the pocket cards' pages, the cards of the page.
+	Pocket []PocketCard
+	// PocketURL is the URL of the pocket cards (relative to the site root)
+	// on the help page and on lists that hold quick-reference cards; ""
+	// elsewhere.
+	PocketURL string
+
 	// Report is, on the organizer pages (coverage, reviews), the
 	// organizer's report of the curriculum.
 	Report *organize.Report
 	// Alias is, on a redirect page, the old id the page stands at; Module
 	// is the module it redirects to.
 	Alias string
+}
+
+// PocketCard is a quick-reference card laid out for printing on A6.
+type PocketCard struct {
+	Module   *curriculum.Module
+	ID       string          // the card's element id: "pocket-1"
+	Front    []template.HTML // its key points and red flags: the front of the sheet
+	Back     []template.HTML // when to call the team: the back, with the contacts
+	URL      string          // the absolute URL of the card's page, when the site has a base URL
+	QR       template.HTML   // an SVG QR code of URL; "" without one
 }
 
 // Pager places a page in a list that runs over several pages. URLs are

@@ -15,6 +15,7 @@ import (
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/markdown"
 	"github.com/cmesite/cmesite/internal/render"
 )
 
@@ -27,6 +28,7 @@ type Files struct {
 	c     *curriculum.Curriculum
 	cfg   *config.Config
 	theme *render.Theme
+	md    *markdown.Renderer
 	docs  map[string]*docState
 	today time.Time
 
@@ -58,7 +60,7 @@ type frag struct {
 
 // newFiles plans the pages of c from the Builder's table.
 func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
-	f := &Files{b: b, c: c, cfg: b.cfg, theme: b.theme, docs: b.docs, today: b.today()}
+	f := &Files{b: b, c: c, cfg: b.cfg, theme: b.theme, md: b.md, docs: b.docs, today: b.today()}
 	if !b.opts.Stream {
 		// Later builds change b.docs; a served build keeps its own.
 		f.docs = maps.Clone(b.docs)

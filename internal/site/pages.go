@@ -59,6 +59,7 @@ func (f *Files) section(s *curriculum.Section, pg listPage) ([]byte, error) {
 		d.Body = f.body(s.Doc.Path)
 	}
 	d.Count = len(s.Modules)
+	f.pocketLink(d, s.Modules)
 	return f.listed(d, f.cards(pg.modules, d.Root))
 }
 
@@ -72,6 +73,7 @@ func (f *Files) term(fc *curriculum.Facet, tp *curriculum.TermPage, pg listPage)
 	d := f.base("term", pg.url, pg.title(tp.Term.Label, f.t), tp.Term.Description)
 	d.Facet, d.Term, d.Pager = fc, tp, pg.pager()
 	d.Count = len(tp.Modules)
+	f.pocketLink(d, tp.Modules)
 	return f.listed(d, f.cards(pg.modules, d.Root))
 }
 
@@ -100,6 +102,7 @@ func (f *Files) home() ([]byte, error) {
 func (f *Files) help() ([]byte, error) {
 	d := f.base("help", "help/", f.t("help_title"), f.t("help_intro"))
 	f.quickRefs(d)
+	f.pocketLink(d, f.quick)
 	return f.theme.Render("help", d)
 }
 

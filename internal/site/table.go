@@ -130,6 +130,7 @@ func defaultTable() []*entry {
 		{name: "the help page", templates: []string{"help"}, sitemap: true, reserve: []string{"help"}, pages: func(f *Files, add func(page)) {
 			add(htmlPage("help/", (*Files).help))
 		}},
+		pocketEntry(),
 		{name: "the self-assessment", templates: []string{"start"}, sitemap: true, reserve: []string{"start"}, pages: func(f *Files, add func(page)) {
 			add(htmlPage("start/", (*Files).start))
 		}},
