@@ -71,12 +71,12 @@ type Data struct {
 
 // PocketCard is a quick-reference card laid out for printing on A6.
 type PocketCard struct {
-	Module   *curriculum.Module
-	ID       string          // the card's element id: "pocket-1"
-	Front    []template.HTML // its key points and red flags: the front of the sheet
-	Back     []template.HTML // when to call the team: the back, with the contacts
-	URL      string          // the absolute URL of the card's page, when the site has a base URL
-	QR       template.HTML   // an SVG QR code of URL; "" without one
+	Module *curriculum.Module
+	ID     string          // the card's element id: "pocket-1"
+	Front  []template.HTML // its key points and red flags: the front of the sheet
+	Back   []template.HTML // when to call the team: the back, with the contacts
+	URL    string          // the absolute URL of the card's page, when the site has a base URL
+	QR     template.HTML   // an SVG QR code of URL; "" without one
 }
 
 // Pager places a page in a list that runs over several pages. URLs are
