@@ -324,7 +324,10 @@ func (n *calloutTitle) Dump(source []byte, level int) {
 	ast.DumpHelper(n, source, level, map[string]string{"Kind": calloutKinds[n.kind].Name, "Label": n.label, "ID": n.id}, nil)
 }
 
-func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+// renderCallout writes a callout. A CALL THE TEAM callout ends with
+// Options.CallTheTeamHTML (the site's contacts), so the numbers are where
+// the GP reads when to call.
+func (r nodeRenderer) renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*callout)
 	if entering {
 		_, _ = w.WriteString(`<aside class="callout callout-`)
@@ -333,6 +336,9 @@ func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (as
 		_, _ = w.WriteString(n.id)
 		_, _ = w.WriteString("\">\n")
 	} else {
+		if r.callTeamHTML != "" && calloutKinds[n.kind].Name == CalloutCallTheTeam {
+			_, _ = w.WriteString(r.callTeamHTML)
+		}
 		_, _ = w.WriteString("</aside>\n")
 	}
 	return ast.WalkContinue, nil

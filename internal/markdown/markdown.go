@@ -53,6 +53,10 @@ type Options struct {
 	// CalloutKinds Key. Kinds that are missing or map to "" get their
 	// English Label ("Key points", "Note", ...).
 	CalloutLabels map[string]string
+	// CallTheTeamHTML is trusted HTML written at the end of every CALL THE
+	// TEAM callout, inside its <aside>: the site's contacts as tap-to-call
+	// buttons. Empty (no contacts) adds nothing.
+	CallTheTeamHTML string
 }
 
 // Input is one module body to render.
@@ -182,7 +186,7 @@ func New(opts Options) *Renderer {
 			extension.Typographer,
 			// Ours: callouts, link rewriting, table wrappers, and the one
 			// walk that collects headings, links and search text.
-			cmeExtension{},
+			cmeExtension{callTeamHTML: opts.CallTheTeamHTML},
 		),
 		goldmark.WithParserOptions(
 			// Every heading gets a stable id (same text, same id; duplicates

@@ -18,25 +18,29 @@ import (
 // cmeExtension registers this package's parts with goldmark: the callout
 // paragraph transformer, the document walk and the renderers of the nodes
 // they create.
-type cmeExtension struct{}
+type cmeExtension struct {
+	callTeamHTML string // Options.CallTheTeamHTML
+}
 
 // walkPriority runs the walk after goldmark's footnote transformer (999),
 // which moves footnote definitions to the end of the document, so the walk
 // sees the document in the order it is rendered.
 const walkPriority = 1000
 
-func (cmeExtension) Extend(m goldmark.Markdown) {
+func (e cmeExtension) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(
 		parser.WithParagraphTransformers(util.Prioritized(calloutParagraphTransformer{}, calloutTransformerPriority)),
 		parser.WithASTTransformers(util.Prioritized(walker{}, walkPriority)),
 	)
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{}, 500)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{callTeamHTML: e.callTeamHTML}, 500)))
 }
 
-type nodeRenderer struct{}
+type nodeRenderer struct {
+	callTeamHTML string // Options.CallTheTeamHTML
+}
 
-func (nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindCallout, renderCallout)
+func (r nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindCallout, r.renderCallout)
 	reg.Register(kindCalloutTitle, renderCalloutTitle)
 	reg.Register(kindTableWrap, renderTableWrap)
 }

@@ -165,8 +165,9 @@ func (bd *pass) loadConfig() bool {
 	bd.sameConfig = b.cfg != nil && bytes.Equal(b.cfg.Source, cfg.Source) && b.cfg.BaseURL == cfg.BaseURL
 	b.cfg, b.theme, b.cfgDiags, b.themeDiags = cfg, theme, d, td
 	labels := calloutLabels(theme)
-	if key := fmt.Sprint(labels); b.md == nil || key != b.labels {
-		b.md, b.labels = markdown.New(markdown.Options{CalloutLabels: labels}), key
+	callTeam := callTeamHTML(theme, cfg)
+	if key := fmt.Sprint(labels) + callTeam; b.md == nil || key != b.labels {
+		b.md, b.labels = markdown.New(markdown.Options{CalloutLabels: labels, CallTheTeamHTML: callTeam}), key
 		for p, ds := range b.docs {
 			// Bodies show the labels: render them again.
 			if ds.rendered {
@@ -757,6 +758,22 @@ func calloutLabels(t *render.Theme) map[string]string {
 		}
 	}
 	return labels
+}
+
+// callTeamHTML is the site's contacts as tap-to-call buttons, the theme's
+// "call-team-contacts" partial, which every CALL THE TEAM callout ends
+// with: the GP reads the number where the card says when to call, and a
+// printed card keeps it. No contacts (or a theme without the partial)
+// gives "": the callout shows only what its author wrote.
+func callTeamHTML(t *render.Theme, cfg *config.Config) string {
+	if len(cfg.Contacts) == 0 {
+		return ""
+	}
+	b, err := t.Fragment("call-team-contacts", cfg)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // writer funnels made files to an Output and keeps the first error.
