@@ -9,6 +9,7 @@
 //   [data-catalogue-filters]  catalogue filtering (form + [data-catalogue] table)
 //   [data-overdue-notice]     a module's overdue notice, shown once its review date passes
 //   [data-reviews]            the review schedule's statuses, brought up to today
+//   [data-checklist]          a page's task-list items become tickable, with "clear ticks"
 (() => {
   "use strict";
 
@@ -16,6 +17,7 @@
     ["[data-catalogue-filters]", initCatalogueFilters],
     ["[data-overdue-notice]", initOverdueNotice],
     ["[data-reviews]", initReviews],
+    ["[data-checklist]", initChecklist],
   ];
 
   function start() {
@@ -340,6 +342,79 @@
     if (asof) {
       asof.dateTime = now;
       asof.textContent = now;
+    }
+  }
+
+  // ---------------------------------------------------------------------
+  // Tickable checklists.
+  //
+  // Markdown task-list items ("- [ ] ...") are built as disabled boxes, and
+  // the theme draws a disabled box as a plain mark, not as a control: without
+  // JavaScript nothing pretends to be tickable. Here each box is enabled and
+  // labelled by its item's text (the whole line is the tap target), and a
+  // "clear ticks" button follows each list. Ticks are kept in
+  // sessionStorage, per page, and so last only as long as the browser tab:
+  // a ticked checklist may be about a patient, and must not still be there
+  // for the next one. A box the author wrote ticked ("- [x]") starts ticked.
+  function initChecklist(body) {
+    const boxes = Array.from(body.querySelectorAll("li > input[type=checkbox][disabled]"));
+    if (boxes.length === 0) return;
+    const key = "cmesite-ticks:" + location.pathname;
+    let saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(key) || "null");
+    } catch (err) {
+      saved = null; // storage blocked or damaged: start from the page
+    }
+    const initial = boxes.map((b) => b.checked);
+    const save = () => {
+      try {
+        sessionStorage.setItem(key, JSON.stringify(boxes.map((b) => b.checked)));
+      } catch (err) {
+        // Storage full or blocked: the ticks still work for this view.
+      }
+    };
+    boxes.forEach((box, i) => {
+      const li = box.parentElement;
+      const label = document.createElement("label");
+      label.className = "task-label";
+      // The item's own text (not a nested list) goes into the label.
+      while (box.nextSibling && !/^(UL|OL)$/.test(box.nextSibling.nodeName)) {
+        label.appendChild(box.nextSibling);
+      }
+      li.insertBefore(label, box);
+      label.insertBefore(box, label.firstChild);
+      box.disabled = false;
+      box.removeAttribute("disabled");
+      if (Array.isArray(saved) && saved.length === boxes.length) box.checked = !!saved[i];
+      box.addEventListener("change", save);
+    });
+    const lists = new Set(boxes.map((b) => b.closest("ul, ol")));
+    for (const list of lists) {
+      if (!list || list.parentElement.closest("li")) continue; // nested lists share their parent's button
+      const wrap = document.createElement("p");
+      wrap.className = "ticks-clear";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = body.dataset.ticksClear || "Clear ticks";
+      button.addEventListener("click", () => {
+        boxes.forEach((b, i) => {
+          b.checked = initial[i];
+        });
+        try {
+          sessionStorage.removeItem(key);
+        } catch (err) {
+          // nothing stored
+        }
+      });
+      wrap.appendChild(button);
+      if (body.dataset.ticksNote) {
+        const note = document.createElement("span");
+        note.className = "ticks-note";
+        note.textContent = " " + body.dataset.ticksNote;
+        wrap.appendChild(note);
+      }
+      list.after(wrap);
     }
   }
 
