@@ -32,7 +32,7 @@ func (e cmeExtension) Extend(m goldmark.Markdown) {
 		parser.WithParagraphTransformers(util.Prioritized(calloutParagraphTransformer{}, calloutTransformerPriority)),
 		parser.WithASTTransformers(util.Prioritized(walker{}, walkPriority)),
 	)
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer{callTeamHTML: e.callTeamHTML}, 500)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(nodeRenderer(e), 500)))
 }
 
 type nodeRenderer struct {
