@@ -27,6 +27,7 @@ var pageTypes = []struct{ name, path string }{
 	{"search with results", "/search/?q=breathless"},
 	{"help", "/help/"},
 	{"404", "/404.html"},
+	{"pocket cards", "/pocket-cards/"},
 }
 
 // viewport sets the tab's CSS viewport, as a phone of that size would.
