@@ -19,7 +19,7 @@ import (
 // output with a full build of the same tree: they must be byte-identical,
 // and report the same diagnostics.
 func TestIncrementalEqualsFull(t *testing.T) {
-	for seed := range uint64(12) {
+	for seed := range seeds(12) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			testIncremental(t, seed, 60, allOps, false, nil)
 		})
@@ -77,7 +77,7 @@ func overridingTheme(t *testing.T) map[string]string {
 // section's introduction: the saves serve patches into the last build's
 // curriculum instead of assembling it anew.
 func TestIncrementalPatch(t *testing.T) {
-	for seed := range uint64(8) {
+	for seed := range seeds(8) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			testIncremental(t, seed, 80, []int{0, 11, 12, 13, 14, 15, 17, 18, 19, 20}, true, nil)
 		})
@@ -92,6 +92,14 @@ var (
 	formatLine   = regexp.MustCompile(`\nformat: [a-z-]+\n`)
 	prereqLine   = regexp.MustCompile(`\nprerequisites: \[[a-z0-9/, -]*\]`)
 )
+
+// seeds is n, or fewer under the race detector (raceSeeds).
+func seeds(n uint64) uint64 {
+	if raceSeeds > 0 {
+		return min(n, raceSeeds)
+	}
+	return n
+}
 
 var allOps = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26}
 
