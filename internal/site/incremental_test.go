@@ -34,7 +34,7 @@ func TestIncrementalEqualsFull(t *testing.T) {
 // their sections' summaries. Every file served after each edit must
 // still be the one a full build writes.
 func TestIncrementalOverridingTheme(t *testing.T) {
-	for seed := range uint64(6) {
+	for seed := range seeds(6) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			testIncremental(t, seed, 50, allOps, false, overridingTheme(t))
 		})
