@@ -491,7 +491,10 @@ func TestBrowser(t *testing.T) {
 		compareWithGo(t, tb, site, []string{"breathl", "br", "SOB", "breathlesness", "dyspnea", "morfine", "morhpine",
 			"syringe driver", "syringe-driver", "just in case", "acp", "MSCC", "hemorrhage", "ŒDÈME", "oramorph",
 			"non-drug measures", "morphine breathlessness", "handover", "midazolam", "care of the", "shortness of bre",
-			"dysp", "parkinson's", "heart failure", "xyzzy", "the", "1", "2.5 mg", "<img src=x onerror=alert(1)>"})
+			"dysp", "parkinson's", "heart failure", "xyzzy", "the", "1", "2.5 mg", "<img src=x onerror=alert(1)>",
+			// The lay vocabulary and filler words (vocab.go).
+			"fits", "patient can't swallow tablets", "cant swa", "what to do when the syringe driver alarms", "when to call",
+			"how do i", "morphine do", "water tablets", "short of breath", "tummy", "end of life", "being sick", "drowsy "})
 		// The same shard file names.
 		for _, k := range []string{"", "br", "a1", "σα", "бо", "日本", "x"} {
 			if got := eval[string](tb, fmt.Sprintf(`cmesiteSearch.termFileName(%s)`, jsString(k))); got != termFileName(k) {

@@ -570,7 +570,20 @@ func (x *Index) encodeManifest() {
 		}
 		b = appendStrings(b, g)
 	}
-	b = append(b, "],\n\"facets\":"...)
+	b = append(b, "],\n\"lay\":["...)
+	for i, g := range layGroups {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendStrings(b, g[0])
+		b = append(b, ',')
+		b = appendStrings(b, g[1])
+		b = append(b, ']')
+	}
+	b = append(b, "],\n\"filler\":"...)
+	b = appendStrings(b, fillerWords)
+	b = append(b, ",\n\"facets\":"...)
 	b = x.appendPerValue(b, facetNames, func(b []byte, f, id string) []byte {
 		return appendStrings(b, []string{id, label(&x.opts, f, id)})
 	})

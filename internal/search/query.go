@@ -31,6 +31,7 @@ const (
 	weightSpelling     = 95
 	weightSynonym      = 90
 	weightSynonymTyped = 50 // a synonym of a word the reader is still typing
+	weightFiller       = 25 // a filler word (fillerWords): orders results, never decides them
 	minPrefixRunes     = 2
 	minTypoRunes       = 5
 	minSynonymPrefix   = 4
@@ -56,6 +57,7 @@ type Searcher struct {
 	facets  map[string][][]int // facet (but level) -> doc -> value indexes
 	known   []bool             // doc -> its facets are in facets
 	groups  map[int]bool       // facet groups read
+	expand  []expansion        // the synonym groups, then the lay terms
 	counted int                // queries whose facets were counted from the docs not counted (for tests)
 	// Loaded lists the files read so far, in order.
 	Loaded []string
@@ -72,6 +74,8 @@ type manifest struct {
 	Stop       []string               `json:"stop"`
 	Spell      [][2]string            `json:"spell"`
 	Syn        [][]string             `json:"syn"`
+	Lay        [][2][]string          `json:"lay"`
+	Filler     []string               `json:"filler"`
 	Facets     map[string][][2]string `json:"facets"`
 	Counts     map[string][]int       `json:"counts"`
 	QR         *string                `json:"qr"`
@@ -126,6 +130,12 @@ func NewSearcher(load func(name string) ([]byte, error)) (*Searcher, error) {
 		if len(m.Counts[f]) != len(m.Facets[f]) {
 			return nil, damaged(name)
 		}
+	}
+	for _, g := range m.Syn {
+		s.expand = append(s.expand, expansion{keys: g, alts: g})
+	}
+	for _, g := range m.Lay {
+		s.expand = append(s.expand, expansion{keys: g[0], alts: append(slices.Clone(g[0]), g[1]...)})
 	}
 	n := m.Docs
 	s.level = make([]int, n)
@@ -487,6 +497,13 @@ type concept struct {
 	optional bool
 }
 
+// expansion is what a word or phrase of a query also searches: a synonym
+// group (keys and alts the same) or a lay term (keys: what the reader
+// says; alts: that and what it means).
+type expansion struct {
+	keys, alts []string
+}
+
 type alt struct {
 	tokens []string
 	weight int
@@ -494,7 +511,8 @@ type alt struct {
 
 type queryWord struct {
 	tok      string
-	optional bool
+	optional bool // a stop word being typed
+	filler   bool // a filler word: optional unless in a phrase
 }
 
 // parseQuery turns a query into concepts.
@@ -510,15 +528,20 @@ func (s *Searcher) parseQuery(q string) []concept {
 	for _, w := range s.man.Stop {
 		stop[w] = true
 	}
+	filler := map[string]bool{}
+	for _, w := range s.man.Filler {
+		filler[w] = true
+	}
 	var words []queryWord
 	for i, t := range toks {
+		last := i == len(toks)-1 && typing
 		if stop[t] {
-			if i == len(toks)-1 && typing {
-				words = append(words, queryWord{t, true})
+			if last {
+				words = append(words, queryWord{tok: t, optional: true})
 			}
 			continue
 		}
-		words = append(words, queryWord{t, false})
+		words = append(words, queryWord{tok: t, filler: filler[t]})
 	}
 	var cs []concept
 	for i := 0; i < len(words); {
@@ -531,7 +554,7 @@ func (s *Searcher) parseQuery(q string) []concept {
 		if g, typed, n := s.phraseAt(words, i, typing); n > 0 {
 			c := concept{}
 			c.alts = addAlt(c.alts, typed, weightTyped)
-			for _, other := range s.man.Syn[g] {
+			for _, other := range s.expand[g].alts {
 				c.alts = addAlt(c.alts, strings.Fields(other), weightSynonym)
 			}
 			cs = append(cs, c)
@@ -539,6 +562,15 @@ func (s *Searcher) parseQuery(q string) []concept {
 			continue
 		}
 		isLast := i == len(words)-1
+		if w.filler {
+			wt := weightFiller
+			if isLast && typing {
+				wt = weightTyped // as a stop word being typed: "do" on the way to "dose"
+			}
+			cs = append(cs, concept{alts: []alt{{[]string{w.tok}, wt}}, optional: true})
+			i++
+			continue
+		}
 		cs = append(cs, s.wordConcept(w.tok, isLast && typing))
 		i++
 	}
@@ -552,8 +584,8 @@ func (s *Searcher) parseQuery(q string) []concept {
 // start of its word in the phrase. It returns the group, the typed part of
 // the alternative and the number of query words it covers (0: none).
 func (s *Searcher) phraseAt(words []queryWord, i int, typing bool) (group int, typed []string, n int) {
-	for g, alts := range s.man.Syn {
-		for _, a := range alts {
+	for g, e := range s.expand {
+		for _, a := range e.keys {
 			at := strings.Fields(a)
 			k := min(len(at), len(words)-i)
 			if len(at) < 2 || k < 2 || k <= n || k < len(at) && i+k != len(words) {
@@ -608,9 +640,9 @@ func (s *Searcher) wordConcept(tok string, typing bool) concept {
 	for _, v := range variants[1:] {
 		c.alts = addAlt(c.alts, []string{v}, weightSpelling)
 	}
-	for _, group := range s.man.Syn {
+	for _, e := range s.expand {
 		wt := 0
-		for _, a := range group {
+		for _, a := range e.keys {
 			if strings.Contains(a, " ") {
 				continue
 			}
@@ -625,7 +657,7 @@ func (s *Searcher) wordConcept(tok string, typing bool) concept {
 		if wt == 0 {
 			continue
 		}
-		for _, a := range group {
+		for _, a := range e.alts {
 			c.alts = addAlt(c.alts, strings.Fields(a), wt)
 		}
 	}

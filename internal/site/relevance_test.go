@@ -69,6 +69,15 @@ func TestRelevance(t *testing.T) {
 		{"dry mouth", "symptoms/mouth-care/"},
 		{"carers", "care-at-home/supporting-carers/"},
 		{"peer review opioid toxicity", "sessions/opioid-toxicity-peer-review/"},
+		// A GP's everyday words (the built-in lay vocabulary).
+		{"fits", "emergencies/planning-for-bleeding-and-seizures/"},
+		{"fitting", "emergencies/planning-for-bleeding-and-seizures/"},
+		{"can't swallow", "quick-reference/syringe-driver-problems/"},
+		{"cant swallow", "quick-reference/syringe-driver-problems/"},
+		{"unable to swallow", "quick-reference/syringe-driver-problems/"},
+		{"being sick", "symptoms/nausea-and-vomiting/"},
+		{"constipated", "symptoms/constipation/"},
+		{"confused", "symptoms/delirium-and-agitation/"},
 	}
 	for _, tt := range tests {
 		res, err := s.Search(tt.query, nil, 3)

@@ -66,7 +66,7 @@
   // ---- query rules (query.go) --------------------------------------------
   const MAX_QUERY_TOKENS = 10;
   const Q_EXACT = 100, Q_PREFIX = 75, Q_TYPO = 60, Q_TYPO_PREFIX = 50;
-  const W_TYPED = 100, W_SPELLING = 95, W_SYNONYM = 90, W_SYNONYM_TYPED = 50;
+  const W_TYPED = 100, W_SPELLING = 95, W_SYNONYM = 90, W_SYNONYM_TYPED = 50, W_FILLER = 25;
   const MIN_PREFIX = 2, MIN_TYPO = 5, MIN_SYNONYM_PREFIX = 4;
   const FIELD_WEIGHTS = [100, 150, 300, 500, 1000];
   const REPEAT_BONUS = [0, 20];
@@ -223,6 +223,7 @@
       const ok = man && man.version === MANIFEST_VERSION && int(man.docs) && man.docs >= 0 &&
         int(man.termKey) && int(man.metaGroup) && man.metaGroup > 0 && int(man.facetGroup) && man.facetGroup > 0 &&
         typeof man.listFacets === "boolean" && Array.isArray(man.stop) && Array.isArray(man.spell) && Array.isArray(man.syn) &&
+        Array.isArray(man.lay) && Array.isArray(man.filler) &&
         man.facets && FACETS.every((f) => Array.isArray(man.facets[f])) && Array.isArray(man.levels) &&
         man.levels.length === man.facets.level.length + 1 && man.files && man.files.terms && man.counts &&
         FACETS.every((f) => f === "level" || (Array.isArray(man.counts[f]) && man.counts[f].length === man.facets[f].length));
@@ -249,7 +250,12 @@
       for (const f of LIST_FACETS) this.stores[f] = new FacetStore(man.facets[f].length, n);
       this.n = n;
       this.stop = new Set(man.stop);
-      this.synAlts = man.syn.map((g) => g.map((a) => a.split(" ")));
+      this.filler = new Set(man.filler);
+      // query.go expansion: the synonym groups, then the lay terms.
+      this.expand = man.syn.map((g) => ({ keys: g, alts: g }))
+        .concat(man.lay.map((g) => ({ keys: g[0], alts: g[0].concat(g[1]) })));
+      this.synAlts = this.expand.map((e) => e.alts.map((a) => a.split(" ")));
+      this.synKeys = this.expand.map((e) => e.keys.map((a) => a.split(" ")));
       this.man = man;
     }
 
@@ -428,10 +434,10 @@
       const words = [];
       toks.forEach((t, i) => {
         if (this.stop.has(t)) {
-          if (i === toks.length - 1 && typing) words.push({ tok: t, optional: true });
+          if (i === toks.length - 1 && typing) words.push({ tok: t, optional: true, filler: false });
           return;
         }
-        words.push({ tok: t, optional: false });
+        words.push({ tok: t, optional: false, filler: this.filler.has(t) });
       });
       const cs = [];
       for (let i = 0; i < words.length;) {
@@ -450,7 +456,14 @@
           i += ph.n;
           continue;
         }
-        cs.push(this.wordConcept(w.tok, i === words.length - 1 && typing));
+        const isLast = i === words.length - 1;
+        if (w.filler) {
+          const wt = isLast && typing ? W_TYPED : W_FILLER;
+          cs.push({ alts: [{ tokens: [w.tok], key: w.tok, weight: wt }], optional: true });
+          i++;
+          continue;
+        }
+        cs.push(this.wordConcept(w.tok, isLast && typing));
         i++;
       }
       return cs;
@@ -458,8 +471,8 @@
 
     phraseAt(words, i, typing) {
       let best = { group: 0, typed: null, n: 0 };
-      this.synAlts.forEach((alts, g) => {
-        for (const at of alts) {
+      this.synKeys.forEach((keys, g) => {
+        for (const at of keys) {
           const k = Math.min(at.length, words.length - i);
           if (at.length < 2 || k < 2 || k <= best.n || (k < at.length && i + k !== words.length)) continue;
           let ok = true;
@@ -483,9 +496,9 @@
       const variants = [tok].concat(spellingVariants(tok, this.man.spell));
       for (const v of variants.slice(1)) addAlt(c.alts, [v], W_SPELLING);
       const n = runeCount(tok);
-      this.man.syn.forEach((group, g) => {
+      this.expand.forEach((e, g) => {
         let wt = 0;
-        for (const a of group) {
+        for (const a of e.keys) {
           if (a.includes(" ")) continue;
           if (variants.includes(a)) {
             wt = W_SYNONYM;
