@@ -78,6 +78,41 @@ func TestRelevance(t *testing.T) {
 		{"being sick", "symptoms/nausea-and-vomiting/"},
 		{"constipated", "symptoms/constipation/"},
 		{"confused", "symptoms/delirium-and-agitation/"},
+		{"water tablets heart failure", "foundations/non-cancer-illness/"},
+		{"pain killers", "symptoms/pain/"},
+		{"rattly breathing", "last-days-of-life/caring-in-the-last-days/"},
+		{"end of life", "last-days-of-life/caring-in-the-last-days/"},
+		{"sore mouth", "symptoms/mouth-care/"},
+		{"burnt out", "bereavement-and-self-care/self-care-for-clinicians/"},
+		{"not for resus", "advance-care-planning/resuscitation-decisions/"},
+		// As a GP types at the bedside: natural phrasing, filler words
+		// ("patient", "what to do", "how do I") weigh little.
+		{"patient can't swallow tablets", "quick-reference/syringe-driver-problems/"},
+		{"what to do when the syringe driver alarms", "quick-reference/syringe-driver-problems/"},
+		{"syringe driver beeping", "quick-reference/syringe-driver-problems/"},
+		{"how do I set up a syringe driver", "last-days-of-life/syringe-drivers/"},
+		{"when to call", "quick-reference/when-to-call-the-team/"}, // filler words that matter in a title
+		{"patient fitting", "emergencies/planning-for-bleeding-and-seizures/"},
+		{"what to do when patient is dying", "quick-reference/last-days-checklist/"},
+		{"patient has died what now", "care-at-home/care-after-death/"},
+		{"just in case meds", "quick-reference/anticipatory-prescribing/"},
+		{"bleeding out", "emergencies/planning-for-bleeding-and-seizures/"},
+		{"weak legs back pain", "quick-reference/palliative-emergencies/"},
+		{"swollen face", "quick-reference/palliative-emergencies/"},
+		{"too much morphine", "sessions/opioid-toxicity-peer-review/"},
+		{"how long has he got", "communication/prognosis-conversations/"},
+		{"wants to die", "ethics/requests-to-hasten-death/"},
+		{"patient is confused and agitated", "symptoms/delirium-and-agitation/"},
+		{"patient vomiting what can I give", "symptoms/nausea-and-vomiting/"},
+		{"can't breathe", "quick-reference/breathlessness/"},
+		{"drowsy on morphine", "sessions/opioid-toxicity-peer-review/"},
+		{"how do i talk about dying", "communication/talking-about-dying/"},
+		{"how do i manage breathlessness at home", "symptoms/breathlessness/"},
+		{"hospice team", "teamwork/working-with-the-home-care-team/"},
+		{"he is agitated at night", "symptoms/delirium-and-agitation/"},
+	}
+	if len(tests) < 60 {
+		t.Fatalf("%d queries; the table keeps at least 60", len(tests))
 	}
 	for _, tt := range tests {
 		res, err := s.Search(tt.query, nil, 3)
