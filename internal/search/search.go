@@ -24,12 +24,15 @@
 // same way (Tokenize: runs of letters and numbers; an apostrophe inside a
 // word joins, everything else separates). Stop words are not indexed; a
 // query ignores them, except a last word still being typed ("the" on the
-// way to "therapy"), which is optional. Every query word matches as a prefix (from two
+// way to "therapy"), which is optional. Filler words (fillerWords: "what",
+// "how", "patient", ...) are indexed, but a query word that is one is
+// optional and scores weightFiller percent. Every query word matches as a prefix (from two
 // letters); a whole-word match ranks higher. A word of 5 or more letters
 // that matches nothing also matches words one edit away (insertion,
 // deletion, substitution, transposition; "ph" and "f" count as one letter)
 // and words that start one edit away. British/American spellings
-// (spellingStems), built-in synonyms (builtinSynonyms), the site's synonym
+// (spellingStems), built-in synonyms (builtinSynonyms), a GP's lay words
+// (layTerms, which lead one way), the site's synonym
 // groups (Options.Synonyms, multi-word alternatives allowed) and each Doc's
 // Keywords connect the words a reader types with the words an author wrote.
 //
@@ -64,7 +67,8 @@
 //	search/index.json       the manifest: doc count, layout (termKey, metaGroup,
 //	                        facetGroup, listFacets), the first id of each level,
 //	                        the cards ("qr": id gaps; small index only), stop
-//	                        words, spelling pairs, synonym groups, facet values
+//	                        words, spelling pairs, synonym groups, lay terms
+//	                        ([[says...], [means...]]), filler words, facet values
 //	                        [[id, label], ...] and how many docs have each
 //	                        ("counts"), and versions: one per dictionary, one
 //	                        for all meta files, one for all facet groups
