@@ -257,3 +257,64 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestLayWordsAndFiller: a GP's everyday words find the guidance's words
+// (one way), and filler words neither exclude results nor need to match.
+func TestLayWordsAndFiller(t *testing.T) {
+	s := fixtureSearcher(t)
+	complete := func(q string) []string {
+		u := urls(t, s, q, nil)
+		if i := slices.Index(u, "|"); i >= 0 {
+			u = u[:i]
+		}
+		return u
+	}
+	for _, q := range []string{"can't swallow", "cant swallow", "unable to swallow", "patient can't swallow tablets", "can’t swallow"} {
+		if got := complete(q); len(got) == 0 || got[0] != "medication/csci/" {
+			t.Errorf("%q: complete hits %q; want medication/csci/ first", q, got)
+		}
+	}
+	if got := complete("bleeding out"); !slices.Equal(got, []string{"emergencies/catastrophic-haemorrhage/"}) {
+		t.Errorf("bleeding out: %q", got)
+	}
+	// One way: the lay word leads to the clinical word, not back.
+	hasAlt := func(q, alt string) bool {
+		for _, c := range s.parseQuery(q) {
+			for _, a := range c.alts {
+				if strings.Join(a.tokens, " ") == alt {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !hasAlt("fits", "seizures") || !hasAlt("water tablets", "diuretics") || !hasAlt("tummy", "abdominal") {
+		t.Error("a lay word does not search its clinical words")
+	}
+	if hasAlt("seizures", "fits") || hasAlt("subcutaneous", "cant swallow") || hasAlt("sedation", "drowsy") {
+		t.Error("a clinical word searches lay words")
+	}
+	// Filler words are optional: they never exclude a result.
+	if got, want := complete("patient syringe driver"), complete("syringe driver"); !slices.Equal(got, want) {
+		t.Errorf("patient syringe driver: %q; syringe driver: %q", got, want)
+	}
+	if got := complete("how do I set up a CSCI"); len(got) == 0 || got[0] != "medication/csci/" {
+		t.Errorf("how do I set up a CSCI: %q", got)
+	}
+	// A query of filler words alone still finds what names them.
+	if got := complete("when"); len(got) == 0 {
+		t.Error("when: nothing found")
+	}
+	// The word being typed may be on its way somewhere else ("do" -> "dose"):
+	// it scores in full, as a stop word being typed does.
+	for _, c := range s.parseQuery("morphine do") {
+		if c.optional && c.alts[0].weight != weightTyped {
+			t.Errorf("morphine do: the last word weighs %d", c.alts[0].weight)
+		}
+	}
+	for _, c := range s.parseQuery("do morphine") {
+		if c.optional && c.alts[0].weight != weightFiller {
+			t.Errorf("do morphine: the filler word weighs %d", c.alts[0].weight)
+		}
+	}
+}

@@ -77,14 +77,12 @@ var layTerms = []struct{ Says, Means []string }{
 // last word of a query still being typed counts as a stop word does
 // ("do" on the way to "dose").
 var fillerWords = []string{
-	"what", "how", "when", "why", "where", "whom", "whose", "do", "does", "did", "doing", "done",
-	"i", "im", "ive", "id", "me", "my", "we", "our", "us", "you", "your", "can", "could", "should",
-	"would", "shall", "must", "may", "might", "need", "needs", "want", "wants", "get", "got",
-	"about", "please", "tell", "find", "know", "give", "make", "now", "today", "tonight", "just",
-	"still", "very", "really", "some", "any", "all", "one", "someone", "somebody", "patient",
-	"patients", "pt", "pts", "person", "man", "woman", "lady", "gentleman", "mr", "mrs", "ms",
-	"been", "being", "had", "having", "also", "after", "before", "during",
-	"while", "again", "here", "way", "best", "good", "ok", "okay", "thing", "things",
+	"what", "how", "when", "why", "where", "do", "does", "did", "doing", "done", "i", "im", "me", "my",
+	"we", "our", "us", "you", "your", "can", "could", "should", "would", "must", "may", "might",
+	"need", "want", "get", "got", "about", "please", "tell", "find", "know", "give", "make", "now",
+	"today", "tonight", "just", "still", "very", "really", "some", "any", "all", "one", "someone",
+	"patient", "patients", "pt", "person", "man", "woman", "been", "being", "had", "having", "also",
+	"after", "before", "during", "while", "again", "here", "way", "best", "good",
 }
 
 // layGroups is layTerms as the manifest holds it: each side's terms as
