@@ -716,11 +716,18 @@ func (bd *pass) index() {
 			ix.Delete(url)
 		}
 		if files != nil {
-			ix.FinalTo(func(name string, data []byte) { files <- streamed{name: name, data: data} })
+			ix.FinalTo(func(name string, data []byte) {
+				files <- streamed{name: name, data: data}
+				if twin, js := diskTwinOf(name, data); js != nil {
+					files <- streamed{name: twin, data: js}
+				}
+			})
 			close(files)
-			f.search = map[string][]byte{}
+			f.search, f.onDisk = map[string][]byte{}, map[string][]byte{}
 		} else {
 			f.search = ix.Files()
+			b.onDisk = b.onDisk.update(f.search)
+			f.onDisk = b.onDisk.files()
 		}
 		close(done)
 	}()

@@ -1,6 +1,10 @@
 package site
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
@@ -48,4 +52,62 @@ func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 		d.Sections = append(d.Sections, search.Section{Anchor: s.Anchor, Heading: s.Heading, Text: s.Text, Callout: s.Callout})
 	}
 	return d
+}
+
+// diskTwins are the twins of the search index's files for a site opened
+// from disk: the browser refuses fetch() on file:, but runs a script.
+// search/X.json's twin search/X.js is
+//
+//	(self.cmesiteData=self.cmesiteData||{})["search/X.json"]=<the JSON>;
+//
+// which search.js loads with a <script> element and reads back. The twins
+// double the index's bytes on disk; a twin is remade only when its file's
+// bytes change.
+type diskTwins map[string]diskTwin
+
+type diskTwin struct {
+	src, js []byte
+}
+
+// update returns the twins of files, reusing those of t whose files are
+// the same bytes.
+func (t diskTwins) update(files map[string][]byte) diskTwins {
+	out := make(diskTwins, len(files))
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		if old, ok := t[name]; ok && bytes.Equal(old.src, data) {
+			out[name] = old
+			continue
+		}
+		_, js := diskTwinOf(name, data)
+		out[name] = diskTwin{src: data, js: js}
+	}
+	return out
+}
+
+// files are the twins by output path.
+func (t diskTwins) files() map[string][]byte {
+	out := make(map[string][]byte, len(t))
+	for name, tw := range t {
+		out[strings.TrimSuffix(name, ".json")+".js"] = tw.js
+	}
+	return out
+}
+
+// diskTwinOf is the twin of the index file name: its name and bytes, or
+// nil bytes for a file that is not JSON.
+func diskTwinOf(name string, data []byte) (string, []byte) {
+	if !strings.HasSuffix(name, ".json") {
+		return "", nil
+	}
+	key, _ := json.Marshal(name)
+	js := make([]byte, 0, len(data)+len(key)+48)
+	js = append(js, "(self.cmesiteData=self.cmesiteData||{})["...)
+	js = append(js, key...)
+	js = append(js, "]="...)
+	js = append(js, data...)
+	js = append(js, ";\n"...)
+	return strings.TrimSuffix(name, ".json") + ".js", js
 }

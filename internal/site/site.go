@@ -135,6 +135,7 @@ type Builder struct {
 	indexKey  string            // the options index was made with
 	indexed   map[string]uint64 // search doc URL -> what it was made from
 	searching chan struct{}     // closed when the last build's index files are made
+	onDisk    diskTwins         // the index files' twins of the last build
 
 	last    *curriculum.Curriculum // of the last good build
 	lastOK  bool                   // the last build succeeded: last matches docs

@@ -144,6 +144,12 @@ func defaultTable() []*entry {
 			<-f.searched
 			return f.search
 		}},
+		// Each search/X.json again as search/X.js, which search.js loads
+		// with a <script> element on file:, where fetch() is refused.
+		{name: "the search index opened from disk", reserve: []string{"search"}, later: func(f *Files) map[string][]byte {
+			<-f.searched
+			return f.onDisk
+		}},
 		organizerEntry(),
 		aliasEntry(),
 		{name: "the page for missing pages", templates: []string{"404"}, reserve: []string{"404.html"}, pages: func(f *Files, add func(page)) {

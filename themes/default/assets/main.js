@@ -10,6 +10,10 @@
 //   [data-overdue-notice]     a module's overdue notice, shown once its review date passes
 //   [data-reviews]            the review schedule's statuses, brought up to today
 //   [data-checklist]          a page's task-list items become tickable, with "clear ticks"
+//   [data-search-form]        loads search.js on first use (see initSearchLoader)
+//
+// Opened from disk (file:), links to folders ("topics/") open their
+// index.html (see fileLinks).
 (() => {
   "use strict";
 
@@ -18,9 +22,11 @@
     ["[data-overdue-notice]", initOverdueNotice],
     ["[data-reviews]", initReviews],
     ["[data-checklist]", initChecklist],
+    ["[data-search-form]", initSearchLoader],
   ];
 
   function start() {
+    if (location.protocol === "file:") fileLinks();
     for (const [selector, init] of features) {
       for (const el of document.querySelectorAll(selector)) {
         try {
@@ -416,6 +422,88 @@
       }
       list.after(wrap);
     }
+  }
+
+  // ---------------------------------------------------------------------
+  // Search, loaded on first use.
+  //
+  // search.js is most of the theme's script and most pages are read
+  // without searching, so only the search page loads it with the page.
+  // Elsewhere it is added the first time the reader focuses a search box,
+  // types into one, or presses "/" (which focuses the first box, as
+  // search.js does once loaded). search.js then picks up where the reader
+  // is: a focused box starts loading the index, typed words are searched.
+  // Without JavaScript the box submits to search/, as before.
+  let searchLoaded = false;
+  const searchLoaders = [];
+
+  function loadSearch(src) {
+    if (searchLoaded || window.cmesiteSearch) return;
+    searchLoaded = true;
+    for (const [target, type, fn] of searchLoaders) target.removeEventListener(type, fn);
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = true;
+    document.head.appendChild(script);
+  }
+
+  function initSearchLoader(form) {
+    const input = form.querySelector('input[name="q"]');
+    const src = form.dataset.searchJs;
+    if (!input || !src || document.querySelector("[data-search-page]")) return;
+    const listen = (target, type, fn) => {
+      target.addEventListener(type, fn);
+      searchLoaders.push([target, type, fn]);
+    };
+    const load = () => loadSearch(src);
+    listen(input, "focus", load);
+    listen(input, "input", load);
+    if (input === document.activeElement) load();
+    if (searchLoaders.some(([t, type]) => t === document && type === "keydown")) return;
+    listen(document, "keydown", (e) => {
+      const t = e.target;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (t && (t.isContentEditable || /^(input|textarea|select)$/i.test(t.tagName || ""))) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  // ---------------------------------------------------------------------
+  // Opened from disk.
+  //
+  // A browser shows a folder's listing for file:///.../topics/, not its
+  // index.html, so on file: every link and form into the site that ends
+  // in "/" gets "index.html" added, now and on click (for links drawn
+  // later by other scripts). Links to other sites are left alone.
+  function fileHref(href) {
+    let u;
+    try {
+      u = new URL(href, location.href);
+    } catch (e) {
+      return null;
+    }
+    if (u.protocol !== "file:" || !u.pathname.endsWith("/")) return null;
+    u.pathname += "index.html";
+    return u.href;
+  }
+
+  function fileLinks() {
+    const fix = (a) => {
+      const h = a.getAttribute("href");
+      const to = h !== null && fileHref(a.href);
+      if (to) a.href = to;
+    };
+    document.querySelectorAll("a[href]").forEach(fix);
+    document.querySelectorAll("form[action]").forEach((f) => {
+      const to = fileHref(f.action);
+      if (to) f.action = to;
+    });
+    document.addEventListener("click", (e) => {
+      const a = e.target.closest && e.target.closest("a[href]");
+      if (a) fix(a);
+    }, true);
   }
 
   if (document.readyState === "loading") {

@@ -1,5 +1,13 @@
 /* cmesite search: as-you-type search over the static index in search/
- * (built by internal/search). Loaded with defer on every page.
+ * (built by internal/search). The search page loads it with defer; other
+ * pages load it on first use of the search box (main.js initSearchLoader),
+ * so it starts after DOMContentLoaded and takes over a box that may already
+ * be focused and hold words.
+ *
+ * Opened from disk (file:), where the browser refuses fetch(), each index
+ * file search/X.json is read from its twin search/X.js, which a <script>
+ * element may load (see diskFile in internal/site); links to folders get
+ * "index.html", and result sections are not read from the pages.
  *
  * Page contract:
  *   <html data-root="../../">   relative path from the page to the site root
@@ -193,6 +201,29 @@
   const MASK_VALUES = 45; // encode.go maskValues
   const LIST_FACETS = FACETS.filter((f) => f !== "level"); // encode.go listFacets
 
+  const ON_DISK = location.protocol === "file:";
+
+  // diskJSON reads the twin of the index file path (search/t/ab.json) on
+  // file:, search/t/ab.js, which sets self.cmesiteData[path] to the JSON.
+  function diskJSON(root, path) {
+    return new Promise((resolve, reject) => {
+      const data = (self.cmesiteData = self.cmesiteData || {});
+      const script = document.createElement("script");
+      const done = (ok) => {
+        script.remove();
+        const v = data[path];
+        delete data[path];
+        if (!ok) reject(new SearchError("load", path));
+        else if (v === undefined) reject(new SearchError("corrupt", path));
+        else resolve(v);
+      };
+      script.onload = () => done(true);
+      script.onerror = () => done(false);
+      script.src = root + path.replace(/\.json$/, ".js");
+      document.head.appendChild(script);
+    });
+  }
+
   // A posting list: its dictionary and its place there.
   const refKey = (ref) => ref.dict.key + "\u0000" + ref.i;
 
@@ -260,6 +291,7 @@
     }
 
     async getJSON(path, hash) {
+      if (ON_DISK) return diskJSON(this.root, path);
       let resp;
       const url = this.root + path + (hash ? "?v=" + encodeURIComponent(hash) : "");
       try {
@@ -1190,6 +1222,7 @@
 
   function resultHref(root, url, anchor) {
     if (SCHEME.test(url)) url = ""; // the index only holds site-relative URLs
+    if (ON_DISK && (url === "" || url.endsWith("/"))) url += "index.html";
     return root + url + (anchor ? "#" + encodeURIComponent(anchor) : "");
   }
 
@@ -1223,7 +1256,9 @@
 
     function pageSections(url) {
       let p = pages.get(url);
-      if (!p) {
+      if (!p && ON_DISK) {
+        p = Promise.resolve(null); // fetch() is refused on file:
+      } else if (!p) {
         p = fetch(resultHref(root, url, ""))
           .then((r) => (r.ok ? r.text() : null))
           .then((html) => (html === null ? null : extractSections(html)))
@@ -1400,7 +1435,7 @@
           const nodes = [count];
           if (shown.length) nodes.push(list);
           const all = el("a", "search-suggest-all", strings.seeAll);
-          all.href = root + "search/?q=" + encodeURIComponent(q);
+          all.href = root + (ON_DISK ? "search/index.html" : "search/") + "?q=" + encodeURIComponent(q);
           nodes.push(all);
           box.replaceChildren(...nodes);
           status.textContent = countText(res, q);
@@ -1435,6 +1470,11 @@
       form.addEventListener("focusout", (e) => {
         if (!form.contains(e.relatedTarget)) close();
       });
+      // Loaded on first use: the reader is in the box, perhaps with words.
+      if (document.activeElement === input) {
+        engine.init().catch(() => {});
+        if (searchable(input.value)) run();
+      }
     }
 
     // ---- the search page ----
