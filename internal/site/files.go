@@ -45,7 +45,7 @@ type Files struct {
 	// searchFiles are a streamed build's search index files, as they
 	// are made; closed after the last (search is then empty).
 	searchFiles chan streamed
-	onDisk   map[string][]byte // search's twins for a site opened from disk
+	onDisk      map[string][]byte // search's twins for a site opened from disk
 
 	keep    bool // keep made files (serve)
 	mu      sync.Mutex
