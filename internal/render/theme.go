@@ -2,7 +2,9 @@
 // assets (CSS, JS, icons) with content-hashed names, and the translated UI
 // strings. A Theme is loaded once per build and is safe for concurrent use.
 //
-// A theme is a folder with templates/, assets/ and i18n/<language>.yaml.
+// A theme is a folder with templates/, assets/, i18n/<language>.yaml and
+// worker.js, the code of the site's service worker (the build writes it
+// at the site root as sw.js, after the constants it fills in).
 // The default theme is embedded (package themes); a site's themes/<name>/
 // overrides it file by file, so a site can replace a single template or
 // stylesheet. Templates are parsed with their file names, so a template
@@ -66,6 +68,10 @@ type Theme struct {
 	Assets  []Asset // sorted by Name
 	byName  map[string]*Asset
 	strings map[string]string
+	// Worker is the theme's worker.js: the service worker's code, which
+	// the build writes at the site root after its constants (site
+	// package, offline.go). Nil when the theme has none.
+	Worker []byte
 	// Hash identifies the theme's content and language, for incremental
 	// rebuilds: a different Hash means every page must be rendered anew.
 	Hash string
@@ -243,6 +249,10 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 	}
 	for i := range t.Assets {
 		t.byName[t.Assets[i].Name] = &t.Assets[i]
+	}
+	if b, _, err := o.ReadFile("worker.js"); err == nil {
+		t.Worker = b
+		h.Write(b)
 	}
 
 	// Templates.

@@ -484,6 +484,7 @@ func (bd *pass) render() {
 	var w *writer
 	if stream {
 		w = newWriter(bd.out)
+		w.rec = bd.files.record()
 		bd.files.written = map[string]bool{}
 	}
 	type job struct {
@@ -787,12 +788,16 @@ func callTeamHTML(t *render.Theme, cfg *config.Config) string {
 type writer struct {
 	out Output
 	err error
+	rec *fileSums // when set, records each file written
 }
 
 func newWriter(out Output) *writer { return &writer{out: out} }
 
 func (w *writer) put(name string, data []byte, err error) {
 	if err == nil {
+		if w.rec != nil {
+			w.rec.add(name, data)
+		}
 		err = w.out.Put(name, data)
 	} else {
 		err = fmt.Errorf("cannot render %s: %w", name, err)

@@ -47,6 +47,13 @@ type Files struct {
 	searchFiles chan streamed
 	onDisk      map[string][]byte // search's twins for a site opened from disk
 
+	// rec records each file a one-off build writes, for the files made
+	// after all others (workerEntry); sumsRec is serve's, made on demand.
+	rec      *fileSums
+	sumsOnce sync.Once
+	sumsRec  *fileSums
+	sumsErr  error
+
 	keep    bool // keep made files (serve)
 	mu      sync.Mutex
 	made    map[string][]byte
@@ -133,7 +140,9 @@ func (f *Files) get(name string) ([]byte, error) {
 	var err error
 	if i, ok := f.byFile[name]; ok {
 		data, err = f.make(&f.pages[i])
-	} else if data, ok = f.later(name); !ok {
+	} else if later, ok := f.later(name); ok {
+		data = later
+	} else if data, ok, err = f.final(name); !ok {
 		return nil, fmt.Errorf("%s: %w", name, fs.ErrNotExist)
 	}
 	if err != nil {
@@ -173,6 +182,7 @@ func (f *Files) Names() []string {
 				names = append(names, name)
 			}
 		}
+		names = append(names, e.finals...)
 	}
 	slices.Sort(names)
 	return names
@@ -219,6 +229,7 @@ func (f *Files) writeAll(out Output) error {
 		}
 	}
 	w := newWriter(out)
+	w.rec = f.record()
 	results := make(chan streamed, 64)
 	go func() {
 		forEach(len(todo), func(i int) {
@@ -252,7 +263,25 @@ func (f *Files) writeAll(out Output) error {
 			w.put(name, files[name], nil)
 		}
 	}
+	w.rec = nil
+	for _, e := range f.b.table {
+		if e.final == nil || w.err != nil {
+			continue
+		}
+		files, err := e.final(f, f.rec)
+		for _, name := range e.finals {
+			w.put(name, files[name], err)
+		}
+	}
 	return w.err
+}
+
+// record returns the record of the files a one-off build writes.
+func (f *Files) record() *fileSums {
+	if f.rec == nil {
+		f.rec = newFileSums()
+	}
+	return f.rec
 }
 
 // counts are the HTML pages and the files planned.

@@ -30,7 +30,7 @@ import (
 const organizersDir = "organizers"
 
 func organizerEntry() *entry {
-	return &entry{name: "the organizer pages", templates: []string{"coverage", "reviews"}, reserve: []string{organizersDir},
+	return &entry{name: "the organizer pages", templates: []string{"coverage", "reviews"}, reserve: []string{organizersDir}, noSave: true,
 		pages: func(f *Files, add func(page)) {
 			if f.b.opts.NoOrganizerPages || !f.cfg.OrganizerPages {
 				return
@@ -41,7 +41,7 @@ func organizerEntry() *entry {
 }
 
 func aliasEntry() *entry {
-	return &entry{name: "the redirects of renamed modules", templates: []string{"alias"},
+	return &entry{name: "the redirects of renamed modules", templates: []string{"alias"}, noSave: true,
 		pages: func(f *Files, add func(page)) {
 			for _, m := range f.c.Modules {
 				for i, a := range m.Front.Aliases {

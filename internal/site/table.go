@@ -25,6 +25,14 @@ type entry struct {
 	// (the search index), makes them all at once, after the pages; its
 	// names start with one of reserve.
 	later func(f *Files) map[string][]byte
+	// final, for an entry whose files are made from every other file
+	// (the service worker), makes the files named in finals from the
+	// size and sha256 of each other file (offline.go).
+	final  func(f *Files, sums *fileSums) (map[string][]byte, error)
+	finals []string
+	// noSave leaves the entry's files out of what the service worker may
+	// cache (the sitemap, the feed, the organizer pages, ...).
+	noSave bool
 }
 
 // page is one output file.
@@ -146,27 +154,32 @@ func defaultTable() []*entry {
 		}},
 		// Each search/X.json again as search/X.js, which search.js loads
 		// with a <script> element on file:, where fetch() is refused.
-		{name: "the search index opened from disk", reserve: []string{"search"}, later: func(f *Files) map[string][]byte {
+		{name: "the search index opened from disk", reserve: []string{"search"}, noSave: true, later: func(f *Files) map[string][]byte {
 			<-f.searched
 			return f.onDisk
 		}},
 		organizerEntry(),
 		aliasEntry(),
-		{name: "the page for missing pages", templates: []string{"404"}, reserve: []string{"404.html"}, pages: func(f *Files, add func(page)) {
+		{name: "the page for missing pages", templates: []string{"404"}, reserve: []string{"404.html"}, noSave: true, pages: func(f *Files, add func(page)) {
 			add(page{file: "404.html", html: true, make: (*Files).notFound})
 		}},
-		{name: "the sitemap", reserve: []string{"sitemap.xml"}, pages: func(f *Files, add func(page)) {
+		{name: "the sitemap", reserve: []string{"sitemap.xml"}, noSave: true, pages: func(f *Files, add func(page)) {
 			add(page{file: "sitemap.xml", make: (*Files).sitemap})
 		}},
-		{name: "the feed", reserve: []string{"feed.xml"}, pages: func(f *Files, add func(page)) {
+		{name: "the feed", reserve: []string{"feed.xml"}, noSave: true, pages: func(f *Files, add func(page)) {
 			add(page{file: "feed.xml", make: (*Files).feed})
 		}},
-		{name: "robots.txt", reserve: []string{"robots.txt"}, pages: func(f *Files, add func(page)) {
+		{name: "robots.txt", reserve: []string{"robots.txt"}, noSave: true, pages: func(f *Files, add func(page)) {
 			add(page{file: "robots.txt", make: func(f *Files) ([]byte, error) { return robots(f.cfg), nil }})
 			// GitHub Pages publishes folders starting with an underscore
 			// only without Jekyll.
 			add(page{file: ".nojekyll", make: func(*Files) ([]byte, error) { return nil, nil }})
 		}},
+		// The manifest, the offline page, and the service worker with the
+		// list of what it can save: made after every other file.
+		manifestEntry(),
+		offlinePageEntry(),
+		workerEntry(),
 		{name: "the theme's assets", reserve: []string{"assets"}, pages: func(f *Files, add func(page)) {
 			for _, a := range f.theme.Assets {
 				add(page{file: a.Path, make: func(*Files) ([]byte, error) { return a.Data, nil }})

@@ -1,0 +1,85 @@
+// cmesite default theme: the offline site, page side (every page loads it;
+// keep it small, it counts towards a page's weight).
+//
+// - Registers the site's service worker (sw.js at the site root, scope the
+//   site root, under a sub-path too), except on a page opened from disk and
+//   in cmesite serve's preview, where it removes a worker an earlier build
+//   left on the same address.
+// - When a new build's worker is ready, offers to reload ([data-sw-update]);
+//   when it takes over, the page reloads, so that no page mixes versions.
+// - Offline, shows "Content from <date>" ([data-offline-note]): the date
+//   and the words come from the worker, not from the page.
+(() => {
+  "use strict";
+  const sw = navigator.serviceWorker;
+  if (!sw || location.protocol === "file:") return;
+  if (document.querySelector('script[src^="/__cmesite/"]')) {
+    // cmesite serve: no worker, and none left from an earlier build.
+    sw.getRegistrations().then((rs) => rs.forEach((r) => r.unregister()));
+    return;
+  }
+  const root = document.documentElement.dataset.root || "./";
+
+  // ask sends a message to a worker and resolves with its answer.
+  const ask = (w, type) => new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (e) => resolve(e.data);
+    w.postMessage({ type }, [ch.port2]);
+  });
+
+  const bar = (attr, text, button, click) => {
+    let el = document.querySelector("[" + attr + "]");
+    if (!text) return el && el.remove();
+    if (!el) {
+      el = document.createElement("div");
+      el.setAttribute(attr, "");
+      el.className = "offline-bar";
+      el.setAttribute("role", "status");
+      document.body.prepend(el);
+    }
+    el.textContent = text + " ";
+    if (button) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "button";
+      b.textContent = button;
+      b.onclick = click;
+      el.append(b);
+    }
+  };
+
+  let controlled = !!sw.controller;
+  sw.addEventListener("controllerchange", () => {
+    // A new version took over (the reader asked for it here or in another
+    // tab): load the page again from it.
+    if (controlled) return location.reload();
+    controlled = true;
+    note();
+  });
+
+  const offer = (w) => {
+    if (!sw.controller) return;
+    ask(w, "info").then((info) =>
+      bar("data-sw-update", info.text.offline_update, info.text.offline_update_reload, () => w.postMessage({ type: "skip" })));
+  };
+
+  sw.register(root + "sw.js").then((reg) => {
+    if (reg.waiting) offer(reg.waiting);
+    reg.addEventListener("updatefound", () => {
+      const w = reg.installing;
+      w && w.addEventListener("statechange", () => w.state === "installed" && offer(w));
+    });
+  }, () => {});
+
+  const note = () => {
+    const c = sw.controller;
+    if (navigator.onLine || !c) return bar("data-offline-note", "");
+    ask(c, "info").then((info) => {
+      const d = new Date(info.date + "T12:00:00Z").toLocaleDateString(document.documentElement.lang, { dateStyle: "long", timeZone: "UTC" });
+      if (!navigator.onLine) bar("data-offline-note", info.text.offline_banner.replace("{date}", d));
+    });
+  };
+  addEventListener("online", note);
+  addEventListener("offline", note);
+  note();
+})();
