@@ -39,6 +39,13 @@
 //     usable and can be dismissed; a dismissed set of warnings stays
 //     hidden, in that tab, until the set changes. Messages and source are
 //     sent as JSON data and rendered with textContent only.
+//   - No service worker runs under the preview: a browser's request for a
+//     worker script (it sends "Service-Worker: script" when it registers or
+//     updates one) is answered with NoWorker, a worker that removes itself,
+//     the caches of cmesite's workers and its hold on open pages, which
+//     reload from the server. A worker a build of the same site registered
+//     on this address (its sw.js) would otherwise answer pages from its
+//     cache, and saves would not show.
 //   - Requests are answered only when their Host header names this
 //     computer: localhost, *.localhost, a loopback address, or what
 //     AllowHosts added (Serve adds the listening address when it is not
@@ -95,6 +102,18 @@ const (
 	// ScriptTag is what every served HTML response gets, once.
 	ScriptTag = `<script src="/__cmesite/reload.js" defer></script>`
 )
+
+// NoWorker is what a request for a service worker script gets: a worker
+// that unregisters itself, deletes the caches of cmesite's workers
+// (named "cmesite <scope> <version>") and reloads the pages it controlled.
+const NoWorker = `// cmesite serve runs no service worker: this one removes an earlier one.
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (e) => e.waitUntil((async () => {
+  for (const k of await caches.keys()) if (k.startsWith("cmesite ")) await caches.delete(k);
+  await self.registration.unregister();
+  for (const c of await self.clients.matchAll({ type: "window" })) c.navigate(c.url);
+})()));
+`
 
 // reloadJS is the live-reload and overlay client served at ScriptPath.
 //
@@ -357,6 +376,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, InternalPrefix) {
 		s.serveInternal(w, r)
+		return
+	}
+	if r.Header.Get("Service-Worker") == "script" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		serveBody(w, r, http.StatusOK, "sw.js", []byte(NoWorker), nil)
 		return
 	}
 	if !allowMethod(w, r, http.MethodGet, http.MethodHead) {

@@ -323,3 +323,30 @@ func TestServeUnmadePage(t *testing.T) {
 		t.Errorf("/broken: status %d, want a redirect to /broken/", w.Code)
 	}
 }
+
+// TestNoServiceWorker: a browser's request for a worker script, at any
+// path, gets the worker that removes itself, not the site's sw.js; the
+// same path asked for as a file is the site's file.
+func TestNoServiceWorker(t *testing.T) {
+	files := site()
+	files["sw.js"] = []byte("self.addEventListener('fetch', () => {}) // the site's worker")
+	s := published(files)
+	for _, target := range []string{"/sw.js", "/sub/sw.js"} {
+		r := local(httptest.NewRequest("GET", target, nil))
+		r.Header.Set("Service-Worker", "script")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != 200 || w.Header().Get("Content-Type") != "text/javascript; charset=utf-8" || w.Body.String() != NoWorker {
+			t.Errorf("a worker request for %s: %d %q %q; want 200 and NoWorker", target, w.Code, w.Header().Get("Content-Type"), w.Body.String())
+		}
+		if w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("a worker request for %s may be cached: %q", target, w.Header().Get("Cache-Control"))
+		}
+	}
+	if !strings.Contains(NoWorker, "unregister()") || !strings.Contains(NoWorker, "caches.delete") {
+		t.Errorf("NoWorker does not remove the worker and its caches:\n%s", NoWorker)
+	}
+	if w := do(s, "GET", "/sw.js"); w.Code != 200 || w.Body.String() != string(files["sw.js"]) {
+		t.Errorf("GET /sw.js without the worker header: %d %q; want the site's file", w.Code, w.Body.String())
+	}
+}

@@ -59,14 +59,15 @@ const (
 	workerFile   = "sw.js"
 	offlineURL   = "offline/"
 	savedList    = "offline/files.json"
-	// wholeIndexGzip is the largest search index, gzipped, that the
-	// worker caches whole on the first visit.
-	wholeIndexGzip = 1 << 20
 	// themeColor and backgroundColor are the manifest's colours: the
 	// default theme's --brand and --bg.
 	themeColor      = "#0c5f6c"
 	backgroundColor = "#ffffff"
 )
+
+// wholeIndexGzip is the largest search index, gzipped, that the worker
+// caches whole on the first visit (a variable for tests).
+var wholeIndexGzip = 1 << 20
 
 // icons are the theme assets the manifest names: any theme may replace
 // them with its own PNGs of the same names and sizes.
@@ -335,8 +336,7 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	version.Write(f.theme.Worker)
 
 	var sw bytes.Buffer
-	if f.theme.Worker != nil {
-		fmt.Fprintf(&sw, `// The service worker of %s, written by cmesite build. The constants are
+	fmt.Fprintf(&sw, `// The service worker of %s, written by cmesite build. The constants are
 // this build's; the code after them is the theme's worker.js.
 "use strict";
 // VERSION: the sha256 of everything this worker may cache.
@@ -352,25 +352,9 @@ const SAVE = {files: %d, bytes: %d};
 // TEXT: the theme's strings for pages' offline notices.
 const TEXT = %s;
 `, jsComment(f.cfg.Title), hex.EncodeToString(version.Sum(nil)), date, pre.String(), len(names), total, textJSON)
-		sw.Write(f.theme.Worker)
-	} else {
-		// A theme without worker.js has no offline site: a worker that
-		// removes one an earlier build registered.
-		sw.WriteString(unregisterWorker)
-	}
+	sw.Write(f.theme.Worker) // the built-in theme's, unless a site's theme has its own
 	return map[string][]byte{workerFile: sw.Bytes(), savedList: list.Bytes()}, nil
 }
-
-// unregisterWorker is a service worker that removes itself, its caches and
-// its control of open pages.
-const unregisterWorker = `// This site has no offline worker: this one removes an earlier one.
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (e) => e.waitUntil((async () => {
-  for (const k of await caches.keys()) if (k.startsWith("cmesite ")) await caches.delete(k);
-  await self.registration.unregister();
-  for (const c of await self.clients.matchAll({ type: "window" })) c.navigate(c.url);
-})()));
-`
 
 // contentDate is the date pages show offline: the newest review of a
 // module, or the build day when none has one.
