@@ -1,14 +1,6 @@
-// cmesite default theme: the offline site, page side (every page loads it;
-// keep it small, it counts towards a page's weight).
-//
-// - Registers the site's service worker (sw.js at the site root, scope the
-//   site root, under a sub-path too), except on a page opened from disk and
-//   in cmesite serve's preview, where it removes a worker an earlier build
-//   left on the same address.
-// - When a new build's worker is ready, offers to reload ([data-sw-update]);
-//   when it takes over, the page reloads, so that no page mixes versions.
-// - Offline, shows "Content from <date>" ([data-offline-note]): the date
-//   and the words come from the worker, not from the page.
+// The offline site, page side: registers sw.js (not from disk, not under
+// cmesite serve), offers a new build's reload, shows the content date
+// offline. Every page loads it: keep it small. See worker.js.
 (() => {
   "use strict";
   const sw = navigator.serviceWorker;
