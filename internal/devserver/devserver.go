@@ -45,7 +45,9 @@
 //     the caches of cmesite's workers and its hold on open pages, which
 //     reload from the server. A worker a build of the same site registered
 //     on this address (its sw.js) would otherwise answer pages from its
-//     cache, and saves would not show.
+//     cache, and saves would not show. Pages tell they are served by the
+//     preview from the Server-Timing entry "cmesite" (below), and the
+//     default theme's register no worker then.
 //   - Requests are answered only when their Host header names this
 //     computer: localhost, *.localhost, a loopback address, or what
 //     AllowHosts added (Serve adds the listening address when it is not

@@ -24,7 +24,9 @@
     ? new Intl.NumberFormat(lang, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(n / 1e6)
     : new Intl.NumberFormat(lang, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 }).format(Math.max(1, n / 1e3));
   const dateOf = (d) => new Date(d + "T12:00:00Z").toLocaleDateString(lang, { dateStyle: "long", timeZone: "UTC" });
-  const preview = !!document.querySelector('script[src^="/__cmesite/"]');
+  // cmesite serve marks its pages with a Server-Timing entry "cmesite".
+  const nav = performance.getEntriesByType("navigation")[0];
+  const preview = !!nav && (nav.serverTiming || []).some((e) => e.name === "cmesite");
 
   const ask = (w, type) => new Promise((resolve) => {
     const ch = new MessageChannel();

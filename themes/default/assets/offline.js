@@ -5,8 +5,10 @@
   "use strict";
   const sw = navigator.serviceWorker;
   if (!sw || location.protocol === "file:") return;
-  if (document.querySelector('script[src^="/__cmesite/"]')) {
-    // cmesite serve: no worker, and none left from an earlier build.
+  const nav = performance.getEntriesByType("navigation")[0];
+  if (nav && (nav.serverTiming || []).some((e) => e.name === "cmesite")) {
+    // cmesite serve (its pages have a Server-Timing entry "cmesite"): no worker,
+    // and none left from an earlier build.
     sw.getRegistrations().then((rs) => rs.forEach((r) => r.unregister()));
     return;
   }
