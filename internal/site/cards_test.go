@@ -28,6 +28,9 @@ var pageTypes = []struct{ name, path string }{
 	{"help", "/help/"},
 	{"404", "/404.html"},
 	{"pocket cards", "/pocket-cards/"},
+	{"offline page", "/offline/"},
+	{"start", "/start/"},
+	{"my CME record", "/my-cme/"},
 }
 
 // viewport sets the tab's CSS viewport, as a phone of that size would.

@@ -7,8 +7,9 @@ package site
 // What the worker caches, and when:
 //
 //   - On the first visit (its install): the theme's assets (the shell, the
-//     icons among them), the home page, help/, search/, offline/, every
-//     quick-reference card, the manifest and the search index: whole when
+//     icons among them), the home page, help/, search/, offline/, the
+//     quick-reference cards help/ lists (every one, up to page_size:
+//     firstCards), the manifest and the search index: whole when
 //     its .json files come to at most 1 MB gzipped (wholeIndexGzip), else
 //     only search/index.json, the other files being cached as searches use
 //     them. That list (precache) is written into sw.js with each file's
@@ -22,7 +23,7 @@ package site
 //     opened from disk (an entry's noSave).
 //
 // The cache version (VERSION in sw.js) is the sha256 of what the worker
-// may cache: every listed file's URL, size and sha256, the precache list,
+// may cache: every file's name, size and sha256, the precache list,
 // the content date and the worker's code. The same input gives the same
 // bytes; any change to a page the worker may hold gives a new worker,
 // which the browser finds on the reader's next visit. The new worker
@@ -52,6 +53,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cmesite/cmesite/internal/curriculum"
 )
 
 const (
@@ -137,8 +140,18 @@ func (f *Files) webManifest() ([]byte, error) {
 // what else this device holds.
 func (f *Files) offlinePage() ([]byte, error) {
 	d := f.base("offline", offlineURL, f.t("offline_title"), f.t("offline_intro"))
-	d.QuickRefs = f.quick
+	d.QuickRefs = f.firstCards()
 	return f.theme.Render("offline", d)
+}
+
+// firstCards are the quick-reference cards the first visit saves: the
+// ones help/ lists, every card up to page_size. A curriculum has a few
+// dozen; a site with thousands would have a phone fetch them all on its
+// first visit (16,000 cards, about 250 MB, on the 100,000-module test
+// corpus), so the rest are saved as they are read or by "Save
+// everything for offline".
+func (f *Files) firstCards() []*curriculum.Module {
+	return f.quick[:min(len(f.quick), f.cfg.PageSize)]
 }
 
 // fileSum is what the worker's lists say of a file.
@@ -283,8 +296,20 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	slices.SortFunc(names, func(a, b string) int { return strings.Compare(saveURL(a), saveURL(b)) })
 
 	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
-	var list bytes.Buffer
+	// The version covers every file, saved or not: the worker keeps any
+	// page it fetched (an organizer page, a redirect), and a change to
+	// one must give a new worker, whose cache starts without it.
 	version := sha256.New()
+	all := make([]string, 0, len(sums))
+	for name := range sums {
+		all = append(all, name)
+	}
+	slices.Sort(all)
+	for _, name := range all {
+		s := sums[name]
+		fmt.Fprintf(version, "%s\x00%d\x00%x\n", name, s.size, s.sha)
+	}
+	var list bytes.Buffer
 	list.WriteString("{\"files\":[")
 	total := 0
 	for i, name := range names {
@@ -294,7 +319,6 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 			list.WriteString(",\n")
 		}
 		fmt.Fprintf(&list, "[%s,%d,%q]", jsonString(u), s.size, short(s))
-		fmt.Fprintf(version, "%s\x00%d\x00%x\n", u, s.size, s.sha)
 		total += s.size
 	}
 	list.WriteString("]}\n")
@@ -304,7 +328,7 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	for _, a := range f.theme.Assets {
 		want = append(want, a.Path)
 	}
-	for _, m := range f.quick {
+	for _, m := range f.firstCards() {
 		want = append(want, fileOf(m.URL))
 	}
 	for _, name := range names {

@@ -30,6 +30,9 @@ const CACHE = PREFIX + VERSION;
 const STATE = new URL("offline/state.json", SCOPE).href;
 const OFFLINE = new URL("offline/", SCOPE).href;
 const WORKER = new URL("sw.js", SCOPE).href;
+// LIST, every file saving everything stores, is read from the network
+// only: it is large on a large site and is never needed offline.
+const LIST = new URL("offline/files.json", SCOPE).href;
 
 const abs = (u) => new URL(u, SCOPE).href;
 
@@ -102,7 +105,7 @@ async function install() {
     if (extra.length || oldState.saved) {
       // What the reader kept: carry it over, by the new list's hashes.
       try {
-        const list = await (await fetch(abs("offline/files.json"), { cache: "no-cache" })).json();
+        const list = await (await fetch(LIST, { cache: "no-cache" })).json();
         const hashes = new Map(list.files.map(([u, , h]) => [abs(u), h]));
         for (const u of extra) if (hashes.has(u)) want.set(u, hashes.get(u));
         if (oldState.saved) {
@@ -172,7 +175,9 @@ async function answer(e) {
 
 self.addEventListener("fetch", (e) => {
   const req = e.request;
-  if (req.method !== "GET" || !req.url.startsWith(SCOPE) || keyOf(req.url) === WORKER) return;
+  if (req.method !== "GET" || !req.url.startsWith(SCOPE)) return;
+  const key = keyOf(req.url);
+  if (key === WORKER || key === LIST) return;
   e.respondWith(answer(e));
 });
 
