@@ -197,13 +197,23 @@ func indexFile(name string) bool {
 	return strings.HasPrefix(name, "search/") && path.Ext(name) == ".json"
 }
 
+// gzipSize is the size of data gzipped. Its writers are reused: each
+// holds about 800 KB of tables, and the index has hundreds of files.
 func gzipSize(data []byte) int {
 	var n countWriter
-	zw := gzip.NewWriter(&n)
+	zw, _ := gzipWriters.Get().(*gzip.Writer)
+	if zw == nil {
+		zw = gzip.NewWriter(&n)
+	} else {
+		zw.Reset(&n)
+	}
 	zw.Write(data)
 	zw.Close()
+	gzipWriters.Put(zw)
 	return int(n)
 }
+
+var gzipWriters sync.Pool
 
 type countWriter int
 
