@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"errors"
 	"hash/maphash"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -413,12 +414,15 @@ func Parse(contentPath string, data []byte) *Doc {
 	}
 
 	var raw rawFront
-	rest, err := frontmatter.Parse(bytes.NewReader(data), &raw, formats...)
+	src := &frontReader{data: data, raw: &raw}
+	rest, err := frontmatter.Parse(src, &raw, formats...)
 	if err != nil { // the unmarshal functions only record; this is a read error
 		errorf(1, "cannot split frontmatter: %v", err)
 		return doc
 	}
-	prefix := data[:len(data)-len(rest)]
+	// rest is the tail of what the splitter read, which ends soon after
+	// the frontmatter (frontReader).
+	prefix := data[:src.n-len(rest)]
 	doc.FrontHash = HashBytes(prefix)
 	doc.BodyLine = 1 + bytes.Count(prefix, []byte("\n"))
 	// The body is the tail of the file: slice it out of data rather than
@@ -475,6 +479,26 @@ func firstInvalid(b []byte) int {
 		i += size
 	}
 	return len(b)
+}
+
+// frontReader gives the splitter the file's bytes until it has recorded
+// the frontmatter, then reports the end: the splitter would otherwise
+// copy the whole body into a buffer of its own, which cmesite does not
+// use (the body is sliced out of the file's bytes). n counts the bytes
+// given.
+type frontReader struct {
+	data []byte
+	n    int
+	raw  *rawFront
+}
+
+func (r *frontReader) Read(p []byte) (int, error) {
+	if r.raw.syntax != "" || r.n == len(r.data) {
+		return 0, io.EOF
+	}
+	k := copy(p, r.data[r.n:])
+	r.n += k
+	return k, nil
 }
 
 // rawFront records what the splitter found; decoding happens afterwards so

@@ -1,12 +1,15 @@
 package content
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/adrg/frontmatter"
 )
 
 const good = `---
@@ -163,6 +166,16 @@ func FuzzParse(f *testing.F) {
 		}
 		if doc.BodyLine < 0 {
 			t.Fatalf("BodyLine %d", doc.BodyLine)
+		}
+		// The body is what the splitter leaves when it reads the whole
+		// file (Parse stops its reading after the frontmatter).
+		if doc.Body != nil {
+			n := normalize(data)
+			var raw rawFront
+			rest, err := frontmatter.Parse(bytes.NewReader(n), &raw, formats...)
+			if err == nil && !bytes.Equal(doc.Body, rest) {
+				t.Fatalf("body %q, the splitter's %q", doc.Body, rest)
+			}
 		}
 	})
 }
