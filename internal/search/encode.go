@@ -332,12 +332,18 @@ func encodeDict(lists []*list, chunks []chunk) file {
 // encode re-encodes the dirty shards and groups, and the manifest.
 func (x *Index) encode() {
 	for k, s := range x.keys {
-		if s.dirty {
-			x.pack(s)
+		packed := s.dirty
+		if packed {
+			// For FinalTo, pack gives the posting files as it makes them.
+			x.pack(k, s)
 			x.changed = true
 		}
 		if x.final != nil && len(s.terms) > 0 {
-			x.shardFiles(k, s, x.final)
+			if packed {
+				x.final("search/t/"+termFileName(k)+".json", s.dict.data)
+			} else {
+				x.shardFiles(k, s, x.final)
+			}
 			s.dict.data = nil
 			for i := range s.chunks {
 				s.chunks[i].post.data, s.chunks[i].facet.data = nil, nil

@@ -170,8 +170,14 @@ func findPost(ps []posting, doc int) (int, bool) {
 	return slices.BinarySearchFunc(ps, int32(doc), func(p posting, d int32) int { return int(p.doc() - d) })
 }
 
-// pack cuts a shard's lists into files and makes its dictionary.
-func (x *Index) pack(s *keyShard) {
+// pack cuts the lists of shard k into files and makes its dictionary.
+// The lists are encoded in order, a batch of packBatch at a time on
+// every CPU, and each file is made as soon as its last list is known.
+// For an index used no more (FinalTo), each file goes to x.final as soon
+// as it is made and each list is dropped once it is in a file, so that
+// a large site's index never holds all its encoded lists and all its
+// files at once, only its posting lists and one batch.
+func (x *Index) pack(k string, s *keyShard) {
 	lists := make([]*list, 0, len(s.terms)+len(s.merged))
 	for _, t := range s.terms {
 		lists = append(lists, x.termList[x.termIDs[t]])
@@ -180,34 +186,41 @@ func (x *Index) pack(s *keyShard) {
 		lists = append(lists, m)
 	}
 	slices.SortFunc(lists, func(a, b *list) int { return strings.Compare(a.name, b.name) })
-	var stale []*list
-	for _, l := range lists {
-		if l.enc == nil || l.fenc == nil {
-			stale = append(stale, l)
+	encoded := 0 // lists[:encoded] are encoded
+	encodeTo := func(n int) {
+		if n <= encoded {
+			return
 		}
-	}
-	parallel(len(stale), func(i int) {
-		l := stale[i]
-		if l.enc == nil {
-			l.enc = x.encodePostings(l.posts)
-		}
-		if l.fenc == nil {
-			l.fenc = noFacets
-			if x.lay.listFacets {
-				l.fenc = x.encodeListFacets(l.posts)
+		batch := lists[encoded:min(len(lists), max(n, encoded+packBatch))]
+		encoded += len(batch)
+		parallel(len(batch), func(i int) {
+			l := batch[i]
+			if l.enc == nil {
+				l.enc = x.encodePostings(l.posts)
 			}
-		}
-	})
+			if l.fenc == nil {
+				l.fenc = noFacets
+				if x.lay.listFacets {
+					l.fenc = x.encodeListFacets(l.posts)
+				}
+			}
+		})
+	}
 	old := map[*list]*chunk{}
 	for i := range s.chunks {
 		old[s.chunks[i].lists[0]] = &s.chunks[i]
 	}
+	name := termFileName(k)
 	var chunks []chunk
 	for i := 0; i < len(lists); {
+		encodeTo(i + 2)
 		j, size := i+1, len(lists[i].enc)
-		for j < len(lists) && (x.lay.chunk == 0 || size+len(lists[j].enc) <= x.lay.chunk && !cutBefore(lists[j].name)) {
+		for ; j < len(lists); j++ {
+			encodeTo(j + 1)
+			if x.lay.chunk != 0 && (size+len(lists[j].enc) > x.lay.chunk || cutBefore(lists[j].name)) {
+				break
+			}
 			size += len(lists[j].enc)
-			j++
 		}
 		c := chunk{lists: lists[i:j]}
 		for _, l := range c.lists {
@@ -223,11 +236,14 @@ func (x *Index) pack(s *keyShard) {
 			}
 		}
 		if x.final != nil {
-			// Nothing is encoded again: the files are all that is kept.
+			// Nothing is encoded again: the files are all that is kept,
+			// and only until they are given.
 			for _, l := range c.lists {
 				l.posts, l.enc, l.fenc = nil, nil, nil
 			}
 			c.encs, c.fencs = nil, nil
+			x.chunkFiles(name, len(chunks), &c, x.final)
+			c.post.data, c.facet.data = nil, nil
 		}
 		chunks = append(chunks, c)
 		i = j
@@ -242,6 +258,10 @@ func (x *Index) pack(s *keyShard) {
 	s.version = fileHash(b)
 	s.dirty = false
 }
+
+// packBatch is how many lists pack encodes at a time: enough to keep
+// every CPU busy, few enough that a batch is small beside the index.
+const packBatch = 256
 
 // cutBefore reports whether a posting file starts at the list with this
 // name, whatever the size of the lists before it: such cuts (about one

@@ -418,11 +418,17 @@ func (x *Index) FinalTo(put func(name string, data []byte)) {
 func (x *Index) shardFiles(k string, s *keyShard, put func(name string, data []byte)) {
 	name := termFileName(k)
 	put("search/t/"+name+".json", s.dict.data)
-	for i, c := range s.chunks {
-		put("search/p/"+name+"."+itoa(i)+".json", c.post.data)
-		if x.lay.listFacets {
-			put("search/f/"+name+"."+itoa(i)+".json", c.facet.data)
-		}
+	for i := range s.chunks {
+		x.chunkFiles(name, i, &s.chunks[i], put)
+	}
+}
+
+// chunkFiles gives put the files of chunk i of the shard whose files are
+// named name: its posting file and its facet part.
+func (x *Index) chunkFiles(name string, i int, c *chunk, put func(name string, data []byte)) {
+	put("search/p/"+name+"."+itoa(i)+".json", c.post.data)
+	if x.lay.listFacets {
+		put("search/f/"+name+"."+itoa(i)+".json", c.facet.data)
 	}
 }
 
