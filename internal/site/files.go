@@ -230,6 +230,15 @@ func (f *Files) writeAll(out Output) error {
 	}
 	w := newWriter(out)
 	w.rec = f.record()
+	// The search index's files come first: the index holds a share of
+	// every module, and the list pages hold every module's card until
+	// the last page that lists it, so that a large site's build never
+	// holds both.
+	if f.searchFiles != nil {
+		for r := range f.searchFiles {
+			w.put(r.name, r.data, r.err)
+		}
+	}
 	results := make(chan streamed, 64)
 	go func() {
 		forEach(len(todo), func(i int) {
@@ -238,21 +247,8 @@ func (f *Files) writeAll(out Output) error {
 		})
 		close(results)
 	}()
-	for res, search := results, f.searchFiles; res != nil || search != nil; {
-		select {
-		case r, ok := <-res:
-			if !ok {
-				res = nil
-				continue
-			}
-			w.put(r.name, r.data, r.err)
-		case r, ok := <-search:
-			if !ok {
-				search = nil
-				continue
-			}
-			w.put(r.name, r.data, r.err)
-		}
+	for r := range results {
+		w.put(r.name, r.data, r.err)
 	}
 	for _, e := range f.b.table {
 		if e.later == nil {
