@@ -201,19 +201,15 @@ func indexFile(name string) bool {
 // holds about 800 KB of tables, and the index has hundreds of files.
 func gzipSize(data []byte) int {
 	var n countWriter
-	zw, _ := gzipWriters.Get().(*gzip.Writer)
-	if zw == nil {
-		zw = gzip.NewWriter(&n)
-	} else {
-		zw.Reset(&n)
-	}
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&n)
 	zw.Write(data)
 	zw.Close()
 	gzipWriters.Put(zw)
 	return int(n)
 }
 
-var gzipWriters sync.Pool
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
 type countWriter int
 
