@@ -213,7 +213,7 @@ func (x *Index) pack(k string, s *keyShard) {
 	name := termFileName(k)
 	var chunks []chunk
 	for i := 0; i < len(lists); {
-		encodeTo(i + 2)
+		encodeTo(i + 1)
 		j, size := i+1, len(lists[i].enc)
 		for ; j < len(lists); j++ {
 			encodeTo(j + 1)
