@@ -78,9 +78,10 @@ type Input struct {
 
 // Result is everything Render learned about one body.
 type Result struct {
-	// HTML is the rendered body; it belongs to the caller. It is nil for
-	// an empty body.
-	HTML []byte
+	// HTML is the rendered body, "" for an empty body. A string: a site
+	// keeps it as a template.HTML until its page is made, without a
+	// second copy.
+	HTML string
 	// Headings lists every heading in document order.
 	Headings []Heading
 	// Links lists every relative link and image in document order (links in
@@ -224,9 +225,7 @@ func (r *Renderer) Render(in Input) (res Result) {
 	if err := r.renderer.Render(&st.out, src, doc); err != nil {
 		res.Diagnostics.Errorf(in.File, 0, "rendering Markdown: %v", err)
 	}
-	if len(st.out.b) > 0 {
-		res.HTML = bytes.Clone(st.out.b)
-	}
+	res.HTML = string(st.out.b)
 	return res
 }
 

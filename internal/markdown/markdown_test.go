@@ -129,7 +129,7 @@ func goldenFiles(res Result) map[string][]byte {
 		fmt.Fprintln(&d, x.String())
 	}
 	return map[string][]byte{
-		"output.html":     res.HTML,
+		"output.html":     []byte(res.HTML),
 		"headings.txt":    h.Bytes(),
 		"links.txt":       l.Bytes(),
 		"sections.txt":    s.Bytes(),
@@ -193,7 +193,7 @@ func TestLineEndingsAndBOM(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s with %s: result differs from the LF input\n--- got\n%s\n--- want\n%s", c.name, name, got.HTML, want.HTML)
 			}
-			if bytes.Contains(got.HTML, []byte("\ufeff")) || bytes.Contains(got.HTML, []byte("\r")) {
+			if strings.Contains(got.HTML, "\ufeff") || strings.Contains(got.HTML, "\r") {
 				t.Errorf("%s with %s: output holds a BOM or CR", c.name, name)
 			}
 		}
@@ -293,7 +293,7 @@ func TestCalloutLabels(t *testing.T) {
 	for _, tt := range tests {
 		res := New(Options{CalloutLabels: tt.labels}).Render(Input{Source: src, Path: "a.md"})
 		for _, w := range tt.want {
-			if !bytes.Contains(res.HTML, []byte(w)) {
+			if !strings.Contains(res.HTML, w) {
 				t.Errorf("labels %v: output lacks %q:\n%s", tt.labels, w, res.HTML)
 			}
 		}

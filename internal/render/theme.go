@@ -516,6 +516,21 @@ func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
+// RenderInto executes the page template of kind with data and appends
+// the page to dst, for a caller that writes the page out and reuses dst:
+// a large site's build makes a page of every module.
+func (t *Theme) RenderInto(dst []byte, kind string, data *Data) ([]byte, error) {
+	tmpl, ok := t.pages[kind]
+	if !ok {
+		return nil, fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	buf := bytes.NewBuffer(dst)
+	if err := t.execute(buf, kind, tmpl, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // Fragment executes a named partial template (for example "card") with data.
 func (t *Theme) Fragment(name string, data any) ([]byte, error) {
 	tmpl, err := t.partial("module", name)

@@ -519,7 +519,7 @@ func (bd *pass) render() {
 			}
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
 			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
-			ds.res.HTML, ds.rendered = nil, true
+			ds.res.HTML, ds.rendered = "", true
 			ds.callouts, ds.external = ds.res.Callouts, ds.res.External
 			if j.m == nil {
 				return
@@ -529,8 +529,8 @@ func (bd *pass) render() {
 				b.index.Add(searchDoc(j.m, ds))
 				ds.res.Sections, ds.doc.Body = nil, nil
 				for _, pg := range bd.files.showing(j.p) {
-					data, err := bd.files.make(pg)
-					results <- streamed{pg.file, data, err}
+					data, buf, err := bd.files.makeOut(pg)
+					results <- streamed{pg.file, data, err, buf}
 				}
 				ds.html = ""
 				ds.compact(b.docs)
@@ -541,6 +541,7 @@ func (bd *pass) render() {
 	for r := range results {
 		bd.files.written[r.name] = true
 		w.put(r.name, r.data, r.err)
+		recycle(r.buf, r.data)
 	}
 	if stream {
 		for _, j := range jobs {
@@ -578,6 +579,7 @@ type streamed struct {
 	name string
 	data []byte
 	err  error
+	buf  *[]byte // data's buffer, given back once data is written (makeOut)
 }
 
 // check reports broken links, and puts the diagnostics together: after a

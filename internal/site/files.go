@@ -209,6 +209,42 @@ func (f *Files) make(p *page) ([]byte, error) {
 	return data, nil
 }
 
+// makeOut makes page p for a one-off build, which writes it and then
+// gives buf (when not nil) back with recycle: the module pages are made
+// into reused buffers instead of a copy each.
+func (f *Files) makeOut(p *page) (data []byte, buf *[]byte, err error) {
+	if p.entry == nil || p.entry.into == nil {
+		data, err = f.make(p)
+		return data, nil, err
+	}
+	buf = pageBufs.Get().(*[]byte)
+	data, err = p.entry.into(f, p, (*buf)[:0])
+	if err != nil {
+		recycle(buf, nil)
+		return nil, nil, fmt.Errorf("cannot render %s: %w", p.file, err)
+	}
+	return data, buf, nil
+}
+
+// pageBufs are the buffers makeOut makes pages into.
+var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// recycle gives back a buffer of makeOut once data, made into it, is
+// written. A buffer that grew past a large page is let go.
+func recycle(buf *[]byte, data []byte) {
+	if buf == nil {
+		return
+	}
+	if cap(data) > cap(*buf) {
+		*buf = data
+	}
+	if cap(*buf) > 1<<20 {
+		return
+	}
+	*buf = (*buf)[:0]
+	pageBufs.Put(buf)
+}
+
 // showing lists the pages that show the body of the document at content
 // path p.
 func (f *Files) showing(p string) []*page {
@@ -242,13 +278,14 @@ func (f *Files) writeAll(out Output) error {
 	results := make(chan streamed, 64)
 	go func() {
 		forEach(len(todo), func(i int) {
-			data, err := f.make(todo[i])
-			results <- streamed{todo[i].file, data, err}
+			data, buf, err := f.makeOut(todo[i])
+			results <- streamed{todo[i].file, data, err, buf}
 		})
 		close(results)
 	}()
 	for r := range results {
 		w.put(r.name, r.data, r.err)
+		recycle(r.buf, r.data)
 	}
 	for _, e := range f.b.table {
 		if e.later == nil {

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -132,9 +133,9 @@ type Memory struct {
 // NewMemory returns an empty in-memory output.
 func NewMemory() *Memory { return &Memory{files: map[string][]byte{}} }
 
-// Put stores a file.
+// Put stores a copy of a file.
 func (m *Memory) Put(name string, data []byte) error {
-	m.files[name] = data
+	m.files[name] = bytes.Clone(data)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -37,6 +38,20 @@ func (f *Files) body(p string) template.HTML {
 }
 
 func (f *Files) module(m *curriculum.Module) ([]byte, error) {
+	return f.theme.Render("module", f.moduleData(m))
+}
+
+// moduleInto is module for the page p of the module pages' entry,
+// appended to dst.
+func (f *Files) moduleInto(p *page, dst []byte) ([]byte, error) {
+	m := f.c.ByID[strings.TrimSuffix(p.body, ".md")]
+	if m == nil {
+		return p.make(f)
+	}
+	return f.theme.RenderInto(dst, "module", f.moduleData(m))
+}
+
+func (f *Files) moduleData(m *curriculum.Module) *render.Data {
 	d := f.base("module", m.URL, m.Front.Title, m.Front.Summary)
 	d.Module, d.Body = m, f.body(m.Doc.Path)
 	var toc []render.Heading
@@ -49,7 +64,7 @@ func (f *Files) module(m *curriculum.Module) ([]byte, error) {
 		d.TOC = toc
 	}
 	recordData(d)
-	return f.theme.Render("module", d)
+	return d
 }
 
 func (f *Files) section(s *curriculum.Section, pg listPage) ([]byte, error) {

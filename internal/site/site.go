@@ -90,6 +90,8 @@ type Options struct {
 }
 
 // Output receives a build's files. Calls come from a single goroutine.
+// Put may not keep data once it returns: the build reuses the memory of
+// the pages it wrote.
 type Output interface {
 	Put(name string, data []byte) error
 }

@@ -33,6 +33,10 @@ type entry struct {
 	// noSave leaves the entry's files out of what the service worker may
 	// cache (the sitemap, the feed, the organizer pages, ...).
 	noSave bool
+	// into, when set, makes page p as make does, appended to dst: a
+	// one-off build writes the page and reuses dst for the next
+	// (Files.makeOut). For the entries with a page per module.
+	into func(f *Files, p *page, dst []byte) ([]byte, error)
 }
 
 // page is one output file.
@@ -85,7 +89,7 @@ func defaultTable() []*entry {
 				}
 			}
 		}},
-		{name: "the module pages", templates: []string{"module"}, sitemap: true, pages: func(f *Files, add func(page)) {
+		{name: "the module pages", templates: []string{"module"}, sitemap: true, into: (*Files).moduleInto, pages: func(f *Files, add func(page)) {
 			for _, m := range f.c.Modules {
 				p := htmlPage(m.URL, func(f *Files) ([]byte, error) { return f.module(m) })
 				p.owner, p.body = m.Doc.File, m.Doc.Path
