@@ -27,6 +27,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/adrg/frontmatter"
 	"github.com/cmesite/cmesite/internal/diag"
@@ -653,6 +654,7 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 			f.Draft, _ = d.Bool(kv)
 		}
 	}
+	f.intern()
 	required := []string{"title", "level", "topics", "audience", "summary"}
 	if doc.Section {
 		required = []string{"title"}
@@ -666,6 +668,31 @@ func decodeFront(d *fields.Decoder, node *yaml.Node, doc *Doc) {
 		doc.Diags.Errorf(doc.File, f.Line("review_by"), "review_by %s must be after reviewed %s",
 			f.ReviewBy.Format(time.DateOnly), f.Reviewed.Format(time.DateOnly))
 	}
+}
+
+// intern makes the texts that modules share (vocabulary ids, authors,
+// references, objectives, keywords, prerequisites) the same string in
+// every module that gives them, instead of a copy per file: a large
+// site's build keeps every module's frontmatter. unique keeps no text
+// that no module holds any more.
+func (f *Front) intern() {
+	f.Level, f.Format = internString(f.Level), internString(f.Format)
+	for _, l := range [][]string{f.Topics, f.Audience, f.Objectives, f.Prerequisites, f.Keywords, f.References, f.Disclosures} {
+		for i, s := range l {
+			l[i] = internString(s)
+		}
+	}
+	for i := range f.Authors {
+		a := &f.Authors[i]
+		a.Name, a.Role = internString(a.Name), internString(a.Role)
+	}
+}
+
+func internString(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
 }
 
 func authors(d *fields.Decoder, kv fields.KV) []Author {

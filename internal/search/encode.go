@@ -355,9 +355,8 @@ func (x *Index) encode() {
 			delete(x.keys, k)
 		}
 	}
-	if x.encodeGroups("m", x.metas, x.lay.metaGroup, x.encodeMeta) {
-		x.metaVer = groupsVersion(x.metas)
-		x.changed = true
+	if x.final == nil {
+		x.sendMetas()
 	}
 	if x.encodeGroups("g", x.fgroups, x.lay.facetGroup, x.encodeFacetGroup) {
 		x.facetVer = groupsVersion(x.fgroups)
@@ -366,6 +365,14 @@ func (x *Index) encode() {
 	if x.changed {
 		x.encodeManifest()
 		x.changed = false
+	}
+}
+
+// sendMetas encodes the dirty meta groups (for FinalTo, gives them).
+func (x *Index) sendMetas() {
+	if x.encodeGroups("m", x.metas, x.lay.metaGroup, x.encodeMeta) {
+		x.metaVer = groupsVersion(x.metas)
+		x.changed = true
 	}
 }
 

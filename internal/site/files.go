@@ -270,10 +270,12 @@ func (f *Files) writeAll(out Output) error {
 	// every module, and the list pages hold every module's card until
 	// the last page that lists it, so that a large site's build never
 	// holds both.
+	lap := time.Now()
 	if f.searchFiles != nil {
 		for r := range f.searchFiles {
 			w.put(r.name, r.data, r.err)
 		}
+		lap = f.b.trace(lap, "  search index files")
 	}
 	results := make(chan streamed, 64)
 	go func() {
@@ -287,6 +289,7 @@ func (f *Files) writeAll(out Output) error {
 		w.put(r.name, r.data, r.err)
 		recycle(r.buf, r.data)
 	}
+	f.b.trace(lap, "  pages")
 	for _, e := range f.b.table {
 		if e.later == nil {
 			continue
