@@ -27,8 +27,10 @@ package organize
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,6 +56,11 @@ type Report struct {
 	AsOf          string         `json:"as_of"` // the day reviews are judged on, YYYY-MM-DD
 	Reviews       []Review       `json:"reviews"`
 	ReviewCounts  map[string]int `json:"review_counts"` // by Review.Status
+	// ReviewDates is every review_by date and the number of modules due
+	// on it, "2026-03-01:2,2026-04-15:1", earliest first: a page that
+	// shows some of the reviews counts the statuses of all of them on
+	// the reader's day from it.
+	ReviewDates string `json:"-"`
 }
 
 // Grid is topics (rows, grouped by their group) against the terms of
@@ -172,9 +179,23 @@ func Make(c *curriculum.Curriculum, callouts Callouts, today time.Time) *Report 
 	for _, s := range ReviewStatuses {
 		r.ReviewCounts[s] = 0
 	}
+	dates := map[string]int{}
 	for _, rv := range r.Reviews {
 		r.ReviewCounts[rv.Status]++
+		if rv.ReviewBy != "" {
+			dates[rv.ReviewBy]++
+		}
 	}
+	var b strings.Builder
+	for i, d := range slices.Sorted(maps.Keys(dates)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(d)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(dates[d]))
+	}
+	r.ReviewDates = b.String()
 	return r
 }
 

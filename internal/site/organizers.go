@@ -36,7 +36,15 @@ func organizerEntry() *entry {
 				return
 			}
 			add(htmlPage(organizersDir+"/coverage/", (*Files).coverage))
-			add(htmlPage(organizersDir+"/reviews/", (*Files).reviews))
+			// The review schedule is paged like every list, reviewRows
+			// rows a page, earliest review first.
+			for _, pg := range paged(organizersDir+"/reviews/", make([]*curriculum.Module, len(f.c.Modules)), reviewRows) {
+				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.reviews(pg) })
+				if pg.n > 1 {
+					p.list, p.n = pg.first, pg.n
+				}
+				add(p)
+			}
 		}}
 }
 
@@ -153,9 +161,19 @@ func (f *Files) coverage() ([]byte, error) {
 	return f.theme.Render("coverage", d)
 }
 
-func (f *Files) reviews() ([]byte, error) {
-	d := f.base("reviews", organizersDir+"/reviews/", f.t("reviews_title"), f.t("reviews_intro"))
-	d.Report = f.report()
+// reviewRows is how many modules a page of the review schedule lists:
+// about 20 KB gzipped, a table an organizer can read and print, on a site
+// of any size.
+var reviewRows = 500
+
+// reviews makes page pg of the review schedule. Its report holds the
+// reviews of that page; the counts (and the dates they are counted from
+// on the reader's day) are the whole site's.
+func (f *Files) reviews(pg listPage) ([]byte, error) {
+	d := f.base("reviews", pg.url, pg.title(f.t("reviews_title"), f.t), f.t("reviews_intro"))
+	r := *f.report()
+	r.Reviews = r.Reviews[min((pg.n-1)*reviewRows, len(r.Reviews)):min(pg.n*reviewRows, len(r.Reviews))]
+	d.Report, d.Pager = &r, pg.pager()
 	return f.theme.Render("reviews", d)
 }
 

@@ -64,6 +64,24 @@ func TestReviewDatesInBrowser(t *testing.T) {
 	if got := eval(`document.querySelector('tr[data-review-by="2020-01-01"] [data-review-status]').textContent`); got != "Overdue" {
 		t.Errorf("the status of a module due 2020-01-01 reads %q, want Overdue", got)
 	}
+
+	// A schedule of several pages counts every module on the reader's
+	// day, also on a page that does not list the overdue one.
+	defer func(n int) { reviewRows = n }(reviewRows)
+	reviewRows = 1
+	files, _ = build(t, fixture(t, "small.txtar"), Options{Today: time.Date(2019, 12, 1, 0, 0, 0, 0, time.UTC)})
+	srv = serveBuilt(t, files)
+	if err := chromedp.Do(ctx, chromedp.Steps(chromedp.Navigate(srv.URL+"/organizers/reviews/page/2/"),
+		browsertest.Poll(`document.readyState === 'complete'`))); err != nil {
+		t.Fatal(err)
+	}
+	if eval(`String(!!document.querySelector('tr[data-review-by="2020-01-01"]'))`) != "false" {
+		t.Fatal("page 2 of the schedule lists the module due 2020-01-01; the test needs a page that does not")
+	}
+	counts := `['overdue','due','fine','none'].map(s => document.querySelector('[data-review-count='+s+']').textContent).join(' ')`
+	if err := chromedp.Do(ctx, chromedp.Steps(browsertest.Poll(counts+` === '1 0 1 2'`))); err != nil {
+		t.Errorf("page 2 of the schedule counts %q (overdue due fine none), want \"1 0 1 2\": %v", eval(counts), err)
+	}
 }
 
 // TestOrganizerPagesAccessible runs axe-core on the organizer pages, in

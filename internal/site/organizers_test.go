@@ -180,3 +180,89 @@ func FuzzURLsIn(f *testing.F) {
 		}
 	})
 }
+
+// TestReviewSchedulePaged: a review schedule longer than reviewRows is
+// paged like every list: each page lists at most reviewRows modules,
+// earliest review first, the pages together list every module once, each
+// links the pages before and after it, and each carries every review date
+// (for the counts a browser brings up to its day) and the whole site's
+// counts. A schedule that fits on one page carries no dates.
+func TestReviewSchedulePaged(t *testing.T) {
+	files, _ := build(t, fixture(t, "small.txtar"), Options{})
+	one := string(files["organizers/reviews/index.html"])
+	if strings.Contains(one, "data-review-dates") || strings.Contains(one, "list-pager") {
+		t.Error("a schedule on one page carries review dates or a pager")
+	}
+	oneRows := reviewRowsOf(one)
+
+	defer func(n int) { reviewRows = n }(reviewRows)
+	reviewRows = 2
+	files, _ = build(t, fixture(t, "small.txtar"), Options{})
+	var rows []string
+	total := (len(oneRows) + 1) / 2
+	for n := 1; n <= total; n++ {
+		name := "organizers/reviews/index.html"
+		if n > 1 {
+			name = fmt.Sprintf("organizers/reviews/page/%d/index.html", n)
+		}
+		page := string(files[name])
+		if page == "" {
+			t.Fatalf("%s was not built", name)
+		}
+		// Links are relative: a later page is two folders deeper.
+		got := reviewRowsOf(strings.ReplaceAll(page, `href="../../../../`, `href="../../`))
+		if len(got) == 0 || len(got) > 2 {
+			t.Errorf("%s lists %d modules, want 1 or 2", name, len(got))
+		}
+		rows = append(rows, got...)
+		if want := fmt.Sprintf("Page %d of %d", n, total); !strings.Contains(page, want) {
+			t.Errorf("%s does not say %q", name, want)
+		}
+		if n > 1 && !strings.Contains(page, `rel="prev"`) || n < total && !strings.Contains(page, `rel="next"`) {
+			t.Errorf("%s does not link the pages beside it", name)
+		}
+		dates := between(page, `data-review-dates="`, `"`)
+		sum := 0
+		for _, pair := range strings.Split(dates, ",") {
+			var d string
+			var k int
+			if _, err := fmt.Sscanf(strings.Replace(pair, ":", " ", 1), "%s %d", &d, &k); err != nil {
+				t.Fatalf("%s: review date %q: %v", name, pair, err)
+			}
+			sum += k
+		}
+		if dated := strings.Count(one, "<tr class=\"review-") - strings.Count(one, "<tr class=\"review-none\""); sum != dated {
+			t.Errorf("%s: the review dates count %d modules, want the %d with a date", name, sum, dated)
+		}
+		if between(page, `<ul class="review-counts">`, `</ul>`) != between(one, `<ul class="review-counts">`, `</ul>`) {
+			t.Errorf("%s does not show the whole site's counts", name)
+		}
+	}
+	if strings.Join(rows, "\n") != strings.Join(oneRows, "\n") {
+		t.Errorf("the pages list\n%s\nwant, as on one page,\n%s", strings.Join(rows, "\n"), strings.Join(oneRows, "\n"))
+	}
+	if _, ok := files[fmt.Sprintf("organizers/reviews/page/%d/index.html", total+1)]; ok {
+		t.Error("a page past the last was built")
+	}
+}
+
+// reviewRowsOf lists the review rows of a schedule page.
+func reviewRowsOf(page string) []string {
+	var rows []string
+	for _, line := range strings.Split(page, "\n") {
+		if strings.HasPrefix(line, "<tr class=\"review-") {
+			rows = append(rows, line)
+		}
+	}
+	return rows
+}
+
+// between is the text of s after the first from, up to the next to.
+func between(s, from, to string) string {
+	_, after, ok := strings.Cut(s, from)
+	if !ok {
+		return ""
+	}
+	before, _, _ := strings.Cut(after, to)
+	return before
+}

@@ -327,15 +327,27 @@
 
   // The review schedule lists each module with the status it had on the
   // day of the build; this brings each row's status, and the counts, to
-  // the reader's today.
+  // the reader's today. A schedule of several pages counts every module
+  // from data-review-dates ("2026-03-01:2,..."); the modules without a
+  // date keep the count the page was built with.
   function initReviews(table) {
     const now = today();
     const soon = addDays(now, Number(table.dataset.dueDays || 90));
+    const statusOf = (by) => (!by ? "none" : by < now ? "overdue" : by <= soon ? "due" : "fine");
     const counts = { overdue: 0, due: 0, fine: 0, none: 0 };
+    const dates = table.dataset.reviewDates;
+    if (dates !== undefined) {
+      const none = document.querySelector("[data-review-count=none]");
+      counts.none = none ? Number(none.textContent) : 0;
+      for (const pair of dates ? dates.split(",") : []) {
+        const i = pair.lastIndexOf(":");
+        counts[statusOf(pair.slice(0, i))] += Number(pair.slice(i + 1));
+      }
+    }
     for (const row of table.tBodies[0].rows) {
       const by = row.dataset.reviewBy;
-      const status = !by ? "none" : by < now ? "overdue" : by <= soon ? "due" : "fine";
-      counts[status]++;
+      const status = statusOf(by);
+      if (dates === undefined) counts[status]++;
       row.className = "review-" + status;
       const cell = row.querySelector("[data-review-status]");
       const label = table.dataset["status" + status[0].toUpperCase() + status.slice(1)];
