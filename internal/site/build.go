@@ -705,7 +705,7 @@ func (bd *pass) index() {
 		// made, nor what the link checks read.
 		b.index = nil
 		for _, ds := range b.docs {
-			ds.res = markdown.Result{}
+			ds.res, ds.ids = markdown.Result{}, ""
 		}
 	}
 	go func() {
