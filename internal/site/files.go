@@ -16,6 +16,7 @@ import (
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/markdown"
+	"github.com/cmesite/cmesite/internal/organize"
 	"github.com/cmesite/cmesite/internal/render"
 )
 
@@ -53,6 +54,9 @@ type Files struct {
 	sumsOnce sync.Once
 	sumsRec  *fileSums
 	sumsErr  error
+
+	reportOnce sync.Once
+	rep        *organize.Report // report
 
 	keep    bool // keep made files (serve)
 	mu      sync.Mutex

@@ -151,8 +151,11 @@ func (b *Builder) calloutsOf(docs map[string]*docState) organize.Callouts {
 	}
 }
 
+// report is the organizer's report of the build's curriculum, made once:
+// the coverage page and every page of the review schedule show it.
 func (f *Files) report() *organize.Report {
-	return organize.Make(f.c, f.b.calloutsOf(f.docs), f.today)
+	f.reportOnce.Do(func() { f.rep = organize.Make(f.c, f.b.calloutsOf(f.docs), f.today) })
+	return f.rep
 }
 
 func (f *Files) coverage() ([]byte, error) {
