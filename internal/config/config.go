@@ -13,8 +13,10 @@ import (
 	"io/fs"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -42,11 +44,43 @@ type Vocabulary struct {
 	Terms []Term
 	Open  bool
 	index map[string]int
+	lists *termLists
 }
+
+// termLists are the term lists Vocabulary.Share has given, by their ids.
+type termLists struct {
+	mu    sync.Mutex
+	lists map[string][]Term
+}
+
+// Share returns a list with the same terms as terms, the same list for
+// every caller that gives the same ids: the modules of a large site share
+// a few hundred lists of topics or audiences instead of holding one each.
+// The list it returns may not be changed.
+func (v *Vocabulary) Share(terms []Term) []Term {
+	if v.lists == nil || len(terms) == 0 {
+		return terms
+	}
+	var key strings.Builder
+	for _, t := range terms {
+		key.WriteString(t.ID)
+		key.WriteByte(0)
+	}
+	v.lists.mu.Lock()
+	defer v.lists.mu.Unlock()
+	if l, ok := v.lists.lists[key.String()]; ok {
+		return l
+	}
+	l := slices.Clip(terms)
+	v.lists.lists[key.String()] = l
+	return l
+}
+
+func newTermLists() *termLists { return &termLists{lists: map[string][]Term{}} }
 
 // NewVocabulary returns a closed vocabulary of terms.
 func NewVocabulary(name string, terms []Term) Vocabulary {
-	v := Vocabulary{Name: name, Terms: terms, index: make(map[string]int, len(terms))}
+	v := Vocabulary{Name: name, Terms: terms, index: make(map[string]int, len(terms)), lists: newTermLists()}
 	for i, t := range terms {
 		v.index[t.ID] = i
 	}
@@ -182,7 +216,7 @@ func Default() *Config {
 			{ID: "basic", Label: "Basic", Description: "The palliative care approach and general palliative care: what every GP needs."},
 			{ID: "specialist", Label: "Specialist", Description: "Specialist palliative care: depth for GPs with a special interest and home-care team physicians."},
 		}),
-		Topics: Vocabulary{Name: content.FacetTopic, Open: true},
+		Topics: Vocabulary{Name: content.FacetTopic, Open: true, lists: newTermLists()},
 		Audiences: NewVocabulary(content.FacetAudience, []Term{
 			{ID: "gp", Label: "GPs"},
 			{ID: "gp-trainee", Label: "GP trainees"},

@@ -807,7 +807,7 @@ func tag(cfg *config.Config, m *Module, fr *content.Front, diags *diag.List) boo
 					f.Name, id, f.Name, diag.DidYouMean(id, v.IDs()), strings.Join(v.IDs(), ", "))
 			}
 		}
-		m.setTerms(f.Name, terms)
+		m.setTerms(f.Name, v.Share(terms))
 	}
 	return ok
 }
