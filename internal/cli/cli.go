@@ -213,13 +213,14 @@ func printDiags(w io.Writer, diags diag.List) {
 	bw.Flush()
 }
 
-// buildMemoryBudget is the heap a one-off build aims to stay under: the
+// buildMemoryBudget is the memory a one-off build aims to stay under: the
 // collector runs as usual (GOGC=100), and more often when the heap nears
-// the budget, rather than let a large site's build grow past it. It is a
-// budget for the machine the build runs on, not a setting for one size
-// of site: a small site never comes near it. GOGC or GOMEMLIMIT override
-// it.
-const buildMemoryBudget = 1 << 30
+// the budget, rather than let a large site's build grow past it. It is
+// the project's ceiling for a build, 1 GB (10^9 bytes) of resident
+// memory, less the 1% a process holds beyond the Go runtime's count; not
+// a setting for one size of site: a small site never comes near it (a
+// 10,000-module build peaks near 250 MB). GOGC or GOMEMLIMIT override it.
+const buildMemoryBudget = 920 << 20
 
 func limitMemory() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
