@@ -421,6 +421,17 @@ type GapGroup struct {
 	Gaps []Gap
 }
 
+// GapsShown is how many gaps of one kind the coverage page lists, so that
+// the page stays small on a site of any size; `cmesite report` lists
+// every one.
+var GapsShown = 200
+
+// Shown is the gaps of g the coverage page lists: the first GapsShown.
+func (g GapGroup) Shown() []Gap { return g.Gaps[:min(len(g.Gaps), GapsShown)] }
+
+// Hidden is how many gaps of g the coverage page does not list.
+func (g GapGroup) Hidden() int { return len(g.Gaps) - len(g.Shown()) }
+
 // GapsByKind groups the gaps by kind, in GapKinds order, leaving out kinds
 // without gaps.
 func (r *Report) GapsByKind() []GapGroup {

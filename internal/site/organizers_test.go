@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/cmesite/cmesite/internal/organize"
 )
 
 // TestOrganizerPages: the coverage and review pages are built, kept out
@@ -265,4 +267,44 @@ func between(s, from, to string) string {
 	}
 	before, _, _ := strings.Cut(after, to)
 	return before
+}
+
+// TestCoverageGapsCapped: the coverage page lists at most GapsShown gaps
+// of a kind, and says how many more the text report lists.
+func TestCoverageGapsCapped(t *testing.T) {
+	files, _ := build(t, fixture(t, "small.txtar"), Options{})
+	full := string(files["organizers/coverage/index.html"])
+	if strings.Contains(full, `class="gaps-more"`) {
+		t.Error("the coverage page of a small site says it leaves gaps out")
+	}
+	defer func(n int) { organize.GapsShown = n }(organize.GapsShown)
+	organize.GapsShown = 1
+	files, _ = build(t, fixture(t, "small.txtar"), Options{})
+	page := string(files["organizers/coverage/index.html"])
+	fullLists := strings.Split(full, `<ul class="gaps">`)[1:]
+	lists := strings.Split(page, `<ul class="gaps">`)[1:]
+	if len(lists) != len(fullLists) || len(lists) == 0 {
+		t.Fatalf("the capped page has %d gap lists, want %d", len(lists), len(fullLists))
+	}
+	more := 0
+	for i, list := range lists {
+		items, after, _ := strings.Cut(list, "</ul>")
+		if n := strings.Count(items, "<li>"); n != 1 {
+			t.Errorf("a gap list holds %d gaps, want 1", n)
+		}
+		fullItems, _, _ := strings.Cut(fullLists[i], "</ul>")
+		n := strings.Count(fullItems, "<li>")
+		want := fmt.Sprintf("\n<p class=\"gaps-more\">… and %d more, which “cmesite report” lists.</p>", n-1)
+		if n > 1 {
+			more++
+			if !strings.HasPrefix(after, want) {
+				t.Errorf("a list of %d gaps capped at 1 is followed by %.80q, want %q", n, after, want)
+			}
+		} else if strings.HasPrefix(after, "\n<p class=\"gaps-more\">") {
+			t.Error("a list of 1 gap says it leaves gaps out")
+		}
+	}
+	if more == 0 {
+		t.Error("the fixture has no kind with more than one gap: the test tests nothing")
+	}
 }
