@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -397,9 +398,18 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("header box holds %q", got)
 		}
 		counts := `[...document.querySelectorAll('[data-facet-group="%s"] label:not([hidden])')].map(l => l.querySelector("[data-facet]").value + l.querySelector(".search-facet-count").textContent).join(" ")`
-		if got := eval[string](tb, fmt.Sprintf(counts, "level")); got != "basic(2) specialist(1)" {
-			t.Errorf("level facet %q", got)
+		// The page shows the results before it counts the facets: wait
+		// for the counts (a slow run, -race, reads them late).
+		facet := func(group, want, what string) {
+			t.Helper()
+			expr := fmt.Sprintf(counts, group)
+			ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+			defer cancel()
+			if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr+" === "+strconv.Quote(want), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+				t.Errorf("%s %q, want %q", what, eval[string](tb, expr), want)
+			}
 		}
+		facet("level", "basic(2) specialist(1)", "level facet")
 		// The filters fold away on a small screen: open them as a reader would.
 		if !eval[bool](tb, `document.querySelector('[data-search-facets]').open`) {
 			tb.do(chromedp.Click(`[data-search-facets] > summary`))
@@ -412,12 +422,8 @@ func TestBrowser(t *testing.T) {
 		if got := eval[string](tb, `location.search`); got != "?q=breathlessness&level=specialist" {
 			t.Errorf("URL %q", got)
 		}
-		if got := eval[string](tb, fmt.Sprintf(counts, "level")); got != "basic(2) specialist(1)" {
-			t.Errorf("level facet after filtering %q", got)
-		}
-		if got := eval[string](tb, fmt.Sprintf(counts, "format")); got != "e-learning(1)" {
-			t.Errorf("format facet after filtering %q", got)
-		}
+		facet("level", "basic(2) specialist(1)", "level facet after filtering")
+		facet("format", "e-learning(1)", "format facet after filtering")
 		// Typing in the header box updates the results in place.
 		tb.typeQuery("morphine")
 		tb.wait(`location.search === "?q=morphine&level=specialist"`)
