@@ -355,9 +355,7 @@ func (x *Index) encode() {
 			delete(x.keys, k)
 		}
 	}
-	if x.final == nil {
-		x.sendMetas()
-	}
+	x.sendMetas()
 	if x.encodeGroups("g", x.fgroups, x.lay.facetGroup, x.encodeFacetGroup) {
 		x.facetVer = groupsVersion(x.fgroups)
 		x.changed = true

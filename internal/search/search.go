@@ -639,20 +639,21 @@ func (x *Index) rebuild() {
 	for ; lv < nl; lv++ {
 		x.levelStarts[lv+1] = len(all)
 	}
+	// The meta files depend on the ids and the number of postings alone.
+	// FinalTo gives them now and drops every doc's meta entry before the
+	// posting lists are made; the groups, given, are not kept.
+	postings := 0
+	for _, e := range all {
+		postings += e.nterms
+	}
+	x.lay.metaGroup = shardParams(len(all), postings, 0).metaGroup
+	x.metas = newGroups(len(all), x.lay.metaGroup)
 	if x.final != nil {
-		// The meta files depend on the ids and the number of postings
-		// alone: FinalTo gives them now, and every doc's meta entry is
-		// dropped before the posting lists are made.
-		postings := 0
-		for _, e := range all {
-			postings += e.nterms
-		}
-		x.lay.metaGroup = shardParams(len(all), postings, 0).metaGroup
-		x.metas = newGroups(len(all), x.lay.metaGroup)
 		x.sendMetas()
 		for _, e := range all {
 			e.meta = nil
 		}
+		x.metas = nil
 	}
 	// Size every posting list before filling it: growing them by append
 	// costs more than a counting pass.
@@ -704,9 +705,6 @@ func (x *Index) rebuild() {
 		if x.lay.merged {
 			x.buildMerged(s)
 		}
-	}
-	if x.final == nil {
-		x.metas = newGroups(len(all), x.lay.metaGroup)
 	}
 	x.fgroups = newGroups(len(all), x.lay.facetGroup)
 	x.changed = true
