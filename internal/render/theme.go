@@ -503,14 +503,10 @@ func (t *Theme) ResetShared() {
 
 // Render executes the page template of kind with data.
 func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
-	tmpl, ok := t.pages[kind]
-	if !ok {
-		return nil, fmt.Errorf("theme has no template for %s pages", kind)
-	}
 	buf := t.pool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer t.pool.Put(buf)
-	if err := t.execute(buf, kind, tmpl, data); err != nil {
+	if err := t.page(buf, kind, data); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
@@ -520,15 +516,20 @@ func (t *Theme) Render(kind string, data *Data) ([]byte, error) {
 // the page to dst, for a caller that writes the page out and reuses dst:
 // a large site's build makes a page of every module.
 func (t *Theme) RenderInto(dst []byte, kind string, data *Data) ([]byte, error) {
-	tmpl, ok := t.pages[kind]
-	if !ok {
-		return nil, fmt.Errorf("theme has no template for %s pages", kind)
-	}
 	buf := bytes.NewBuffer(dst)
-	if err := t.execute(buf, kind, tmpl, data); err != nil {
+	if err := t.page(buf, kind, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// page writes the page template of kind, executed with data, to w.
+func (t *Theme) page(w *bytes.Buffer, kind string, data *Data) error {
+	tmpl, ok := t.pages[kind]
+	if !ok {
+		return fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	return t.execute(w, kind, tmpl, data)
 }
 
 // Fragment executes a named partial template (for example "card") with data.
