@@ -37,8 +37,9 @@ func organizerEntry() *entry {
 			}
 			add(htmlPage(organizersDir+"/coverage/", (*Files).coverage))
 			// The review schedule is paged like every list, reviewRows
-			// rows a page, earliest review first.
-			for _, pg := range paged(organizersDir+"/reviews/", make([]*curriculum.Module, len(f.c.Modules)), reviewRows) {
+			// rows a page, a row per module (in the report's order,
+			// earliest review first: reviews slices it).
+			for _, pg := range paged(organizersDir+"/reviews/", f.c.Modules, reviewRows) {
 				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.reviews(pg) })
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
