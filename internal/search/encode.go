@@ -204,19 +204,43 @@ var listFacets = func() []string {
 	return fs
 }()
 
-// appendFacets appends the facets of docs: for each facet of listFacets a
-// v64 list of the value of each doc (docFacets); the lists are separated by
-// ".".
-func (x *Index) appendFacets(b []byte, n int, doc func(i int) *docEntry) []byte {
+// appendFacets appends the facets of docs n docs, whose ids id gives:
+// for each facet of listFacets a v64 list of the value of each doc
+// (docFacets); the lists are separated by ".".
+func (x *Index) appendFacets(b []byte, n int, id func(i int) int) []byte {
 	for k := range listFacets {
 		if k > 0 {
 			b = append(b, '.')
 		}
+		t := &x.ftab[k]
 		for i := range n {
-			b = append(b, doc(i).facets[k]...)
+			d := id(i)
+			b = append(b, t.data[t.off[d]:t.off[d+1]]...)
 		}
 	}
 	return b
+}
+
+// facetTable holds each doc's value of one facet of listFacets, as
+// docFacets encodes it, by doc id: a large index's lists read them
+// millions of times, from two flat arrays rather than from each doc.
+type facetTable struct {
+	off  []uint32 // doc id d's value is data[off[d]:off[d+1]]
+	data []byte
+}
+
+// flattenFacets makes x.ftab from the docs' facets; after any change to
+// them or to the ids.
+func (x *Index) flattenFacets() {
+	x.ftab = make([]facetTable, len(listFacets))
+	for k := range x.ftab {
+		t := &x.ftab[k]
+		t.off = make([]uint32, len(x.byID)+1)
+		for d, e := range x.byID {
+			t.data = append(t.data, e.facets[k]...)
+			t.off[d+1] = uint32(len(t.data))
+		}
+	}
 }
 
 // maskValues is the size of the largest facet whose values a doc's value
@@ -263,7 +287,7 @@ func (x *Index) docFacets(e *docEntry) {
 func (x *Index) encodeListFacets(posts []posting) []byte {
 	n := len(x.byID)
 	if 2*len(posts) <= n {
-		return x.appendFacets(make([]byte, 0, 4*len(posts)+4), len(posts), func(i int) *docEntry { return x.byID[posts[i].doc()] })
+		return x.appendFacets(make([]byte, 0, 4*len(posts)+4), len(posts), func(i int) int { return int(posts[i].doc()) })
 	}
 	out := make([]int, 0, n-len(posts))
 	j := 0
@@ -281,7 +305,7 @@ func (x *Index) encodeListFacets(posts []posting) []byte {
 		prev = d
 	}
 	b = append(b, ':')
-	return x.appendFacets(b, len(out), func(i int) *docEntry { return x.byID[out[i]] })
+	return x.appendFacets(b, len(out), func(i int) int { return out[i] })
 }
 
 // encodeStrings writes a JSON array of strings that need no escaping.
@@ -437,7 +461,7 @@ func (x *Index) encodeMeta(lo, hi int) []byte {
 func (x *Index) encodeFacetGroup(lo, hi int) []byte {
 	b := make([]byte, 0, 8*(hi-lo)+8)
 	b = append(b, '"')
-	b = x.appendFacets(b, hi-lo, func(i int) *docEntry { return x.byID[lo+i] })
+	b = x.appendFacets(b, hi-lo, func(i int) int { return lo + i })
 	return append(b, '"', '\n')
 }
 

@@ -214,8 +214,9 @@ type Index struct {
 	scratches sync.Pool            // of *scratch, for Add
 	renumber  bool                 // ids must be reassigned (docs added, removed or moved in tie order)
 
-	byID     []*docEntry // in tie order: a doc's id is its place here
-	postings int         // doc-term pairs
+	byID     []*docEntry  // in tie order: a doc's id is its place here
+	ftab     []facetTable // the docs' facets by id, for the lists (flattenFacets)
+	postings int          // doc-term pairs
 	lay      layout
 	internMu sync.Mutex
 	termIDs  map[string]uint32 // every term seen, also ones no doc has any more
@@ -639,6 +640,7 @@ func (x *Index) rebuild() {
 	for ; lv < nl; lv++ {
 		x.levelStarts[lv+1] = len(all)
 	}
+	x.flattenFacets()
 	// The meta files depend on the ids and the number of postings alone.
 	// FinalTo gives them now and drops every doc's meta entry before the
 	// posting lists are made; the groups, given, are not kept.
@@ -855,6 +857,7 @@ func (x *Index) update(entries []*docEntry) {
 			x.setPosting(id, e.id, 0, false, changed)
 		}
 	}
+	x.flattenFacets()
 	if x.lay.merged {
 		for s, terms := range changed {
 			x.updateMerged(s, terms, entries, facetDocs)
