@@ -298,8 +298,14 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	sums := rec.files
 	big := rec.indexBig
 	rec.mu.Unlock()
-	// By URL: "" (the home page) first.
-	slices.SortFunc(names, func(a, b string) int { return strings.Compare(saveURL(a), saveURL(b)) })
+	// By URL: "" (the home page) first. Each URL is made once, not at
+	// each comparison: a large site has hundreds of thousands of files.
+	type saved struct{ url, name string }
+	byURL := make([]saved, len(names))
+	for i, name := range names {
+		byURL[i] = saved{saveURL(name), name}
+	}
+	slices.SortFunc(byURL, func(a, b saved) int { return strings.Compare(a.url, b.url) })
 
 	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
 	// The version covers every file, saved or not: the worker keeps any
@@ -318,13 +324,12 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	var list bytes.Buffer
 	list.WriteString("{\"files\":[")
 	total := 0
-	for i, name := range names {
-		s := sums[name]
-		u := saveURL(name)
+	for i, sv := range byURL {
+		s := sums[sv.name]
 		if i > 0 {
 			list.WriteString(",\n")
 		}
-		fmt.Fprintf(&list, "[%s,%d,%q]", jsonString(u), s.size, short(s))
+		fmt.Fprintf(&list, "[%s,%d,%q]", jsonString(sv.url), s.size, short(s))
 		total += s.size
 	}
 	list.WriteString("]}\n")
@@ -337,9 +342,9 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	for _, m := range f.firstCards() {
 		want = append(want, fileOf(m.URL))
 	}
-	for _, name := range names {
-		if indexFile(name) && (!big || name == "search/index.json") {
-			want = append(want, name)
+	for _, sv := range byURL {
+		if indexFile(sv.name) && (!big || sv.name == "search/index.json") {
+			want = append(want, sv.name)
 		}
 	}
 	var pre strings.Builder
