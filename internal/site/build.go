@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
@@ -321,7 +323,17 @@ func (b *Builder) readDocs(paths []string) diag.List {
 	errs := make([]error, len(paths))
 	forEach(len(paths), func(i int) {
 		p := paths[i]
-		data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+		var data []byte
+		var err error
+		if b.opts.Stream {
+			// A one-off build keeps no byte of the file (Body is
+			// dropped below): it reads into a reused buffer.
+			buf := readBufs.Get().(*[]byte)
+			defer readBufs.Put(buf)
+			data, err = readInto(b.root, path.Join(content.Dir, p), buf)
+		} else {
+			data, err = fs.ReadFile(b.root, path.Join(content.Dir, p))
+		}
 		if err != nil {
 			errs[i] = err
 			states[i] = &docState{doc: &content.Doc{Path: p, File: path.Join(content.Dir, p), Section: path.Base(p) == content.IndexName}}
@@ -513,8 +525,19 @@ func (bd *pass) render() {
 			j := jobs[i]
 			ds := j.ds
 			if ds.dropped {
-				if !b.reread(j.p, ds) {
+				buf := readBufs.Get().(*[]byte)
+				if !b.reread(j.p, ds, buf) {
+					readBufs.Put(buf)
 					return
+				}
+				// Given back once no byte of the file is held: a
+				// streamed build drops the body once it is rendered
+				// and indexed; any other keeps it.
+				if stream {
+					defer func() {
+						ds.doc.Body = nil
+						readBufs.Put(buf)
+					}()
 				}
 			}
 			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
@@ -561,9 +584,12 @@ func (bd *pass) render() {
 
 // reread reads the body of a document whose body was dropped after
 // parsing, and reports whether it is the body that was parsed.
-func (b *Builder) reread(p string, ds *docState) bool {
+//
+// The file is read into buf, which the caller gives back once the body is
+// rendered and dropped.
+func (b *Builder) reread(p string, ds *docState, buf *[]byte) bool {
 	ds.dropped = false
-	data, err := fs.ReadFile(b.root, path.Join(content.Dir, p))
+	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
 	body, ok := ds.doc.BodyOf(data)
 	if err != nil || !ok {
 		ds.res = markdown.Result{}
@@ -817,4 +843,42 @@ func searchKeyOf(cfg *config.Config) string {
 		key += fmt.Sprint(cfg.Vocab(f.Name))
 	}
 	return key
+}
+
+// readBufs are the buffers a one-off build reads Markdown files into: it
+// holds no byte of a file once the file is parsed, or rendered and
+// indexed, so the files of a large site need not each be a new
+// allocation, twice.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// readInto reads the file name of fsys into *buf, grown as needed, as
+// fs.ReadFile does into a new slice.
+func readInto(fsys fs.FS, name string, buf *[]byte) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := 0
+	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<30 {
+		size = int(fi.Size())
+	}
+	data := (*buf)[:0]
+	if cap(data) < size+512 {
+		data = make([]byte, 0, size+512)
+	}
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err != nil {
+			*buf = data
+			if err == io.EOF {
+				err = nil
+			}
+			return data, err
+		}
+	}
 }
