@@ -747,8 +747,11 @@ func (bd *pass) index() {
 		if files != nil {
 			ix.FinalTo(func(name string, data []byte) {
 				files <- streamed{name: name, data: data}
-				if twin, js := diskTwinOf(name, data); js != nil {
-					files <- streamed{name: twin, data: js}
+				buf := pageBufs.Get().(*[]byte)
+				if twin, js := appendDiskTwin((*buf)[:0], name, data); js != nil {
+					files <- streamed{name: twin, data: js, buf: buf}
+				} else {
+					pageBufs.Put(buf)
 				}
 			})
 			close(files)

@@ -22,11 +22,11 @@ import (
 const catalogueDataURL = "catalogue/modules.json"
 
 // catalogue is one page of the catalogue's table.
-func (f *Files) catalogue(pg listPage) ([]byte, error) {
+func (f *Files) catalogue(dst []byte, pg listPage) ([]byte, error) {
 	d := f.base("catalogue", pg.url, pg.title(f.t("catalogue_title"), f.t), f.t("catalogue_description"))
 	d.Pager, d.DataURL = pg.pager(), catalogueDataURL
 	d.Count = len(f.c.ListOrder())
-	return f.listed(d, f.rows(pg.modules, d.Root))
+	return f.listed(dst, d, f.rows(pg.modules, d.Root))
 }
 
 // catalogueData is the catalogue's data file: what each row of the table

@@ -214,15 +214,20 @@ func (f *Files) make(p *page) ([]byte, error) {
 }
 
 // makeOut makes page p for a one-off build, which writes it and then
-// gives buf (when not nil) back with recycle: the module pages are made
-// into reused buffers instead of a copy each.
+// gives buf (when not nil) back with recycle: the module pages and the
+// lists are made into reused buffers instead of a copy each.
 func (f *Files) makeOut(p *page) (data []byte, buf *[]byte, err error) {
-	if p.entry == nil || p.entry.into == nil {
+	switch {
+	case p.entry != nil && p.entry.into != nil:
+		buf = pageBufs.Get().(*[]byte)
+		data, err = p.entry.into(f, p, (*buf)[:0])
+	case p.into != nil:
+		buf = pageBufs.Get().(*[]byte)
+		data, err = p.into(f, (*buf)[:0])
+	default:
 		data, err = f.make(p)
 		return data, nil, err
 	}
-	buf = pageBufs.Get().(*[]byte)
-	data, err = p.entry.into(f, p, (*buf)[:0])
 	if err != nil {
 		recycle(buf, nil)
 		return nil, nil, fmt.Errorf("cannot render %s: %w", p.file, err)
@@ -278,6 +283,7 @@ func (f *Files) writeAll(out Output) error {
 	if f.searchFiles != nil {
 		for r := range f.searchFiles {
 			w.put(r.name, r.data, r.err)
+			recycle(r.buf, r.data)
 		}
 		lap = f.b.trace(lap, "  search index files")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,7 @@ func (f *Files) moduleData(m *curriculum.Module) *render.Data {
 	return d
 }
 
-func (f *Files) section(s *curriculum.Section, pg listPage) ([]byte, error) {
+func (f *Files) section(dst []byte, s *curriculum.Section, pg listPage) ([]byte, error) {
 	d := f.base("section", pg.url, pg.title(s.Title, f.t), s.Summary)
 	d.Section, d.Pager = s, pg.pager()
 	if s.Doc != nil && pg.n == 1 {
@@ -75,7 +76,7 @@ func (f *Files) section(s *curriculum.Section, pg listPage) ([]byte, error) {
 	}
 	d.Count = len(s.Modules)
 	f.pocketLink(d, s.Modules)
-	return f.listed(d, f.cards(pg.modules, d.Root))
+	return f.listed(dst, d, f.cards(pg.modules, d.Root))
 }
 
 func (f *Files) terms(fc *curriculum.Facet) ([]byte, error) {
@@ -84,12 +85,12 @@ func (f *Files) terms(fc *curriculum.Facet) ([]byte, error) {
 	return f.theme.Render("terms", d)
 }
 
-func (f *Files) term(fc *curriculum.Facet, tp *curriculum.TermPage, pg listPage) ([]byte, error) {
+func (f *Files) term(dst []byte, fc *curriculum.Facet, tp *curriculum.TermPage, pg listPage) ([]byte, error) {
 	d := f.base("term", pg.url, pg.title(tp.Term.Label, f.t), tp.Term.Description)
 	d.Facet, d.Term, d.Pager = fc, tp, pg.pager()
 	d.Count = len(tp.Modules)
 	f.pocketLink(d, tp.Modules)
-	return f.listed(d, f.cards(pg.modules, d.Root))
+	return f.listed(dst, d, f.cards(pg.modules, d.Root))
 }
 
 func (f *Files) paths() ([]byte, error) {
@@ -97,12 +98,12 @@ func (f *Files) paths() ([]byte, error) {
 }
 
 // path is a learning path: one sequence, on one page.
-func (f *Files) path(p *curriculum.Path) ([]byte, error) {
+func (f *Files) path(dst []byte, p *curriculum.Path) ([]byte, error) {
 	d := f.base("path", p.URL, p.Title, p.Description)
 	d.Path = p
 	d.Count = len(p.Modules)
 	recordData(d)
-	return f.listed(d, f.cards(p.Modules, d.Root))
+	return f.listed(dst, d, f.cards(p.Modules, d.Root))
 }
 
 func (f *Files) home() ([]byte, error) {
@@ -254,18 +255,20 @@ type fill struct {
 	to func(dst []byte) []byte // appends them
 }
 
-// listed renders a page whose template prints .List: the list is copied
-// into the rendered page where the template printed it, once, into a
-// buffer of the exact size.
-func (f *Files) listed(d *render.Data, list fill) ([]byte, error) {
+// listed renders a page whose template prints .List, appended to dst:
+// the list is copied into the rendered page where the template printed
+// it, once, into a buffer of the exact size when dst is nil.
+func (f *Files) listed(dst []byte, d *render.Data, list fill) ([]byte, error) {
 	d.List = listMarker
-	page, err := f.theme.Render(d.Kind, d)
+	scratch := pageBufs.Get().(*[]byte)
+	page, err := f.theme.RenderInto((*scratch)[:0], d.Kind, d)
+	defer recycle(scratch, page)
 	if err != nil {
 		return nil, err
 	}
 	marker := []byte(listMarker)
 	n := bytes.Count(page, marker)
-	out := make([]byte, 0, len(page)+n*(list.n-len(marker)))
+	out := slices.Grow(dst, len(page)+n*(list.n-len(marker)))
 	for {
 		i := bytes.Index(page, marker)
 		if i < 0 {

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/cmesite/cmesite/internal/config"
@@ -99,11 +100,16 @@ func (t diskTwins) files() map[string][]byte {
 // diskTwinOf is the twin of the index file name: its name and bytes, or
 // nil bytes for a file that is not JSON.
 func diskTwinOf(name string, data []byte) (string, []byte) {
+	return appendDiskTwin(nil, name, data)
+}
+
+// appendDiskTwin is diskTwinOf with the twin's bytes appended to dst.
+func appendDiskTwin(dst []byte, name string, data []byte) (string, []byte) {
 	if !strings.HasSuffix(name, ".json") {
 		return "", nil
 	}
 	key, _ := json.Marshal(name)
-	js := make([]byte, 0, len(data)+len(key)+48)
+	js := slices.Grow(dst, len(data)+len(key)+48)
 	js = append(js, "(self.cmesiteData=self.cmesiteData||{})["...)
 	js = append(js, key...)
 	js = append(js, "]="...)

@@ -59,11 +59,21 @@ type page struct {
 	// lists (Files.listedOnce)
 	lists []*curriculum.Module
 	make  func(f *Files) ([]byte, error)
+	// into, when set, makes the page as make does, appended to dst (a
+	// one-off build's reused buffer, Files.makeOut).
+	into func(f *Files, dst []byte) ([]byte, error)
 }
 
 // htmlPage is a page at url made by mk.
 func htmlPage(url string, mk func(f *Files) ([]byte, error)) page {
 	return page{file: fileOf(url), url: url, html: true, make: mk}
+}
+
+// listPageAt is a page at url that lists modules, made by into.
+func listPageAt(url string, into func(f *Files, dst []byte) ([]byte, error)) page {
+	p := htmlPage(url, func(f *Files) ([]byte, error) { return into(f, nil) })
+	p.into = into
+	return p
 }
 
 // defaultTable is every output of a site. Its order is sitemap.xml's.
@@ -78,7 +88,7 @@ func defaultTable() []*entry {
 					continue // the root section is the home page
 				}
 				for _, pg := range paged(s.URL, s.Modules, f.cfg.PageSize) {
-					p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.section(s, pg) })
+					p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.section(dst, s, pg) })
 					p.lists = pg.modules
 					if pg.n == 1 {
 						p.owner = sectionFile(s)
@@ -105,7 +115,7 @@ func defaultTable() []*entry {
 					add(htmlPage(fc.Plural+"/", func(f *Files) ([]byte, error) { return f.terms(fc) }))
 					for _, tp := range fc.Terms {
 						for _, pg := range paged(tp.URL, tp.Modules, f.cfg.PageSize) {
-							p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.term(fc, tp, pg) })
+							p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.term(dst, fc, tp, pg) })
 							p.lists = pg.modules
 							if pg.n > 1 {
 								p.list, p.n = tp.URL, pg.n
@@ -117,7 +127,7 @@ func defaultTable() []*entry {
 			}},
 		{name: "the catalogue", templates: []string{"catalogue"}, sitemap: true, reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
 			for _, pg := range paged("catalogue/", f.c.ListOrder(), f.cfg.PageSize) {
-				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.catalogue(pg) })
+				p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.catalogue(dst, pg) })
 				p.lists = pg.modules
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
@@ -134,7 +144,7 @@ func defaultTable() []*entry {
 			}
 			add(htmlPage("paths/", (*Files).paths))
 			for _, p := range f.c.Paths {
-				pg := htmlPage(p.URL, func(f *Files) ([]byte, error) { return f.path(p) })
+				pg := listPageAt(p.URL, func(f *Files, dst []byte) ([]byte, error) { return f.path(dst, p) })
 				pg.lists = p.Modules
 				add(pg)
 			}
