@@ -38,6 +38,7 @@ import (
 
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -74,6 +75,17 @@ type Input struct {
 	// FirstLine is the file line on which Source starts (the frontmatter
 	// lines precede it), so positions name real file lines. 0 means 1.
 	FirstLine int
+	// CalloutsAt, when set, asks Render for the body's top-level callouts
+	// too, as Callouts gives them for that page, from the same parse
+	// (Result.Shown).
+	CalloutsAt *ShownAt
+}
+
+// ShownAt is a page that shows a body's callouts apart from the body
+// (Callouts).
+type ShownAt struct {
+	URL      string // the page's URL: relative links are written for it
+	IDPrefix string // put before the callouts' ids
 }
 
 // Result is everything Render learned about one body.
@@ -102,6 +114,9 @@ type Result struct {
 	// Callouts lists the kind of every callout, in document order
 	// (repeated kinds repeat).
 	Callouts []string
+	// Shown are the top-level callouts rendered for Input.CalloutsAt, nil
+	// without it.
+	Shown []Callout
 	// Diagnostics are problems in the body, positioned at file lines.
 	Diagnostics diag.List
 }
@@ -226,7 +241,38 @@ func (r *Renderer) Render(in Input) (res Result) {
 		res.Diagnostics.Errorf(in.File, 0, "rendering Markdown: %v", err)
 	}
 	res.HTML = string(st.out.b)
+	if at := in.CalloutsAt; at != nil {
+		res.Shown = st.shown(doc, at.URL)
+	}
 	return res
+}
+
+// shown renders the top-level callouts of doc, whose page is rendered,
+// again for the page at url: every relative link is rewritten for that
+// page, and each callout takes the id made for it with the prefix
+// (walker.Transform).
+func (st *docState) shown(doc ast.Node, url string) []Callout {
+	for _, l := range st.relLinks {
+		*l.dest = l.r.rewrite(url, &st.scratch)
+	}
+	for i, c := range st.calloutNodes {
+		c.id = st.shownIDs[i]
+		c.title.id = c.id
+	}
+	var out []Callout
+	var buf bytes.Buffer
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		c, ok := n.(*callout)
+		if !ok {
+			continue
+		}
+		buf.Reset()
+		if err := st.r.renderer.Render(&buf, st.src, c); err != nil {
+			continue
+		}
+		out = append(out, Callout{Kind: calloutKinds[c.kind].Name, HTML: bytes.Clone(buf.Bytes())})
+	}
+	return out
 }
 
 // Callout is one callout of a body, rendered on its own.
@@ -241,34 +287,9 @@ type Callout struct {
 // callouts' ids start with idPrefix, so that the callouts of many bodies
 // can share one page. Problems in the body are Render's to report: none
 // are returned here.
-func (r *Renderer) Callouts(in Input, shownAt, idPrefix string) (out []Callout) {
-	src := normaliseSource(in.Source)
-	st := statePool.Get().(*docState)
-	var res Result
-	st.reset(r, in, src, &res)
-	st.pageURL, st.idPrefix = shownAt, idPrefix
-	defer func() {
-		if recover() != nil {
-			out = nil // Render reports it at the file
-		}
-		st.release()
-	}()
-	pc := parser.NewContext(parser.WithIDs(&st.ids))
-	pc.Set(stateKey, st)
-	doc := r.parser.Parse(text.NewReader(src), parser.WithContext(pc))
-	var buf bytes.Buffer
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		c, ok := n.(*callout)
-		if !ok {
-			continue
-		}
-		buf.Reset()
-		if err := r.renderer.Render(&buf, src, c); err != nil {
-			continue
-		}
-		out = append(out, Callout{Kind: calloutKinds[c.kind].Name, HTML: bytes.Clone(buf.Bytes())})
-	}
-	return out
+func (r *Renderer) Callouts(in Input, shownAt, idPrefix string) []Callout {
+	in.CalloutsAt = &ShownAt{URL: shownAt, IDPrefix: idPrefix}
+	return r.Render(in).Shown
 }
 
 // normaliseSource drops a UTF-8 byte order mark and turns CRLF into LF, so
@@ -310,7 +331,13 @@ type docState struct {
 	res       *Result
 	pageURL   string // URLFor(page)
 	pageDir   string // path.Dir(page)
-	idPrefix  string // put before callout ids (Callouts)
+	shownAt   *ShownAt
+
+	// relLinks are the relative links' destinations in the document and
+	// what they resolved to, and shownIDs the callouts' ids with
+	// shownAt's prefix: for shown.
+	relLinks []relLink
+	shownIDs []string
 
 	// line counting: the number of '\n' before lineOff is lineN.
 	lineOff, lineN int
@@ -345,7 +372,9 @@ func (st *docState) reset(r *Renderer, in Input, src []byte, res *Result) {
 	st.file, st.page, st.firstLine = in.File, in.Path, max(in.FirstLine, 1)
 	st.pageURL = URLFor(in.Path)
 	st.pageDir = path.Dir(in.Path)
-	st.idPrefix = ""
+	st.shownAt = in.CalloutsAt
+	st.relLinks = st.relLinks[:0]
+	st.shownIDs = st.shownIDs[:0]
 	st.lineOff, st.lineN = 0, 0
 	st.calloutNodes = st.calloutNodes[:0]
 	st.ids.reset()
@@ -382,6 +411,9 @@ func (st *docState) release() {
 	clear(st.sections[:cap(st.sections)])
 	clear(st.callouts[:cap(st.callouts)])
 	clear(st.calloutNodes[:cap(st.calloutNodes)])
+	clear(st.relLinks[:cap(st.relLinks)])
+	clear(st.shownIDs[:cap(st.shownIDs)])
+	st.shownAt = nil
 	if cap(st.out.b) > maxPooled {
 		st.out.b = nil
 	}

@@ -91,9 +91,24 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	// Callout ids ("callout-1") are made once every heading has its id, so
 	// adding a callout never changes a heading's anchor.
 	for i, c := range st.calloutNodes {
-		st.scratch = strconv.AppendInt(append(append(st.scratch[:0], st.idPrefix...), "callout-"...), int64(i+1), 10)
+		st.scratch = strconv.AppendInt(append(st.scratch[:0], "callout-"...), int64(i+1), 10)
 		c.id = st.ids.generate(st.scratch, kindCallout)
 		c.title.id = c.id
+	}
+	// The ids of the callouts shown on another page (Render's shown)
+	// start with its prefix: made now, among the same ids, as a parse
+	// for that page alone would make them. Made after the page's own,
+	// they are the same: the two sets of candidates ("callout-N" and
+	// "<prefix>callout-N", with or without a "-N" suffix) never meet.
+	if st.shownAt != nil && st.shownAt.IDPrefix == "" {
+		for _, c := range st.calloutNodes {
+			st.shownIDs = append(st.shownIDs, c.id)
+		}
+	} else if st.shownAt != nil {
+		for i := range st.calloutNodes {
+			st.scratch = strconv.AppendInt(append(append(st.scratch[:0], st.shownAt.IDPrefix...), "callout-"...), int64(i+1), 10)
+			st.shownIDs = append(st.shownIDs, st.ids.generate(st.scratch, kindCallout))
+		}
 	}
 	sections := st.sections
 	if sections[0].text.empty() {
@@ -394,6 +409,9 @@ func (st *docState) link(n ast.Node, dest *[]byte, image bool) {
 		return
 	case linkRelative:
 		*dest = r.rewrite(st.pageURL, &st.scratch)
+		if st.shownAt != nil {
+			st.relLinks = append(st.relLinks, relLink{dest, r})
+		}
 	}
 	st.links = append(st.links, Link{
 		Line:     st.line(st.nodeOffset(n)),
@@ -433,4 +451,11 @@ func (st *docState) nodeOffset(n ast.Node) int {
 		}
 	}
 	return -1
+}
+
+// relLink is a relative link's destination in the document, and what it
+// resolved to.
+type relLink struct {
+	dest *[]byte
+	r    resolved
 }

@@ -540,9 +540,16 @@ func (bd *pass) render() {
 					}()
 				}
 			}
-			ds.res = b.md.Render(markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine})
+			in := markdown.Input{Source: ds.doc.Body, File: ds.doc.File, Path: j.p, FirstLine: ds.doc.BodyLine}
+			if stream && j.m != nil {
+				// A pocket card's callouts come from this parse: the
+				// body is not read again for them.
+				in.CalloutsAt = bd.files.pocketAt[j.m]
+			}
+			ds.res = b.md.Render(in)
 			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.rendered = "", true
+			ds.shown, ds.shownAt, ds.res.Shown = ds.res.Shown, in.CalloutsAt, nil
 			ds.callouts, ds.external = ds.res.Callouts, ds.res.External
 			if j.m == nil {
 				return

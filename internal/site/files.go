@@ -37,8 +37,11 @@ type Files struct {
 	byFile map[string]int // output path -> index in pages
 	dups   [][2]int       // pages that take the same output path
 	quick  []*curriculum.Module
-	frags  []atomic.Pointer[frag] // by Module.ListIndex
-	lists  []atomic.Int32         // a streamed build's: pages left that list each module (listedOnce)
+	// pocketAt is where each quick-reference card's callouts are shown:
+	// its pocket cards page, and its place there (pocketEntry).
+	pocketAt map[*curriculum.Module]*markdown.ShownAt
+	frags    []atomic.Pointer[frag] // by Module.ListIndex
+	lists    []atomic.Int32         // a streamed build's: pages left that list each module (listedOnce)
 
 	// searched is closed when search holds the search index's files.
 	searched chan struct{}

@@ -36,7 +36,11 @@ func pocketEntry() *entry {
 			if len(f.quick) == 0 {
 				return
 			}
+			f.pocketAt = make(map[*curriculum.Module]*markdown.ShownAt, len(f.quick))
 			for _, pg := range paged(pocketURL, f.quick, f.cfg.PageSize) {
+				for i, m := range pg.modules {
+					f.pocketAt[m] = &markdown.ShownAt{URL: pg.url, IDPrefix: pocketPrefix(i)}
+				}
 				p := htmlPage(pg.url, func(f *Files) ([]byte, error) { return f.pocketCards(pg) })
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
@@ -54,12 +58,11 @@ func (f *Files) pocketCards(pg listPage) ([]byte, error) {
 	d := f.base("pocket-cards", pg.url, pg.title(f.t("pocket_title"), f.t), f.t("pocket_description"))
 	d.Pager, d.Count = pg.pager(), len(f.quick)
 	for i, m := range pg.modules {
-		src, err := f.source(m.Doc.Path)
+		prefix := pocketPrefix(i)
+		callouts, err := f.pocketCallouts(m, pg.url, prefix)
 		if err != nil {
 			return nil, err
 		}
-		prefix := "pocket-" + strconv.Itoa(i+1) + "-"
-		callouts := f.md.Callouts(markdown.Input{Source: src, File: m.Doc.File, Path: m.Doc.Path, FirstLine: m.Doc.BodyLine}, pg.url, prefix)
 		c := render.PocketCard{Module: m, ID: strings.TrimSuffix(prefix, "-")}
 		// Every card has its "Key points": each callout is named by its
 		// card's title too, so that its landmark's name is the page's only.
@@ -87,6 +90,28 @@ func (f *Files) pocketCards(pg listPage) ([]byte, error) {
 		d.Pocket = append(d.Pocket, c)
 	}
 	return f.theme.Render("pocket-cards", d)
+}
+
+// pocketPrefix starts the ids of the callouts of the i-th card of a
+// pocket cards page.
+func pocketPrefix(i int) string { return "pocket-" + strconv.Itoa(i+1) + "-" }
+
+// pocketCallouts are the callouts of the card m on the pocket cards page
+// at url, their ids starting with prefix: those a streamed build made
+// with m's page, else from m's body, parsed again.
+func (f *Files) pocketCallouts(m *curriculum.Module, url, prefix string) ([]markdown.Callout, error) {
+	if ds := f.docs[m.Doc.Path]; ds != nil && ds.shownAt != nil && *ds.shownAt == (markdown.ShownAt{URL: url, IDPrefix: prefix}) {
+		callouts := ds.shown
+		if !f.keep {
+			ds.shown, ds.shownAt = nil, nil // this page is its only use
+		}
+		return callouts, nil
+	}
+	src, err := f.source(m.Doc.Path)
+	if err != nil {
+		return nil, err
+	}
+	return f.md.Callouts(markdown.Input{Source: src, File: m.Doc.File, Path: m.Doc.Path, FirstLine: m.Doc.BodyLine}, url, prefix), nil
 }
 
 // source is the Markdown body of the document at content path p, read

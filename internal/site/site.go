@@ -161,6 +161,11 @@ type docState struct {
 	// a streamed build has made the module's page and dropped the
 	// headings (compact): all the link checks need of them.
 	ids string
+	// shown are a streamed build's quick-reference card's callouts for
+	// its pocket card, made with its page from one parse (res.Shown), for
+	// shownAt; the pocket cards drop them once used.
+	shown   []markdown.Callout
+	shownAt *markdown.ShownAt
 }
 
 // compact drops what a streamed build needs no more once the module's
