@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bytes"
 	"html"
 	"html/template"
 	"testing"
+	"testing/fstest"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -122,5 +124,47 @@ func TestMarkupText(t *testing.T) {
 		if got, want := b.String(), html.EscapeString(s); got != want {
 			t.Errorf("text(%q) = %q; want %q", s, got, want)
 		}
+	}
+}
+
+// TestDirectFragments: a card or row whose template only calls its helper
+// is the helper's markup, the bytes the template gives, made without
+// executing it; a theme that adds to the template gets its template.
+func TestDirectFragments(t *testing.T) {
+	m, cfg := tricky()
+	it := Item{Root: RootMarker, Module: m, Config: cfg}
+	def, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	for _, name := range []string{"card", "row"} {
+		if def.direct[name] == nil {
+			t.Errorf("the default theme's %s is not made directly", name)
+		}
+		got, err := def.Fragment(name, it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl, err := def.partial("module", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := def.execute(&want, "module", tmpl, it); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s made directly:\n%s\nexecuted:\n%s", name, got, want.Bytes())
+		}
+	}
+	own, diags := Load(fstest.MapFS{"themes/default/templates/partials/card.html": {Data: []byte(`{{define "card"}}{{card .}}<p class="mine">{{.Module.Front.Summary}}</p>{{end}}{{define "row"}}{{row .}}{{end}}`)}}, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if own.direct["card"] != nil || own.direct["row"] == nil {
+		t.Errorf("direct fragments of a theme that adds to the card: %v", own.direct)
+	}
+	if got, err := own.Fragment("card", it); err != nil || !bytes.Contains(got, []byte(`<p class="mine">`)) {
+		t.Errorf("a theme's own card template was not executed: %s (%v)", got, err)
 	}
 }

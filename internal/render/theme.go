@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"github.com/cmesite/cmesite/internal/content"
@@ -76,6 +77,13 @@ type Theme struct {
 	// rebuilds: a different Hash means every page must be rendered anew.
 	Hash string
 	pool sync.Pool
+
+	// direct are the fragments (Fragment) whose template is one call of
+	// a list helper on its data, {{card .}} as the default theme has it:
+	// the helper is called without executing the template, which would
+	// give the same bytes (the helper's result is HTML) at the cost of a
+	// reflective call and a copy, for every module of a site.
+	direct map[string]func(Item) (template.HTML, error)
 
 	sharedMu sync.RWMutex
 	sharedBy map[sharedKey][]byte        // rendered shared partials, with RootMarker for the root
@@ -304,6 +312,9 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 		t.pages[kind] = fast.Lookup(baseFile)
 		t.plain[kind] = clone.Lookup(baseFile)
+		if kind == "module" {
+			t.direct = directFragments(clone, map[string]func(Item) (template.HTML, error){"card": t.card, "row": t.row})
+		}
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
 	t.pool.New = func() any { return new(bytes.Buffer) }
@@ -532,8 +543,38 @@ func (t *Theme) page(w *bytes.Buffer, kind string, data *Data) error {
 	return t.execute(w, kind, tmpl, data)
 }
 
+// directFragments picks, of the helpers by name, those whose template of
+// the same name in ns, not yet executed, is nothing but {{name .}}.
+func directFragments(ns *template.Template, helpers map[string]func(Item) (template.HTML, error)) map[string]func(Item) (template.HTML, error) {
+	direct := map[string]func(Item) (template.HTML, error){}
+	for name, h := range helpers {
+		tmpl := ns.Lookup(name)
+		if tmpl == nil || tmpl.Tree == nil || tmpl.Tree.Root == nil || len(tmpl.Tree.Root.Nodes) != 1 {
+			continue
+		}
+		a, ok := tmpl.Tree.Root.Nodes[0].(*parse.ActionNode)
+		if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) != 1 || len(a.Pipe.Cmds[0].Args) != 2 {
+			continue
+		}
+		fn, ok1 := a.Pipe.Cmds[0].Args[0].(*parse.IdentifierNode)
+		_, ok2 := a.Pipe.Cmds[0].Args[1].(*parse.DotNode)
+		if ok1 && ok2 && fn.Ident == name {
+			direct[name] = h
+		}
+	}
+	return direct
+}
+
 // Fragment executes a named partial template (for example "card") with data.
 func (t *Theme) Fragment(name string, data any) ([]byte, error) {
+	if h := t.direct[name]; h != nil {
+		if it, ok := data.(Item); ok {
+			if html, err := h(it); err == nil {
+				return []byte(html), nil
+			}
+			// The template reports the error, as it reads.
+		}
+	}
 	tmpl, err := t.partial("module", name)
 	if err != nil {
 		return nil, err
