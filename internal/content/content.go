@@ -530,7 +530,9 @@ type rawFront struct {
 func recorder(syntax fields.Syntax) frontmatter.UnmarshalFunc {
 	return func(data []byte, v any) error {
 		r := v.(*rawFront)
-		r.syntax, r.data = syntax, append([]byte(nil), data...)
+		// data is in the splitter's own buffer of this file, which it
+		// writes no more: kept as it is, not copied.
+		r.syntax, r.data = syntax, data
 		return nil
 	}
 }
