@@ -209,7 +209,13 @@ func (f *Files) Styles() []string {
 
 // make makes one page.
 func (f *Files) make(p *page) ([]byte, error) {
-	data, err := p.make(f)
+	var data []byte
+	var err error
+	if p.make != nil {
+		data, err = p.make(f)
+	} else {
+		data, err = p.into(f, p, nil)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot render %s: %w", p.file, err)
 	}
@@ -220,17 +226,12 @@ func (f *Files) make(p *page) ([]byte, error) {
 // gives buf (when not nil) back with recycle: the module pages and the
 // lists are made into reused buffers instead of a copy each.
 func (f *Files) makeOut(p *page) (data []byte, buf *[]byte, err error) {
-	switch {
-	case p.entry != nil && p.entry.into != nil:
-		buf = pageBufs.Get().(*[]byte)
-		data, err = p.entry.into(f, p, (*buf)[:0])
-	case p.into != nil:
-		buf = pageBufs.Get().(*[]byte)
-		data, err = p.into(f, (*buf)[:0])
-	default:
+	if p.into == nil {
 		data, err = f.make(p)
 		return data, nil, err
 	}
+	buf = pageBufs.Get().(*[]byte)
+	data, err = p.into(f, p, (*buf)[:0])
 	if err != nil {
 		recycle(buf, nil)
 		return nil, nil, fmt.Errorf("cannot render %s: %w", p.file, err)

@@ -33,10 +33,6 @@ type entry struct {
 	// noSave leaves the entry's files out of what the service worker may
 	// cache (the sitemap, the feed, the organizer pages, ...).
 	noSave bool
-	// into, when set, makes page p as make does, appended to dst: a
-	// one-off build writes the page and reuses dst for the next
-	// (Files.makeOut). For the entries with a page per module.
-	into func(f *Files, p *page, dst []byte) ([]byte, error)
 }
 
 // page is one output file.
@@ -58,10 +54,11 @@ type page struct {
 	// lists are the modules whose cards or catalogue rows the page
 	// lists (Files.listedOnce)
 	lists []*curriculum.Module
-	make  func(f *Files) ([]byte, error)
-	// into, when set, makes the page as make does, appended to dst (a
-	// one-off build's reused buffer, Files.makeOut).
-	into func(f *Files, dst []byte) ([]byte, error)
+	// make makes the page; into, when set, makes it appended to dst, for
+	// a one-off build, which writes the page and reuses dst for the next
+	// (Files.makeOut). A page with into alone is made by into(f, p, nil).
+	make func(f *Files) ([]byte, error)
+	into func(f *Files, p *page, dst []byte) ([]byte, error)
 }
 
 // htmlPage is a page at url made by mk.
@@ -70,10 +67,8 @@ func htmlPage(url string, mk func(f *Files) ([]byte, error)) page {
 }
 
 // listPageAt is a page at url that lists modules, made by into.
-func listPageAt(url string, into func(f *Files, dst []byte) ([]byte, error)) page {
-	p := htmlPage(url, func(f *Files) ([]byte, error) { return into(f, nil) })
-	p.into = into
-	return p
+func listPageAt(url string, into func(f *Files, p *page, dst []byte) ([]byte, error)) page {
+	return page{file: fileOf(url), url: url, html: true, into: into}
 }
 
 // defaultTable is every output of a site. Its order is sitemap.xml's.
@@ -88,7 +83,7 @@ func defaultTable() []*entry {
 					continue // the root section is the home page
 				}
 				for _, pg := range paged(s.URL, s.Modules, f.cfg.PageSize) {
-					p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.section(dst, s, pg) })
+					p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.section(dst, s, pg) })
 					p.lists = pg.modules
 					if pg.n == 1 {
 						p.owner = sectionFile(s)
@@ -99,9 +94,10 @@ func defaultTable() []*entry {
 				}
 			}
 		}},
-		{name: "the module pages", templates: []string{"module"}, sitemap: true, into: (*Files).moduleInto, pages: func(f *Files, add func(page)) {
+		{name: "the module pages", templates: []string{"module"}, sitemap: true, pages: func(f *Files, add func(page)) {
 			for _, m := range f.c.Modules {
 				p := htmlPage(m.URL, func(f *Files) ([]byte, error) { return f.module(m) })
+				p.into = (*Files).moduleInto
 				p.owner, p.body = m.Doc.File, m.Doc.Path
 				if !m.Front.Reviewed.IsZero() {
 					p.lastmod = m.Front.Reviewed.Format(time.DateOnly)
@@ -115,7 +111,7 @@ func defaultTable() []*entry {
 					add(htmlPage(fc.Plural+"/", func(f *Files) ([]byte, error) { return f.terms(fc) }))
 					for _, tp := range fc.Terms {
 						for _, pg := range paged(tp.URL, tp.Modules, f.cfg.PageSize) {
-							p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.term(dst, fc, tp, pg) })
+							p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.term(dst, fc, tp, pg) })
 							p.lists = pg.modules
 							if pg.n > 1 {
 								p.list, p.n = tp.URL, pg.n
@@ -127,7 +123,7 @@ func defaultTable() []*entry {
 			}},
 		{name: "the catalogue", templates: []string{"catalogue"}, sitemap: true, reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
 			for _, pg := range paged("catalogue/", f.c.ListOrder(), f.cfg.PageSize) {
-				p := listPageAt(pg.url, func(f *Files, dst []byte) ([]byte, error) { return f.catalogue(dst, pg) })
+				p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.catalogue(dst, pg) })
 				p.lists = pg.modules
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
@@ -144,7 +140,7 @@ func defaultTable() []*entry {
 			}
 			add(htmlPage("paths/", (*Files).paths))
 			for _, p := range f.c.Paths {
-				pg := listPageAt(p.URL, func(f *Files, dst []byte) ([]byte, error) { return f.path(dst, p) })
+				pg := listPageAt(p.URL, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.path(dst, p) })
 				pg.lists = p.Modules
 				add(pg)
 			}
