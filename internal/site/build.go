@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -328,7 +327,7 @@ func (b *Builder) readDocs(paths []string) diag.List {
 		if b.opts.Stream {
 			// A one-off build keeps no byte of the file (Body is
 			// dropped below): it reads into a reused buffer.
-			buf := readBufs.Get().(*[]byte)
+			buf := readBufs.Get().(*bytes.Buffer)
 			defer readBufs.Put(buf)
 			data, err = readInto(b.root, path.Join(content.Dir, p), buf)
 		} else {
@@ -525,7 +524,7 @@ func (bd *pass) render() {
 			j := jobs[i]
 			ds := j.ds
 			if ds.dropped {
-				buf := readBufs.Get().(*[]byte)
+				buf := readBufs.Get().(*bytes.Buffer)
 				if !b.reread(j.p, ds, buf) {
 					readBufs.Put(buf)
 					return
@@ -594,7 +593,7 @@ func (bd *pass) render() {
 //
 // The file is read into buf, which the caller gives back once the body is
 // rendered and dropped.
-func (b *Builder) reread(p string, ds *docState, buf *[]byte) bool {
+func (b *Builder) reread(p string, ds *docState, buf *bytes.Buffer) bool {
 	ds.dropped = false
 	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
 	body, ok := ds.doc.BodyOf(data)
@@ -859,36 +858,20 @@ func searchKeyOf(cfg *config.Config) string {
 // holds no byte of a file once the file is parsed, or rendered and
 // indexed, so the files of a large site need not each be a new
 // allocation, twice.
-var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// readInto reads the file name of fsys into *buf, grown as needed, as
-// fs.ReadFile does into a new slice.
-func readInto(fsys fs.FS, name string, buf *[]byte) ([]byte, error) {
+// readInto reads the file name of fsys into buf, as fs.ReadFile does into
+// a new slice.
+func readInto(fsys fs.FS, name string, buf *bytes.Buffer) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	size := 0
+	buf.Reset()
 	if fi, err := f.Stat(); err == nil && fi.Size() < 1<<30 {
-		size = int(fi.Size())
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
 	}
-	data := (*buf)[:0]
-	if cap(data) < size+512 {
-		data = make([]byte, 0, size+512)
-	}
-	for {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err != nil {
-			*buf = data
-			if err == io.EOF {
-				err = nil
-			}
-			return data, err
-		}
-	}
+	_, err = buf.ReadFrom(f)
+	return buf.Bytes(), err
 }
