@@ -806,6 +806,7 @@ func (x *Index) keepsValue(f, id string) bool {
 func (x *Index) update(entries []*docEntry) {
 	changed := map[*keyShard]map[string]bool{} // terms whose postings changed, by shard
 	facetDocs := map[int]bool{}
+	refacet := false // some doc's facets changed
 	var buf [1]string
 	for _, e := range entries {
 		old := x.docs[e.doc.URL]
@@ -821,6 +822,7 @@ func (x *Index) update(entries []*docEntry) {
 			oldCodes[p>>5] = uint8(p & 31)
 		}
 		if facetsChanged(&old.doc, &e.doc) {
+			refacet = true
 			for _, f := range facetNames {
 				for _, id := range facetIDs(&old.doc, f, buf[:0]) {
 					x.facetUse[f][id]--
@@ -857,7 +859,9 @@ func (x *Index) update(entries []*docEntry) {
 			x.setPosting(id, e.id, 0, false, changed)
 		}
 	}
-	x.flattenFacets()
+	if refacet {
+		x.flattenFacets() // a save that keeps every doc's facets keeps the table
+	}
 	if x.lay.merged {
 		for s, terms := range changed {
 			x.updateMerged(s, terms, entries, facetDocs)
