@@ -100,14 +100,15 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	// for that page alone would make them. Made after the page's own,
 	// they are the same: the two sets of candidates ("callout-N" and
 	// "<prefix>callout-N", with or without a "-N" suffix) never meet.
-	if st.shownAt != nil && st.shownAt.IDPrefix == "" {
-		for _, c := range st.calloutNodes {
-			st.shownIDs = append(st.shownIDs, c.id)
-		}
-	} else if st.shownAt != nil {
-		for i := range st.calloutNodes {
-			st.scratch = strconv.AppendInt(append(append(st.scratch[:0], st.shownAt.IDPrefix...), "callout-"...), int64(i+1), 10)
-			st.shownIDs = append(st.shownIDs, st.ids.generate(st.scratch, kindCallout))
+	// Without a prefix they are the page's own.
+	if st.shownAt != nil {
+		for i, c := range st.calloutNodes {
+			id := c.id
+			if st.shownAt.IDPrefix != "" {
+				st.scratch = strconv.AppendInt(append(append(st.scratch[:0], st.shownAt.IDPrefix...), "callout-"...), int64(i+1), 10)
+				id = st.ids.generate(st.scratch, kindCallout)
+			}
+			st.shownIDs = append(st.shownIDs, id)
 		}
 	}
 	sections := st.sections
