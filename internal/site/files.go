@@ -83,7 +83,16 @@ func newFiles(b *Builder, c *curriculum.Curriculum) *Files {
 	}
 	f.frags = make([]atomic.Pointer[frag], len(c.ListOrder()))
 	f.quick = c.QuickReferences()
-	f.byFile = map[string]int{}
+	// The table makes about as many pages as the last build made, or
+	// somewhat more than one per module: sized once, not grown page by
+	// page, which on a large site cost a save more than the rest of
+	// planning.
+	n := len(c.Modules) + len(c.Modules)/4
+	if b.cur != nil {
+		n = max(n, len(b.cur.pages)+len(b.cur.pages)/64)
+	}
+	f.pages = make([]page, 0, n)
+	f.byFile = make(map[string]int, n)
 	for _, e := range b.table {
 		if e.pages == nil {
 			continue
