@@ -96,40 +96,46 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 
 	// Each warning is printed in full once, when it first appears (again
 	// if it goes away and comes back); the browser shows the current ones.
-	var printed map[string]bool
+	var printed map[diag.Diagnostic]bool
 	rebuild := func(changed []string, first bool) {
 		start := time.Now()
 		st, diags := b.Update(changed)
 		warnings := warningsOnly(diags)
-		now := make(map[string]bool, len(warnings))
+		// The browser is told first, the terminal after: a site can
+		// have thousands of warnings to sort through.
+		if diags.Errors() > 0 {
+			ps, more := problems(root, diags)
+			srv.Publish(devserver.Update{Problems: ps, More: more})
+		} else {
+			// Pages are made when they are asked for: publishing asks
+			// for the pages open in a browser, to tell which of them
+			// must reload.
+			ps, more := problems(root, warnings)
+			srv.Publish(devserver.Update{Files: b.Files(), Problems: ps, More: more})
+		}
+		took := time.Since(start)
+		now := make(map[diag.Diagnostic]bool, len(warnings))
 		var fresh diag.List
 		for _, d := range warnings {
-			s := d.String()
-			if !printed[s] {
+			if !printed[d] {
 				fresh = append(fresh, d)
 			}
-			now[s] = true
+			now[d] = true
 		}
 		printed = now
 		printDiags(stderr, fresh)
 		if diags.Errors() > 0 {
 			printDiags(stderr, errorsOnly(diags))
 			fmt.Fprintf(stderr, "%s: %s; still serving the last good build\n", time.Now().Format("15:04:05"), counts(diags))
-			ps, more := problems(root, diags)
-			srv.Publish(devserver.Update{Problems: ps, More: more})
 			return
 		}
-		// Pages are made when they are asked for: publishing asks for the
-		// pages open in a browser, to tell which of them must reload.
-		ps, more := problems(root, warnings)
-		srv.Publish(devserver.Update{Files: b.Files(), Problems: ps, More: more})
 		what := "rebuilt"
 		if first {
 			what = "built"
 		}
 		fmt.Fprintf(stdout, "%s: %s %s, %s in %s%s\n", time.Now().Format("15:04:05"), what,
 			plural(st.Modules, "module", "modules"), plural(st.Pages, "page", "pages"),
-			time.Since(start).Round(100*time.Microsecond), warningsNote(diags))
+			took.Round(100*time.Microsecond), warningsNote(diags))
 	}
 	rebuild(nil, true)
 
@@ -209,7 +215,7 @@ func browsable(addr net.Addr) string {
 }
 
 func warningsOnly(diags diag.List) diag.List {
-	var out diag.List
+	out := make(diag.List, 0, diags.Warnings())
 	for _, d := range diags {
 		if d.Severity == diag.Warning {
 			out = append(out, d)
