@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	htmlesc "html"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -153,17 +154,26 @@ func isHTML(ctype string) bool {
 // inject returns body with ScriptTag before the last </body>, or at the end
 // when there is none. A body that already has the tag is returned as is.
 func inject(body []byte) []byte {
-	if bytes.Contains(body, []byte(ScriptTag)) {
-		return body
-	}
-	at := lastCloseBody(body)
+	at := injectAt(body)
 	if at < 0 {
-		at = len(body)
+		return body
 	}
 	out := make([]byte, 0, len(body)+len(ScriptTag))
 	out = append(out, body[:at]...)
 	out = append(out, ScriptTag...)
 	return append(out, body[at:]...)
+}
+
+// injectAt is where inject puts the reload script in body: before the
+// last </body>, else at the end; -1 when body carries it already.
+func injectAt(body []byte) int {
+	if bytes.Contains(body, []byte(ScriptTag)) {
+		return -1
+	}
+	if at := lastCloseBody(body); at >= 0 {
+		return at
+	}
+	return len(body)
 }
 
 // lastCloseBody finds the last "</body" (any case) that ends a tag name.
@@ -195,7 +205,20 @@ func serveBody(w http.ResponseWriter, r *http.Request, status int, name string, 
 		if hash != nil { // only pages carry one: an image or PDF is not hashed on every request
 			h.Set("Server-Timing", `cmesite;desc="`+hash()+`"`)
 		}
-		body = inject(body)
+		if at := injectAt(body); at >= 0 {
+			// Written around the script, not copied with it: a page
+			// is asked for after every save, by every open tab. A
+			// page is always sent whole (a Range request too, which
+			// HTTP allows); only media files need ranges.
+			h.Set("Content-Length", strconv.Itoa(len(body)+len(ScriptTag)))
+			w.WriteHeader(status)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(body[:at])
+				_, _ = io.WriteString(w, ScriptTag)
+				_, _ = w.Write(body[at:])
+			}
+			return
+		}
 	}
 	if status == http.StatusOK {
 		// Handles HEAD, Content-Length and Range requests (media files).
