@@ -104,10 +104,18 @@ func (b *Builder) linkingTo(targets []string) []string {
 	if len(targets) == 0 {
 		return nil
 	}
+	// Each target's folder prefix is made once, not once per link: a
+	// delete scans every link of the site.
+	type target struct{ path, folder string }
+	ts := make([]target, len(targets))
+	for i, x := range targets {
+		ts[i] = target{x, x + "/"}
+	}
 	hit := func(t string) bool {
 		t = strings.TrimSuffix(t, "/")
-		for _, x := range targets {
-			if t == x || strings.HasPrefix(t, x+"/") || t == x+"/"+content.IndexName {
+		for _, x := range ts {
+			// x/_index.md is under the folder too.
+			if t == x.path || strings.HasPrefix(t, x.folder) {
 				return true
 			}
 		}
