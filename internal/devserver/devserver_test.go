@@ -294,6 +294,20 @@ func TestRangeRequest(t *testing.T) {
 	}
 }
 
+// A page is sent whole, with the reload script, even when a range is
+// asked for: it is written around the script, not copied with it.
+func TestRangeRequestOnPage(t *testing.T) {
+	s := published(map[string][]byte{"index.html": []byte("<html><body>0123456789</body></html>")})
+	r := local(httptest.NewRequest("GET", "/", nil))
+	r.Header.Set("Range", "bytes=2-4")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	want := "<html><body>0123456789" + ScriptTag + "</body></html>"
+	if w.Code != http.StatusOK || w.Body.String() != want || w.Header().Get("Content-Length") != fmt.Sprint(len(want)) {
+		t.Fatalf("status %d, Content-Length %s, body %q; want 200 and the whole page %q", w.Code, w.Header().Get("Content-Length"), w.Body.String(), want)
+	}
+}
+
 // failing is a site whose page "broken/index.html" cannot be made.
 type failing struct{ MapFiles }
 
