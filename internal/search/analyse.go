@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/binary"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ type scratch struct {
 	used  []int32  // slots the current doc uses
 	codes []uint32 // the current doc's term codes
 	buf   []byte   // ... written as docEntry.terms
+	meta  []byte   // the current doc's meta entry, kept as a copy of its size
 	stamp int32    // the current doc, for termSlot.stamp
 }
 
@@ -164,7 +166,11 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 		prev = c
 	}
 	e.terms = slices.Clone(sc.buf)
-	e.meta = metaEntry(&d)
+	// Kept until the index files are made: a copy of its own size,
+	// not a buffer grown by doubling, which held a third more on a
+	// large site.
+	sc.meta = metaEntry(sc.meta[:0], &d)
+	e.meta = bytes.Clone(sc.meta)
 	return e
 }
 
@@ -198,9 +204,9 @@ const snippetRunes = 200
 
 // metaEntry is the start of the JSON array a meta shard holds for one doc:
 // [url, title, snippet, [anchor, heading, anchor, heading, ...] (the
-// format and the closing bracket depend on the other docs: encodeMeta).
-func metaEntry(d *Doc) []byte {
-	b := make([]byte, 0, 256)
+// format and the closing bracket depend on the other docs: encodeMeta),
+// appended to b.
+func metaEntry(b []byte, d *Doc) []byte {
 	b = append(b, '[')
 	b = appendString(b, d.URL)
 	b = append(b, ',')
