@@ -168,3 +168,34 @@ func TestDirectFragments(t *testing.T) {
 		t.Errorf("a theme's own card template was not executed: %s (%v)", got, err)
 	}
 }
+
+// TestNames: a theme names a field however its templates reach it; the
+// default theme never names a module's Doc, so a build may drop what only
+// the Doc holds.
+func TestNames(t *testing.T) {
+	def, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	for name, want := range map[string]bool{"Module": true, "Front": true, "Title": true, "Doc": false, "Lead": false} {
+		if def.Names(name) != want {
+			t.Errorf("default theme: Names(%q) = %v, want %v", name, !want, want)
+		}
+	}
+	for _, tmpl := range []string{
+		`{{with .Module}}{{.Doc.Lead}}{{end}}`,
+		`{{$m := .Module}}{{$m.Doc}}`,
+		`{{range .Site.Modules}}{{(index .Prerequisites 0).Doc}}{{end}}`,
+		`{{if .Module}}{{else}}{{with .Module.Doc}}{{end}}{{end}}`,
+		`{{template "x" .Module.Doc}}`,
+	} {
+		card := `{{define "card"}}{{card .}}` + tmpl + `{{end}}{{define "x"}}{{end}}`
+		own, diags := Load(fstest.MapFS{"themes/default/templates/partials/card.html": {Data: []byte(card)}}, "default", "en")
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		if !own.Names("Doc") {
+			t.Errorf("a card with %s: Names(\"Doc\") is false", tmpl)
+		}
+	}
+}

@@ -84,6 +84,9 @@ type Theme struct {
 	// give the same bytes (the helper's result is HTML) at the cost of a
 	// reflective call and a copy, for every module of a site.
 	direct map[string]func(Item) (template.HTML, error)
+	// names are the field and method names the templates use (.A.B,
+	// $v.A, (pipe).A): Names.
+	names map[string]bool
 
 	sharedMu sync.RWMutex
 	sharedBy map[sharedKey][]byte        // rendered shared partials, with RootMarker for the root
@@ -209,7 +212,7 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 	}
 	o.layers = append(o.layers, layer{themes.Default(), "(built-in theme) "})
-	t := &Theme{pages: map[string]*template.Template{}, plain: map[string]*template.Template{}, byName: map[string]*Asset{}}
+	t := &Theme{pages: map[string]*template.Template{}, plain: map[string]*template.Template{}, byName: map[string]*Asset{}, names: map[string]bool{}}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
 
@@ -312,6 +315,11 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 		t.pages[kind] = fast.Lookup(baseFile)
 		t.plain[kind] = clone.Lookup(baseFile)
+		for _, tm := range clone.Templates() {
+			if tm.Tree != nil {
+				addNames(tm.Tree.Root, t.names)
+			}
+		}
 		if kind == "module" {
 			t.direct = directFragments(clone, map[string]func(Item) (template.HTML, error){"card": t.card, "row": t.row})
 		}
@@ -541,6 +549,64 @@ func (t *Theme) page(w *bytes.Buffer, kind string, data *Data) error {
 		return fmt.Errorf("theme has no template for %s pages", kind)
 	}
 	return t.execute(w, kind, tmpl, data)
+}
+
+// Names reports whether a template of the theme names the field or
+// method name, as in .Module.Doc, $m.Doc or (index .Modules 0).Doc:
+// the only ways a template reads a field. A build need not keep what no
+// template can read (the site package keeps a module's Lead only for a
+// theme that names Lead or Doc).
+func (t *Theme) Names(name string) bool { return t.names[name] }
+
+// addNames adds to names the field and method names used under n.
+func addNames(n parse.Node, names map[string]bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				addNames(c, names)
+			}
+		}
+	case *parse.ActionNode:
+		addNames(n.Pipe, names)
+	case *parse.TemplateNode:
+		addNames(n.Pipe, names)
+	case *parse.IfNode:
+		addBranchNames(&n.BranchNode, names)
+	case *parse.RangeNode:
+		addBranchNames(&n.BranchNode, names)
+	case *parse.WithNode:
+		addBranchNames(&n.BranchNode, names)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				addNames(c, names)
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			addNames(a, names)
+		}
+	case *parse.FieldNode:
+		for _, id := range n.Ident {
+			names[id] = true
+		}
+	case *parse.VariableNode:
+		for _, id := range n.Ident[1:] { // Ident[0] is the variable
+			names[id] = true
+		}
+	case *parse.ChainNode:
+		addNames(n.Node, names)
+		for _, id := range n.Field {
+			names[id] = true
+		}
+	}
+}
+
+func addBranchNames(b *parse.BranchNode, names map[string]bool) {
+	addNames(b.Pipe, names)
+	addNames(b.List, names)
+	addNames(b.ElseList, names)
 }
 
 // directFragments picks, of the helpers by name, those whose template of

@@ -320,6 +320,11 @@ func (bd *pass) whatToRead() []string {
 func (b *Builder) readDocs(paths []string) diag.List {
 	states := make([]*docState, len(paths))
 	errs := make([]error, len(paths))
+	// A one-off build keeps a module's Lead, 300 bytes of every module
+	// until the last list page, only for a theme that can read it: one
+	// whose templates name Lead or the Doc that holds it (a Doc shown
+	// whole shows its Lead). serve keeps it for any theme.
+	dropLead := b.opts.Stream && b.theme != nil && !b.theme.Names("Lead") && !b.theme.Names("Doc")
 	forEach(len(paths), func(i int) {
 		p := paths[i]
 		var data []byte
@@ -348,6 +353,9 @@ func (b *Builder) readDocs(paths []string) diag.List {
 			// A one-off build reads the body again when it renders it:
 			// the Markdown of a large site need not all be in memory.
 			doc.Body, states[i].dropped = nil, true
+		}
+		if dropLead {
+			doc.Lead = ""
 		}
 	})
 	var diags diag.List

@@ -300,7 +300,13 @@ func TestDeterministic(t *testing.T) {
 // TestStreamed: a streamed build (as cmesite build does it) writes the
 // same files as a build kept in memory (as serve does it).
 func TestStreamed(t *testing.T) {
-	for _, fsys := range map[string]fs.FS{"fixture": fixture(t, "small.txtar"), "sample": os.DirFS("../..")} {
+	// A theme that shows each module's lead in its cards: a streamed
+	// build keeps the leads for it (it drops them for a theme that cannot
+	// read them).
+	leads := overlayFS{fixture(t, "small.txtar"), map[string]string{
+		"themes/default/templates/partials/card.html": `{{define "card"}}{{card .}}<p data-lead>{{.Module.Doc.Lead}}</p>{{end}}`,
+	}}
+	for _, fsys := range map[string]fs.FS{"fixture": fixture(t, "small.txtar"), "sample": os.DirFS("../.."), "leads": leads} {
 		a, _ := build(t, fsys, Options{})
 		b, _ := build(t, fsys, Options{Stream: true})
 		if len(a) != len(b) {
