@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +206,16 @@ func TestPublishedFilesAreNotModified(t *testing.T) {
 			t.Errorf("%s changed to %q", k, v)
 		}
 	}
+}
+
+// inject is the page serveBody writes for body: body with ScriptTag at
+// injectAt, or body as it is when it carries the tag already.
+func inject(body []byte) []byte {
+	at := injectAt(body)
+	if at < 0 {
+		return body
+	}
+	return slices.Concat(body[:at], []byte(ScriptTag), body[at:])
 }
 
 func TestInject(t *testing.T) {

@@ -151,21 +151,8 @@ func isHTML(ctype string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), "text/html")
 }
 
-// inject returns body with ScriptTag before the last </body>, or at the end
-// when there is none. A body that already has the tag is returned as is.
-func inject(body []byte) []byte {
-	at := injectAt(body)
-	if at < 0 {
-		return body
-	}
-	out := make([]byte, 0, len(body)+len(ScriptTag))
-	out = append(out, body[:at]...)
-	out = append(out, ScriptTag...)
-	return append(out, body[at:]...)
-}
-
-// injectAt is where inject puts the reload script in body: before the
-// last </body>, else at the end; -1 when body carries it already.
+// injectAt is where the reload script goes in body: before the last
+// </body>, else at the end; -1 when body carries it already.
 func injectAt(body []byte) int {
 	if bytes.Contains(body, []byte(ScriptTag)) {
 		return -1
