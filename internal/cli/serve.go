@@ -102,17 +102,17 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		st, diags := b.Update(changed)
 		warnings := warningsOnly(diags)
 		// The browser is told first, the terminal after: a site can
-		// have thousands of warnings to sort through.
-		if diags.Errors() > 0 {
-			ps, more := problems(root, diags)
-			srv.Publish(devserver.Update{Problems: ps, More: more})
-		} else {
-			// Pages are made when they are asked for: publishing asks
-			// for the pages open in a browser, to tell which of them
-			// must reload.
-			ps, more := problems(root, warnings)
-			srv.Publish(devserver.Update{Files: b.Files(), Problems: ps, More: more})
+		// have thousands of warnings to sort through. A failed build
+		// keeps the last good build's files; otherwise pages are made
+		// when they are asked for: publishing asks for the pages open
+		// in a browser, to tell which of them must reload.
+		failed := diags.Errors() > 0
+		up := devserver.Update{}
+		if !failed {
+			up.Files = b.Files()
 		}
+		up.Problems, up.More = problems(root, diags)
+		srv.Publish(up)
 		took := time.Since(start)
 		now := make(map[diag.Diagnostic]bool, len(warnings))
 		var fresh diag.List
@@ -124,7 +124,7 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 		}
 		printed = now
 		printDiags(stderr, fresh)
-		if diags.Errors() > 0 {
+		if failed {
 			printDiags(stderr, errorsOnly(diags))
 			fmt.Fprintf(stderr, "%s: %s; still serving the last good build\n", time.Now().Format("15:04:05"), counts(diags))
 			return
