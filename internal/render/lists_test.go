@@ -199,3 +199,82 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// moduleDetailsTemplate is the default theme's "module-details" as it was
+// written before the moduleDetails helper made its markup.
+const moduleDetailsTemplate = `{{define "module-details"}}{{$m := .Module}}<dl class="module-meta">
+{{- if $m.Topics}}<div><dt>{{T "meta_topics"}}</dt><dd>{{termLinks $.Root "topics" $m.Topics}}</dd></div>{{end}}
+{{- if $m.Audiences}}<div><dt>{{T "meta_audience"}}</dt><dd>{{termLinks $.Root "audiences" $m.Audiences}}</dd></div>{{end}}
+{{- if $m.Prerequisites}}<div><dt>{{T "meta_prerequisites"}}</dt><dd>{{moduleLinks $.Root $m.Prerequisites}}</dd></div>{{end}}
+{{- if $m.NeededFor}}<div><dt>{{T "meta_needed_for"}}</dt><dd>{{moduleLinks $.Root $m.NeededFor}}</dd></div>{{end}}
+{{- if $m.Paths}}<div><dt>{{T "meta_paths"}}</dt><dd>{{pathLinks $.Root $m.Paths}}</dd></div>{{end}}
+{{- with $m.Competencies}}<div><dt>{{T "meta_competencies"}}</dt><dd>{{range $i, $c := .}}{{if $i}}; {{end}}{{$c.ID}}. {{$c.Label}}{{end}}</dd></div>{{end}}
+</dl>
+{{if or $m.Front.Objectives $m.Front.HasCredits}}
+<section class="cme-box" aria-labelledby="cme-title">
+<h2 id="cme-title">{{T "cme_title"}}</h2>
+{{with $m.Front.Objectives}}<p>{{T "objectives_intro"}}</p><ul class="objectives">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if $m.Front.HasCredits}}
+<p class="disclosures"><strong>{{T "disclosures_title"}}</strong> {{if $m.Front.Disclosures}}{{join $m.Front.Disclosures "; "}}{{else}}{{T "disclosures_none"}}{{end}}</p>
+<p class="cme-note">{{T "cme_note"}}</p>
+{{end}}
+</section>
+{{end}}
+{{end}}`
+
+// TestModuleDetails: the moduleDetails helper makes the markup the
+// template it replaced made, for modules with and without each part,
+// whose every text needs escaping. One difference is by design: the
+// template wrote "+" as "&#43;", the helpers write it as it is.
+func TestModuleDetails(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(moduleDetailsTemplate))
+	m, _ := tricky()
+	prereq := &curriculum.Module{ID: "q", URL: "q r/", Front: &content.Front{Title: `Q & "r" <s> 1+1`}}
+	variants := []struct {
+		name string
+		set  func(m *curriculum.Module)
+	}{
+		{"tricky", func(*curriculum.Module) {}},
+		{"everything", func(m *curriculum.Module) {
+			m.Prerequisites = []*curriculum.Module{prereq, m.Prev}
+			m.NeededFor = []*curriculum.Module{m.Next}
+			m.Competencies = []config.Term{{ID: "1", Label: `Care & "comfort" <x>`}, {ID: "3'", Label: "Team+work"}}
+			m.Front.Objectives = []string{`Assess <pain> & "distress"`, "Use C++ 'safely'"}
+			m.Front.Disclosures = []string{`Grant from <X> & "Y"`, "none+"}
+		}},
+		{"objectives without credits", func(m *curriculum.Module) {
+			m.Front.HasCredits = false
+			m.Front.Disclosures = nil
+		}},
+		{"credits without disclosures", func(m *curriculum.Module) {
+			m.Front.Objectives = nil
+			m.Front.HasCredits = true
+		}},
+		{"nothing", func(m *curriculum.Module) {
+			*m = curriculum.Module{ID: "bare", URL: "bare/", Front: &content.Front{Title: "Bare"}}
+		}},
+	}
+	for _, v := range variants {
+		v.set(m)
+		for _, root := range []string{"../", RootMarker, `a&"b/`} {
+			var want bytes.Buffer
+			if err := ref.ExecuteTemplate(&want, "module-details", struct {
+				Root   string
+				Module *curriculum.Module
+			}{root, m}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := th.moduleDetails(root, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
+				t.Errorf("%s, root %q:\n got %q\nwant %q", v.name, root, got, w)
+			}
+		}
+	}
+}

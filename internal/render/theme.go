@@ -18,7 +18,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers, badges, card, row.
+// termLabels, numbers, pagers, badges, moduleDetails, card, row.
 package render
 
 import (
@@ -414,20 +414,21 @@ func (t *Theme) funcs() template.FuncMap {
 			slices.Reverse(trail)
 			return trail
 		},
-		"pathNav":     PathNavFor,
-		"termLinks":   termLinks,
-		"moduleLinks": moduleLinks,
-		"pathLinks":   pathLinks,
-		"tocList":     tocList,
-		"termIDs":     termIDs,
-		"termLabels":  termLabels,
-		"numbers":     numbers,
-		"pagers":      t.pagers,
-		"badges":      t.badges,
-		"card":        t.card,
-		"row":         t.row,
-		"shared":      t.shared,
-		"add":         func(a, b int) int { return a + b },
+		"pathNav":       PathNavFor,
+		"termLinks":     termLinks,
+		"moduleLinks":   moduleLinks,
+		"pathLinks":     pathLinks,
+		"tocList":       tocList,
+		"termIDs":       termIDs,
+		"termLabels":    termLabels,
+		"numbers":       numbers,
+		"pagers":        t.pagers,
+		"badges":        t.badges,
+		"moduleDetails": t.moduleDetails,
+		"card":          t.card,
+		"row":           t.row,
+		"shared":        t.shared,
+		"add":           func(a, b int) int { return a + b },
 		// The organizer pages: a coverage cell with the page's root, and
 		// the review statuses in the order the schedule lists them.
 		"cell":     func(root string, c organize.Cell) CoverageCell { return CoverageCell{Root: root, Cell: c} },
