@@ -157,6 +157,35 @@ func (b *markup) pathLinks(root string, ps []*curriculum.Path) {
 	}
 }
 
+// sectionCrumbs are the breadcrumbs of section s and the sections it
+// is in, outermost first: an <li> with a link for each, as
+// {{range sectionTrail s}}<li><a href="{{$.Root}}{{.URL}}">{{.Title}}</a></li>{{end}}
+// makes them (each URL segment path-escaped, as moduleLinks does):
+// {{sectionCrumbs $.Root .Module.Section}}. The root section, and a nil
+// s, have none.
+func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
+	var trail [8]*curriculum.Section
+	list := trail[:0]
+	n := 0
+	for ; s != nil && s.ID != ""; s = s.Parent {
+		list = append(list, s)
+		n += len(root) + len(s.URL) + len(s.Title) + 28
+	}
+	if len(list) == 0 {
+		return ""
+	}
+	var b markup
+	b.Grow(n)
+	for i := len(list) - 1; i >= 0; i-- {
+		b.raw(`<li><a href="`)
+		b.href(root, list[i].URL)
+		b.raw(`">`)
+		b.text(list[i].Title)
+		b.raw(`</a></li>`)
+	}
+	return b.html()
+}
+
 // moduleDetails is what a module is about and for: its topics, audience,
 // prerequisites, the modules that need it, its learning paths and
 // competencies, and the CME box (objectives, disclosures):

@@ -278,3 +278,37 @@ func TestModuleDetails(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionCrumbs: sectionCrumbs makes the breadcrumbs the template's
+// range over sectionTrail made, for sections at each depth; a URL
+// segment that needs escaping is path-escaped, as moduleLinks does.
+func TestSectionCrumbs(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(
+		`{{range sectionTrail .S}}<li><a href="{{$.Root}}{{.URL}}">{{.Title}}</a></li>{{end}}`))
+	root := &curriculum.Section{ID: ""}
+	a := &curriculum.Section{ID: "symptoms", URL: "symptoms/", Title: `Symptoms & "signs" <x>`, Parent: root}
+	b := &curriculum.Section{ID: "symptoms/breathing", URL: "symptoms/breathing/", Title: "Breathing", Parent: a}
+	c := &curriculum.Section{ID: "symptoms/breathing/at-home", URL: "symptoms/breathing/at-home/", Title: "At home", Parent: b}
+	for _, s := range []*curriculum.Section{nil, root, a, b, c} {
+		for _, r := range []string{"", "../../", RootMarker} {
+			var want bytes.Buffer
+			if err := ref.Execute(&want, struct {
+				Root string
+				S    *curriculum.Section
+			}{r, s}); err != nil {
+				t.Fatal(err)
+			}
+			if got := sectionCrumbs(r, s); string(got) != want.String() {
+				t.Errorf("sectionCrumbs(%q, %v):\n got %q\nwant %q", r, s, got, want.String())
+			}
+		}
+	}
+	odd := &curriculum.Section{ID: "soins palliatifs", URL: "soins palliatifs/é'?/", Title: "Soins", Parent: root}
+	if got, want := string(sectionCrumbs("../", odd)), `<li><a href="../soins%20palliatifs/%C3%A9%27%3F/">Soins</a></li>`; got != want {
+		t.Errorf("sectionCrumbs of an odd URL:\n got %q\nwant %q", got, want)
+	}
+}

@@ -17,7 +17,7 @@
 // that picks key_one/key_other, or key_zero for 0, and fills {n}), asset (hashed asset path,
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
-// lists.go: termLinks, moduleLinks, pathLinks, tocList, termIDs,
+// lists.go: sectionCrumbs, termLinks, moduleLinks, pathLinks, tocList, termIDs,
 // termLabels, numbers, pagers, badges, moduleDetails, card, row.
 package render
 
@@ -415,6 +415,7 @@ func (t *Theme) funcs() template.FuncMap {
 			return trail
 		},
 		"pathNav":       PathNavFor,
+		"sectionCrumbs": sectionCrumbs,
 		"termLinks":     termLinks,
 		"moduleLinks":   moduleLinks,
 		"pathLinks":     pathLinks,
