@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -186,6 +187,110 @@ func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
 	return b.html()
 }
 
+// moduleFooter is the end of a module page: its authors, its
+// disclosures when it gives no credits (the CME box shows them when it
+// does), and when it was reviewed and is due for review, each date only
+// when the module gives it: {{moduleFooter .Module}}.
+func (t *Theme) moduleFooter(m *curriculum.Module) (template.HTML, error) {
+	f := m.Front
+	var b markup
+	n := 400
+	for _, a := range f.Authors {
+		n += len(a.Name) + len(a.Role) + 5
+	}
+	for _, d := range f.Disclosures {
+		n += len(d) + 2
+	}
+	b.Grow(n)
+	var err error
+	say := func(key string) {
+		if err != nil {
+			return
+		}
+		var s string
+		if s, err = t.T(key); err == nil {
+			b.text(s)
+		}
+	}
+	if len(f.Authors) > 0 {
+		b.raw(`<p class="authors"><strong>`)
+		say("authors_title")
+		b.raw("</strong> ")
+		for i, a := range f.Authors {
+			if i > 0 {
+				b.raw("; ")
+			}
+			b.text(a.Name)
+			if a.Role != "" {
+				b.raw(" (")
+				b.text(a.Role)
+				b.raw(")")
+			}
+		}
+		b.raw("</p>")
+	}
+	b.raw("\n")
+	if f.HasDiscl && !f.HasCredits {
+		b.writeDisclosures(f.Disclosures, say)
+	}
+	b.raw("\n")
+	if !f.Reviewed.IsZero() || !f.ReviewBy.IsZero() {
+		b.raw(`<p class="review">`)
+		if !f.Reviewed.IsZero() {
+			say("reviewed")
+			b.time(f.Reviewed)
+		}
+		if !f.ReviewBy.IsZero() {
+			if !f.Reviewed.IsZero() {
+				b.raw(" · ")
+			}
+			if m.Overdue {
+				b.raw(`<strong class="overdue">`)
+				say("review_overdue")
+				b.raw("</strong>")
+			} else {
+				say("review_by")
+			}
+			b.time(f.ReviewBy)
+		}
+		b.raw("</p>")
+	}
+	if err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+// time writes " <time>" with date d, as the date function prints it.
+func (b *markup) time(d time.Time) {
+	var buf [10]byte
+	s := d.AppendFormat(buf[:0], time.DateOnly)
+	b.raw(` <time datetime="`)
+	b.Write(s)
+	b.raw(`">`)
+	b.Write(s)
+	b.raw("</time>")
+}
+
+// writeDisclosures writes a module's disclosures paragraph: the
+// disclosures joined with "; ", or the words for none.
+func (b *markup) writeDisclosures(ds []string, say func(key string)) {
+	b.raw(`<p class="disclosures"><strong>`)
+	say("disclosures_title")
+	b.raw("</strong> ")
+	if len(ds) > 0 {
+		for i, d := range ds {
+			if i > 0 {
+				b.raw("; ")
+			}
+			b.text(d)
+		}
+	} else {
+		say("disclosures_none")
+	}
+	b.raw("</p>")
+}
+
 // moduleDetails is what a module is about and for: its topics, audience,
 // prerequisites, the modules that need it, its learning paths and
 // competencies, and the CME box (objectives, disclosures):
@@ -277,20 +382,9 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 		}
 		b.raw("\n")
 		if f.HasCredits {
-			b.raw("\n<p class=\"disclosures\"><strong>")
-			say("disclosures_title")
-			b.raw("</strong> ")
-			if len(f.Disclosures) > 0 {
-				for i, d := range f.Disclosures {
-					if i > 0 {
-						b.raw("; ")
-					}
-					b.text(d)
-				}
-			} else {
-				say("disclosures_none")
-			}
-			b.raw("</p>\n<p class=\"cme-note\">")
+			b.raw("\n")
+			b.writeDisclosures(f.Disclosures, say)
+			b.raw("\n<p class=\"cme-note\">")
 			say("cme_note")
 			b.raw("</p>\n")
 		}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -310,5 +312,65 @@ func TestSectionCrumbs(t *testing.T) {
 	odd := &curriculum.Section{ID: "soins palliatifs", URL: "soins palliatifs/é'?/", Title: "Soins", Parent: root}
 	if got, want := string(sectionCrumbs("../", odd)), `<li><a href="../soins%20palliatifs/%C3%A9%27%3F/">Soins</a></li>`; got != want {
 		t.Errorf("sectionCrumbs of an odd URL:\n got %q\nwant %q", got, want)
+	}
+}
+
+// moduleFooterTemplate is the module page's footer as the default theme
+// wrote it before the moduleFooter helper made it, with one fix: a date
+// the module does not give is left out (the template's with took a zero
+// time.Time for a date and printed 0001-01-01), and so is the review
+// paragraph when neither date is given.
+const moduleFooterTemplate = `{{$m := .}}{{with $m.Front.Authors}}<p class="authors"><strong>{{T "authors_title"}}</strong> {{range $i, $a := .}}{{if $i}}; {{end}}{{$a.Name}}{{with $a.Role}} ({{.}}){{end}}{{end}}</p>{{end}}
+{{if and $m.Front.HasDiscl (not $m.Front.HasCredits)}}<p class="disclosures"><strong>{{T "disclosures_title"}}</strong> {{if $m.Front.Disclosures}}{{join $m.Front.Disclosures "; "}}{{else}}{{T "disclosures_none"}}{{end}}</p>{{end}}
+{{if or (not $m.Front.Reviewed.IsZero) (not $m.Front.ReviewBy.IsZero)}}<p class="review">{{if not $m.Front.Reviewed.IsZero}}{{with $m.Front.Reviewed}}{{T "reviewed"}} <time datetime="{{date .}}">{{date .}}</time>{{end}}{{end}}{{if not $m.Front.ReviewBy.IsZero}}{{with $m.Front.ReviewBy}}{{if not $m.Front.Reviewed.IsZero}} · {{end}}{{if $m.Overdue}}<strong class="overdue">{{T "review_overdue"}}</strong>{{else}}{{T "review_by"}}{{end}} <time datetime="{{date .}}">{{date .}}</time>{{end}}{{end}}</p>{{end}}`
+
+// TestModuleFooter: moduleFooter makes the markup of the template it
+// replaced, for modules with and without authors, roles, disclosures,
+// credits and each review date.
+func TestModuleFooter(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(moduleFooterTemplate))
+	m, _ := tricky()
+	day := func(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC) }
+	steps := []struct {
+		name string
+		set  func(f *content.Front)
+	}{
+		{"no authors, credits, overdue, no dates", func(*content.Front) {}},
+		{"authors and both dates", func(f *content.Front) {
+			f.Authors = []content.Author{{Name: `A. "Author" <x> & co`, Role: "GP's+"}, {Name: "B. Author"}}
+			f.Reviewed, f.ReviewBy = day(2025, 1, 2), day(2027, 1, 2)
+		}},
+		{"disclosures without credits", func(f *content.Front) {
+			f.HasCredits, f.HasDiscl = false, true
+			f.Disclosures = []string{`Fee from <X> & "Y"`, "none+"}
+		}},
+		{"none declared, not overdue", func(f *content.Front) {
+			f.Disclosures = nil
+			m.Overdue = false
+		}},
+		{"only reviewed", func(f *content.Front) { f.ReviewBy = time.Time{} }},
+		{"only review_by", func(f *content.Front) { f.Reviewed, f.ReviewBy = time.Time{}, day(2026, 6, 30) }},
+		{"overdue, only review_by", func(f *content.Front) { m.Overdue = true }},
+	}
+	for _, s := range steps {
+		s.set(m.Front)
+		var want bytes.Buffer
+		if err := ref.Execute(&want, m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := th.moduleFooter(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
+			t.Errorf("%s:\n got %q\nwant %q", s.name, got, w)
+		}
+		if strings.Contains(string(got), "0001-01-01") {
+			t.Errorf("%s: a date the module does not give is shown: %q", s.name, got)
+		}
 	}
 }

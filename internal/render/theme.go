@@ -18,7 +18,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: sectionCrumbs, termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers, badges, moduleDetails, card, row.
+// termLabels, numbers, pagers, badges, moduleDetails, moduleFooter, card, row.
 package render
 
 import (
@@ -426,6 +426,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"pagers":        t.pagers,
 		"badges":        t.badges,
 		"moduleDetails": t.moduleDetails,
+		"moduleFooter":  t.moduleFooter,
 		"card":          t.card,
 		"row":           t.row,
 		"shared":        t.shared,

@@ -353,3 +353,28 @@ func keys(m map[string][]byte) []string {
 }
 
 const deleted = "\x00deleted"
+
+// TestUndatedModules: a module that gives no review dates shows none. Its
+// page has no overdue notice (main.js would show one dated 0001-01-01,
+// as if long overdue) and no review line, and no page or card shows the
+// zero date.
+func TestUndatedModules(t *testing.T) {
+	files, _ := build(t, fixture(t, "small.txtar"), Options{})
+	page := string(files["talking/bad-news/index.html"])
+	if page == "" {
+		t.Fatal("no page for talking/bad-news.md")
+	}
+	for _, s := range []string{"data-overdue-notice", `class="review"`} {
+		if strings.Contains(page, s) {
+			t.Errorf("talking/bad-news/index.html, which gives no review dates, has %s", s)
+		}
+	}
+	if !strings.Contains(string(files["symptoms/breathlessness/index.html"]), "data-overdue-notice") {
+		t.Error("symptoms/breathlessness/index.html, which gives review_by, has no overdue notice")
+	}
+	for name, data := range files {
+		if bytes.Contains(data, []byte("0001-01-01")) {
+			t.Errorf("%s shows the zero date 0001-01-01", name)
+		}
+	}
+}
