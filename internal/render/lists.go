@@ -10,6 +10,7 @@ import (
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/organize"
 )
 
 // The list helpers build the markup of lists that every module page has —
@@ -642,4 +643,78 @@ func (b *markup) terms(terms []config.Term, sep string, labels bool) {
 			b.text(t.ID)
 		}
 	}
+}
+
+// reviewRows are the rows of the review schedule, one <tr> per module
+// after a newline: {{reviewRows $.Root .Report.Reviews}} (a paged
+// schedule gives the page's rows). Each row has its status as a class
+// and, when the module has a review date, as data-review-by, for
+// main.js to bring the status to the reader's today.
+func (t *Theme) reviewRows(root string, rows []organize.Review) (template.HTML, error) {
+	status := map[string]string{}
+	for _, s := range organize.ReviewStatuses {
+		w, err := t.T("review_status_" + s)
+		if err != nil {
+			return "", err
+		}
+		status[s] = w
+	}
+	var b markup
+	n := 0
+	for i := range rows {
+		r := &rows[i]
+		n += 300 + len(root) + 2*len(r.URL) + len(r.Title) + len(r.File)
+		for _, a := range r.Authors {
+			n += len(a) + 2
+		}
+	}
+	b.Grow(n)
+	date := func(d string) {
+		if d != "" {
+			b.raw(`<time datetime="`)
+			b.text(d)
+			b.raw(`">`)
+			b.text(d)
+			b.raw("</time>")
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		w, ok := status[r.Status]
+		if !ok {
+			var err error
+			if w, err = t.T("review_status_" + r.Status); err != nil {
+				return "", err
+			}
+		}
+		b.raw("\n<tr class=\"review-")
+		b.text(r.Status)
+		b.raw(`"`)
+		if r.ReviewBy != "" {
+			b.raw(` data-review-by="`)
+			b.text(r.ReviewBy)
+			b.raw(`"`)
+		}
+		b.raw(`><th scope="row"><a href="`)
+		b.href(root, r.URL)
+		b.raw(`">`)
+		b.text(r.Title)
+		b.raw("</a> <code>")
+		b.text(r.File)
+		b.raw("</code></th><td data-review-status>")
+		b.text(w)
+		b.raw("</td><td>")
+		date(r.ReviewBy)
+		b.raw("</td><td>")
+		date(r.Reviewed)
+		b.raw("</td><td>")
+		for i, a := range r.Authors {
+			if i > 0 {
+				b.raw("; ")
+			}
+			b.text(a)
+		}
+		b.raw("</td></tr>")
+	}
+	return b.html(), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/organize"
 )
 
 // The list helpers build markup in Go: everything an author wrote must be
@@ -372,5 +373,43 @@ func TestModuleFooter(t *testing.T) {
 		if strings.Contains(string(got), "0001-01-01") {
 			t.Errorf("%s: a date the module does not give is shown: %q", s.name, got)
 		}
+	}
+}
+
+// TestReviewRows: reviewRows makes the rows the review schedule's
+// template made, for rows with and without dates and authors, whose
+// texts need escaping, in every status.
+func TestReviewRows(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(`{{- range .Rows}}
+<tr class="review-{{.Status}}"{{with .ReviewBy}} data-review-by="{{.}}"{{end}}><th scope="row"><a href="{{$.Root}}{{.URL}}">{{.Title}}</a> <code>{{.File}}</code></th><td data-review-status>{{T (print "review_status_" .Status)}}</td><td>{{with .ReviewBy}}<time datetime="{{.}}">{{.}}</time>{{end}}</td><td>{{with .Reviewed}}<time datetime="{{.}}">{{.}}</time>{{end}}</td><td>{{join .Authors "; "}}</td></tr>
+{{- end}}`))
+	rows := []organize.Review{
+		{Title: `Pain & "more" <x>`, URL: "pain/a/", File: "content/pain/a.md", Status: organize.Overdue, ReviewBy: "2020-01-01", Reviewed: "2019-01-01", Authors: []string{`A & "B"`, "C's"}},
+		{Title: "Due", URL: "pain/b/", File: "content/pain/b.md", Status: organize.Due, ReviewBy: "2026-12-20"},
+		{Title: "Fine+", URL: "c/", File: "content/c.md", Status: organize.Fine, ReviewBy: "2029-01-01", Authors: []string{"One"}},
+		{Title: "None", URL: "d/", File: "content/d <1>.md", Status: organize.NoReview},
+	}
+	for _, root := range []string{"../../", "../../../../"} {
+		var want bytes.Buffer
+		if err := ref.Execute(&want, struct {
+			Root string
+			Rows []organize.Review
+		}{root, rows}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := th.reviewRows(root, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
+			t.Errorf("root %q:\n got %q\nwant %q", root, got, w)
+		}
+	}
+	if got, err := th.reviewRows("./", nil); err != nil || got != "" {
+		t.Errorf("no rows: %q, %v", got, err)
 	}
 }
