@@ -188,6 +188,37 @@ func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
 	return b.html()
 }
 
+// overdueNotice is a module page's notice that the module is overdue
+// for review, with its review_by date: hidden unless the module was
+// overdue on the day of the build (main.js shows it once the date has
+// passed in the reader's calendar), and none when the module gives no
+// review_by: {{overdueNotice .Module}}.
+func (t *Theme) overdueNotice(m *curriculum.Module) (template.HTML, error) {
+	if m.Front.ReviewBy.IsZero() {
+		return "", nil
+	}
+	w, err := t.T("overdue_notice")
+	if err != nil {
+		return "", err
+	}
+	var buf [10]byte
+	d := m.Front.ReviewBy.AppendFormat(buf[:0], time.DateOnly)
+	var b markup
+	b.Grow(112 + len(w))
+	b.raw(`<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="`)
+	b.Write(d)
+	b.raw(`"`)
+	if !m.Overdue {
+		b.raw(" hidden")
+	}
+	b.raw(">")
+	b.text(w)
+	b.raw(" ")
+	b.Write(d)
+	b.raw(".</p>")
+	return b.html(), nil
+}
+
 // moduleFooter is the end of a module page: its authors, its
 // disclosures when it gives no credits (the CME box shows them when it
 // does), and when it was reviewed and is due for review, each date only

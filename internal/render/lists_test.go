@@ -413,3 +413,35 @@ func TestReviewRows(t *testing.T) {
 		t.Errorf("no rows: %q, %v", got, err)
 	}
 }
+
+// TestOverdueNotice: overdueNotice makes the notice the module template
+// made, hidden or shown, and none for a module without review_by.
+func TestOverdueNotice(t *testing.T) {
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(`{{$m := .}}{{if not $m.Front.ReviewBy.IsZero}}{{with $m.Front.ReviewBy}}<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="{{date .}}"{{if not $m.Overdue}} hidden{{end}}>{{T "overdue_notice"}} {{date .}}.</p>{{end}}{{end}}`))
+	m, _ := tricky()
+	for _, c := range []struct {
+		by      time.Time
+		overdue bool
+	}{
+		{time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2031, 12, 31, 0, 0, 0, 0, time.UTC), false},
+		{time.Time{}, false},
+	} {
+		m.Front.ReviewBy, m.Overdue = c.by, c.overdue
+		var want bytes.Buffer
+		if err := ref.Execute(&want, m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := th.overdueNotice(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("review_by %v, overdue %v:\n got %q\nwant %q", c.by, c.overdue, got, want.String())
+		}
+	}
+}

@@ -18,7 +18,7 @@
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
 // lists.go: sectionCrumbs, termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers, badges, moduleDetails, moduleFooter, reviewRows, card, row.
+// termLabels, numbers, pagers, badges, moduleDetails, moduleFooter, overdueNotice, reviewRows, card, row.
 package render
 
 import (
@@ -427,6 +427,7 @@ func (t *Theme) funcs() template.FuncMap {
 		"badges":        t.badges,
 		"moduleDetails": t.moduleDetails,
 		"moduleFooter":  t.moduleFooter,
+		"overdueNotice": t.overdueNotice,
 		"reviewRows":    t.reviewRows,
 		"card":          t.card,
 		"row":           t.row,
