@@ -636,29 +636,30 @@ func directFragments(ns *template.Template, helpers map[string]func(Item) (templ
 	return direct
 }
 
-// Fragment executes a named partial template (for example "card") with data.
-func (t *Theme) Fragment(name string, data any) ([]byte, error) {
+// Fragment executes a named partial template (for example "card") with
+// data. It returns a string: a helper's markup (card, row) is one
+// already, and a site's builder keeps a fragment of every module until
+// its last list is made.
+func (t *Theme) Fragment(name string, data any) (string, error) {
 	if h := t.direct[name]; h != nil {
 		if it, ok := data.(Item); ok {
 			if html, err := h(it); err == nil {
-				return []byte(html), nil
+				return string(html), nil
 			}
 			// The template reports the error, as it reads.
 		}
 	}
 	tmpl, err := t.partial("module", name)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	buf := fragBufs.Get().(*bytes.Buffer)
 	defer fragBufs.Put(buf)
 	buf.Reset()
 	if err := t.execute(buf, "module", tmpl, data); err != nil {
-		return nil, err
+		return "", err
 	}
-	// A copy of the exact size: a site's builder may keep a fragment of
-	// every module.
-	return bytes.Clone(buf.Bytes()), nil
+	return buf.String(), nil // a copy of the exact size
 }
 
 // fragBufs are the buffers Fragment renders into.

@@ -822,11 +822,11 @@ func callTeamHTML(t *render.Theme, cfg *config.Config) string {
 	if len(cfg.Contacts) == 0 {
 		return ""
 	}
-	b, err := t.Fragment("call-team-contacts", cfg)
+	h, err := t.Fragment("call-team-contacts", cfg)
 	if err != nil {
 		return ""
 	}
-	return string(b)
+	return h
 }
 
 // writer funnels made files to an Output and keeps the first error.

@@ -70,7 +70,7 @@ type Files struct {
 // frag holds a module's list fragments: its card, with RootMarker in
 // place of the page's root, and its catalogue row.
 type frag struct {
-	card, row []byte
+	card, row string
 }
 
 // newFiles plans the pages of c from the Builder's table.

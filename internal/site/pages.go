@@ -236,10 +236,10 @@ func (f *Files) frag(m *curriculum.Module) *frag {
 	card, err1 := f.theme.Fragment("card", render.Item{Root: render.RootMarker, Module: m, Config: f.cfg})
 	row, err2 := f.theme.Fragment("row", render.Item{Root: render.RootMarker, Module: m, Config: f.cfg})
 	if err1 != nil {
-		card = []byte("<!-- " + template.HTMLEscapeString(err1.Error()) + " -->")
+		card = "<!-- " + template.HTMLEscapeString(err1.Error()) + " -->"
 	}
 	if err2 != nil {
-		row = []byte("<!-- " + template.HTMLEscapeString(err2.Error()) + " -->")
+		row = "<!-- " + template.HTMLEscapeString(err2.Error()) + " -->"
 	}
 	fr := &frag{card: card, row: row}
 	slot.Store(fr)
@@ -281,29 +281,29 @@ func (f *Files) listed(dst []byte, d *render.Data, list fill) ([]byte, error) {
 
 // cards is the list of the cards of ms for a page at root.
 func (f *Files) cards(ms []*curriculum.Module, root string) fill {
-	return f.fragments(ms, root, func(fr *frag) []byte { return fr.card })
+	return f.fragments(ms, root, func(fr *frag) string { return fr.card })
 }
 
 // rows is the list of the catalogue rows of ms for a page at root.
 func (f *Files) rows(ms []*curriculum.Module, root string) fill {
-	return f.fragments(ms, root, func(fr *frag) []byte { return fr.row })
+	return f.fragments(ms, root, func(fr *frag) string { return fr.row })
 }
 
 // fragments is the list of one fragment of each of ms, which of them
 // pick says, with the page's root in place of RootMarker.
-func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag) []byte) fill {
-	marker := []byte(render.RootMarker)
+func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag) string) fill {
+	const marker = render.RootMarker
 	n := 0
 	for _, m := range ms {
 		c := pick(f.frag(m))
-		n += len(c) + bytes.Count(c, marker)*(len(root)-len(marker))
+		n += len(c) + strings.Count(c, marker)*(len(root)-len(marker))
 	}
 	done := false
 	return fill{n, func(dst []byte) []byte {
 		for _, m := range ms {
 			c := pick(f.frag(m))
 			for {
-				i := bytes.Index(c, marker)
+				i := strings.Index(c, marker)
 				if i < 0 {
 					break
 				}
