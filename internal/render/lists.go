@@ -30,7 +30,9 @@ func Credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // escaping and concatenating would allocate.
 type markup struct{ strings.Builder }
 
-// text writes s escaped: & ' < > " as &amp; &#39; &lt; &gt; &#34;.
+// text writes s escaped: & ' < > " as &amp; &#39; &lt; &gt; &#34;, and a
+// NUL byte as U+FFFD, as html/template writes it (html.EscapeString
+// keeps it).
 func (b *markup) text(s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -46,6 +48,8 @@ func (b *markup) text(s string) {
 			esc = "&gt;"
 		case '"':
 			esc = "&#34;"
+		case 0:
+			esc = "\uFFFD"
 		default:
 			continue
 		}

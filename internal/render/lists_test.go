@@ -119,12 +119,13 @@ func TestListsMarkup(t *testing.T) {
 	}
 }
 
-// TestMarkupText: markup.text escapes as html.EscapeString does.
+// TestMarkupText: markup.text escapes as html.EscapeString does, but
+// writes NUL as U+FFFD, as html/template does.
 func TestMarkupText(t *testing.T) {
-	for _, s := range []string{"", "plain", `&'<>"`, `a&&b''c<<d>>e""f`, "ü & € <\x00> 'x", "&amp;", "x&"} {
+	for _, s := range []string{"", "plain", `&'<>"`, `a&&b''c<<d>>e""f`, "ü & € <\x00> 'x", "&amp;", "x&", "\x00", "a\x00\x00b"} {
 		var b markup
 		b.text(s)
-		if got, want := b.String(), html.EscapeString(s); got != want {
+		if got, want := b.String(), strings.ReplaceAll(html.EscapeString(s), "\x00", "\uFFFD"); got != want {
 			t.Errorf("text(%q) = %q; want %q", s, got, want)
 		}
 	}
@@ -246,7 +247,7 @@ func TestModuleDetails(t *testing.T) {
 			m.Prerequisites = []*curriculum.Module{prereq, m.Prev}
 			m.NeededFor = []*curriculum.Module{m.Next}
 			m.Competencies = []config.Term{{ID: "1", Label: `Care & "comfort" <x>`}, {ID: "3'", Label: "Team+work"}}
-			m.Front.Objectives = []string{`Assess <pain> & "distress"`, "Use C++ 'safely'"}
+			m.Front.Objectives = []string{`Assess <pain> & "distress"`, "Use C++ 'safely'", "a NUL\x00 byte"}
 			m.Front.Disclosures = []string{`Grant from <X> & "Y"`, "none+"}
 		}},
 		{"objectives without credits", func(m *curriculum.Module) {
