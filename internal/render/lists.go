@@ -192,6 +192,21 @@ func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
 	return b.html()
 }
 
+// sayer returns a function that writes the UI string key into b,
+// escaped, and keeps the first error in *err (a string the theme lacks);
+// after one, it writes nothing.
+func (t *Theme) sayer(b *markup, err *error) func(key string) {
+	return func(key string) {
+		if *err != nil {
+			return
+		}
+		var s string
+		if s, *err = t.T(key); *err == nil {
+			b.text(s)
+		}
+	}
+}
+
 // overdueNotice is a module page's notice that the module is overdue
 // for review, with its review_by date: hidden unless the module was
 // overdue on the day of the build (main.js shows it once the date has
@@ -239,15 +254,7 @@ func (t *Theme) moduleFooter(m *curriculum.Module) (template.HTML, error) {
 	}
 	b.Grow(n)
 	var err error
-	say := func(key string) {
-		if err != nil {
-			return
-		}
-		var s string
-		if s, err = t.T(key); err == nil {
-			b.text(s)
-		}
-	}
+	say := t.sayer(&b, &err)
 	if len(f.Authors) > 0 {
 		b.raw(`<p class="authors"><strong>`)
 		say("authors_title")
@@ -346,15 +353,7 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 	}
 	b.Grow(n + 200*(len(m.Prerequisites)+len(m.NeededFor)+len(m.Paths)) + 120*(len(m.Topics)+len(m.Audiences)+len(m.Competencies)))
 	var err error
-	say := func(key string) { // the UI string key, escaped
-		if err != nil {
-			return
-		}
-		var s string
-		if s, err = t.T(key); err == nil {
-			b.text(s)
-		}
-	}
+	say := t.sayer(&b, &err)
 	row := func(key string) {
 		b.raw("<div><dt>")
 		say(key)
