@@ -354,40 +354,25 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 	b.Grow(n + 200*(len(m.Prerequisites)+len(m.NeededFor)+len(m.Paths)) + 120*(len(m.Topics)+len(m.Audiences)+len(m.Competencies)))
 	var err error
 	say := t.sayer(&b, &err)
-	row := func(key string) {
+	// row writes a row of the list when it has n items: the UI string
+	// key as its term, then what write writes.
+	row := func(key string, n int, write func()) {
+		if n == 0 {
+			return
+		}
 		b.raw("<div><dt>")
 		say(key)
 		b.raw("</dt><dd>")
+		write()
+		b.raw("</dd></div>")
 	}
-	const rowEnd = "</dd></div>"
 	b.raw(`<dl class="module-meta">`)
-	if len(m.Topics) > 0 {
-		row("meta_topics")
-		b.termLinks(root, "topics", m.Topics)
-		b.raw(rowEnd)
-	}
-	if len(m.Audiences) > 0 {
-		row("meta_audience")
-		b.termLinks(root, "audiences", m.Audiences)
-		b.raw(rowEnd)
-	}
-	if len(m.Prerequisites) > 0 {
-		row("meta_prerequisites")
-		b.moduleLinks(root, m.Prerequisites)
-		b.raw(rowEnd)
-	}
-	if len(m.NeededFor) > 0 {
-		row("meta_needed_for")
-		b.moduleLinks(root, m.NeededFor)
-		b.raw(rowEnd)
-	}
-	if len(m.Paths) > 0 {
-		row("meta_paths")
-		b.pathLinks(root, m.Paths)
-		b.raw(rowEnd)
-	}
-	if len(m.Competencies) > 0 {
-		row("meta_competencies")
+	row("meta_topics", len(m.Topics), func() { b.termLinks(root, "topics", m.Topics) })
+	row("meta_audience", len(m.Audiences), func() { b.termLinks(root, "audiences", m.Audiences) })
+	row("meta_prerequisites", len(m.Prerequisites), func() { b.moduleLinks(root, m.Prerequisites) })
+	row("meta_needed_for", len(m.NeededFor), func() { b.moduleLinks(root, m.NeededFor) })
+	row("meta_paths", len(m.Paths), func() { b.pathLinks(root, m.Paths) })
+	row("meta_competencies", len(m.Competencies), func() {
 		for i, c := range m.Competencies {
 			if i > 0 {
 				b.raw("; ")
@@ -396,8 +381,7 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 			b.raw(". ")
 			b.text(c.Label)
 		}
-		b.raw(rowEnd)
-	}
+	})
 	b.raw("\n</dl>\n")
 	f := m.Front
 	if len(f.Objectives) > 0 || f.HasCredits {
