@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"html/template"
 	"strings"
@@ -204,6 +205,34 @@ func TestNames(t *testing.T) {
 	}
 }
 
+// reference loads the default theme and parses text, the template a
+// helper replaced, with the theme's functions.
+func reference(t *testing.T, text string) (*Theme, *template.Template) {
+	t.Helper()
+	th, diags := Load(nil, "default", "en")
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	return th, template.Must(template.New("").Funcs(th.funcs()).Parse(text))
+}
+
+// asTemplate fails t unless got, the markup a helper made (or err), is
+// what ref makes of data, "+" aside: html/template writes it as &#43;,
+// the helpers as it is.
+func asTemplate(t *testing.T, what string, ref *template.Template, data any, got template.HTML, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	var want bytes.Buffer
+	if err := ref.Execute(&want, data); err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.ReplaceAll(want.String(), "&#43;", "+"); string(got) != w {
+		t.Errorf("%s:\n got %q\nwant %q", what, got, w)
+	}
+}
+
 // moduleDetailsTemplate is the default theme's "module-details" as it was
 // written before the moduleDetails helper made its markup.
 const moduleDetailsTemplate = `{{define "module-details"}}{{$m := .Module}}<dl class="module-meta">
@@ -231,11 +260,7 @@ const moduleDetailsTemplate = `{{define "module-details"}}{{$m := .Module}}<dl c
 // whose every text needs escaping. One difference is by design: the
 // template wrote "+" as "&#43;", the helpers write it as it is.
 func TestModuleDetails(t *testing.T) {
-	th, diags := Load(nil, "default", "en")
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(moduleDetailsTemplate))
+	th, ref := reference(t, moduleDetailsTemplate)
 	m, _ := tricky()
 	prereq := &curriculum.Module{ID: "q", URL: "q r/", Front: &content.Front{Title: `Q & "r" <s> 1+1`}}
 	variants := []struct {
@@ -265,20 +290,11 @@ func TestModuleDetails(t *testing.T) {
 	for _, v := range variants {
 		v.set(m)
 		for _, root := range []string{"../", RootMarker, `a&"b/`} {
-			var want bytes.Buffer
-			if err := ref.ExecuteTemplate(&want, "module-details", struct {
+			got, err := th.moduleDetails(root, m)
+			asTemplate(t, fmt.Sprintf("%s, root %q", v.name, root), ref.Lookup("module-details"), struct {
 				Root   string
 				Module *curriculum.Module
-			}{root, m}); err != nil {
-				t.Fatal(err)
-			}
-			got, err := th.moduleDetails(root, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
-				t.Errorf("%s, root %q:\n got %q\nwant %q", v.name, root, got, w)
-			}
+			}{root, m}, got, err)
 		}
 	}
 }
@@ -287,28 +303,17 @@ func TestModuleDetails(t *testing.T) {
 // range over sectionTrail made, for sections at each depth; a URL
 // segment that needs escaping is path-escaped, as moduleLinks does.
 func TestSectionCrumbs(t *testing.T) {
-	th, diags := Load(nil, "default", "en")
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(
-		`{{range sectionTrail .S}}<li><a href="{{$.Root}}{{.URL}}">{{.Title}}</a></li>{{end}}`))
+	_, ref := reference(t, `{{range sectionTrail .S}}<li><a href="{{$.Root}}{{.URL}}">{{.Title}}</a></li>{{end}}`)
 	root := &curriculum.Section{ID: ""}
 	a := &curriculum.Section{ID: "symptoms", URL: "symptoms/", Title: `Symptoms & "signs" <x>`, Parent: root}
 	b := &curriculum.Section{ID: "symptoms/breathing", URL: "symptoms/breathing/", Title: "Breathing", Parent: a}
 	c := &curriculum.Section{ID: "symptoms/breathing/at-home", URL: "symptoms/breathing/at-home/", Title: "At home", Parent: b}
 	for _, s := range []*curriculum.Section{nil, root, a, b, c} {
 		for _, r := range []string{"", "../../", RootMarker} {
-			var want bytes.Buffer
-			if err := ref.Execute(&want, struct {
+			asTemplate(t, fmt.Sprintf("sectionCrumbs(%q, %v)", r, s), ref, struct {
 				Root string
 				S    *curriculum.Section
-			}{r, s}); err != nil {
-				t.Fatal(err)
-			}
-			if got := sectionCrumbs(r, s); string(got) != want.String() {
-				t.Errorf("sectionCrumbs(%q, %v):\n got %q\nwant %q", r, s, got, want.String())
-			}
+			}{r, s}, sectionCrumbs(r, s), nil)
 		}
 	}
 	odd := &curriculum.Section{ID: "soins palliatifs", URL: "soins palliatifs/é'?/", Title: "Soins", Parent: root}
@@ -330,11 +335,7 @@ const moduleFooterTemplate = `{{$m := .}}{{with $m.Front.Authors}}<p class="auth
 // replaced, for modules with and without authors, roles, disclosures,
 // credits and each review date.
 func TestModuleFooter(t *testing.T) {
-	th, diags := Load(nil, "default", "en")
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(moduleFooterTemplate))
+	th, ref := reference(t, moduleFooterTemplate)
 	m, _ := tricky()
 	day := func(y int, mo time.Month, d int) time.Time { return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC) }
 	steps := []struct {
@@ -360,17 +361,8 @@ func TestModuleFooter(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.set(m.Front)
-		var want bytes.Buffer
-		if err := ref.Execute(&want, m); err != nil {
-			t.Fatal(err)
-		}
 		got, err := th.moduleFooter(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
-			t.Errorf("%s:\n got %q\nwant %q", s.name, got, w)
-		}
+		asTemplate(t, s.name, ref, m, got, err)
 		if strings.Contains(string(got), "0001-01-01") {
 			t.Errorf("%s: a date the module does not give is shown: %q", s.name, got)
 		}
@@ -381,13 +373,9 @@ func TestModuleFooter(t *testing.T) {
 // template made, for rows with and without dates and authors, whose
 // texts need escaping, in every status.
 func TestReviewRows(t *testing.T) {
-	th, diags := Load(nil, "default", "en")
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(`{{- range .Rows}}
+	th, ref := reference(t, `{{- range .Rows}}
 <tr class="review-{{.Status}}"{{with .ReviewBy}} data-review-by="{{.}}"{{end}}><th scope="row"><a href="{{$.Root}}{{.URL}}">{{.Title}}</a> <code>{{.File}}</code></th><td data-review-status>{{T (print "review_status_" .Status)}}</td><td>{{with .ReviewBy}}<time datetime="{{.}}">{{.}}</time>{{end}}</td><td>{{with .Reviewed}}<time datetime="{{.}}">{{.}}</time>{{end}}</td><td>{{join .Authors "; "}}</td></tr>
-{{- end}}`))
+{{- end}}`)
 	rows := []organize.Review{
 		{Title: `Pain & "more" <x>`, URL: "pain/a/", File: "content/pain/a.md", Status: organize.Overdue, ReviewBy: "2020-01-01", Reviewed: "2019-01-01", Authors: []string{`A & "B"`, "C's"}},
 		{Title: "Due", URL: "pain/b/", File: "content/pain/b.md", Status: organize.Due, ReviewBy: "2026-12-20"},
@@ -395,20 +383,11 @@ func TestReviewRows(t *testing.T) {
 		{Title: "None", URL: "d/", File: "content/d <1>.md", Status: organize.NoReview},
 	}
 	for _, root := range []string{"../../", "../../../../"} {
-		var want bytes.Buffer
-		if err := ref.Execute(&want, struct {
+		got, err := th.reviewRows(root, rows)
+		asTemplate(t, "root "+root, ref, struct {
 			Root string
 			Rows []organize.Review
-		}{root, rows}); err != nil {
-			t.Fatal(err)
-		}
-		got, err := th.reviewRows(root, rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w := bytes.ReplaceAll(want.Bytes(), []byte("&#43;"), []byte("+")); string(got) != string(w) {
-			t.Errorf("root %q:\n got %q\nwant %q", root, got, w)
-		}
+		}{root, rows}, got, err)
 	}
 	if got, err := th.reviewRows("./", nil); err != nil || got != "" {
 		t.Errorf("no rows: %q, %v", got, err)
@@ -418,11 +397,7 @@ func TestReviewRows(t *testing.T) {
 // TestOverdueNotice: overdueNotice makes the notice the module template
 // made, hidden or shown, and none for a module without review_by.
 func TestOverdueNotice(t *testing.T) {
-	th, diags := Load(nil, "default", "en")
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
-	ref := template.Must(template.New("").Funcs(th.funcs()).Parse(`{{$m := .}}{{if not $m.Front.ReviewBy.IsZero}}{{with $m.Front.ReviewBy}}<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="{{date .}}"{{if not $m.Overdue}} hidden{{end}}>{{T "overdue_notice"}} {{date .}}.</p>{{end}}{{end}}`))
+	th, ref := reference(t, `{{$m := .}}{{if not $m.Front.ReviewBy.IsZero}}{{with $m.Front.ReviewBy}}<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="{{date .}}"{{if not $m.Overdue}} hidden{{end}}>{{T "overdue_notice"}} {{date .}}.</p>{{end}}{{end}}`)
 	m, _ := tricky()
 	for _, c := range []struct {
 		by      time.Time
@@ -433,16 +408,7 @@ func TestOverdueNotice(t *testing.T) {
 		{time.Time{}, false},
 	} {
 		m.Front.ReviewBy, m.Overdue = c.by, c.overdue
-		var want bytes.Buffer
-		if err := ref.Execute(&want, m); err != nil {
-			t.Fatal(err)
-		}
 		got, err := th.overdueNotice(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != want.String() {
-			t.Errorf("review_by %v, overdue %v:\n got %q\nwant %q", c.by, c.overdue, got, want.String())
-		}
+		asTemplate(t, fmt.Sprintf("review_by %v, overdue %v", c.by, c.overdue), ref, m, got, err)
 	}
 }
