@@ -57,32 +57,38 @@ func (in *inliner) set(ns *template.Template) error {
 // one.
 func (in *inliner) node(n parse.Node) bool {
 	changed := false
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return false
-		}
-		for _, c := range n.Nodes {
-			changed = in.node(c) || changed
-		}
-	case *parse.ActionNode:
-		changed = in.pipe(n.Pipe)
-	case *parse.TemplateNode:
-		changed = in.pipe(n.Pipe)
-	case *parse.IfNode:
-		changed = in.branch(&n.BranchNode)
-	case *parse.RangeNode:
-		changed = in.branch(&n.BranchNode)
-	case *parse.WithNode:
-		changed = in.branch(&n.BranchNode)
-	}
+	eachPipe(n, func(p *parse.PipeNode) { changed = in.pipe(p) || changed })
 	return changed
 }
 
-func (in *inliner) branch(b *parse.BranchNode) bool {
-	changed := in.pipe(b.Pipe)
-	changed = in.node(b.List) || changed
-	return in.node(b.ElseList) || changed
+// eachPipe calls f, in order, with the pipeline of every action, template
+// call and if, range or with under n (nil for a template call without
+// one). The pipelines given as arguments inside them are f's to visit.
+func eachPipe(n parse.Node, f func(*parse.PipeNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				eachPipe(c, f)
+			}
+		}
+	case *parse.ActionNode:
+		f(n.Pipe)
+	case *parse.TemplateNode:
+		f(n.Pipe)
+	case *parse.IfNode:
+		eachBranchPipe(&n.BranchNode, f)
+	case *parse.RangeNode:
+		eachBranchPipe(&n.BranchNode, f)
+	case *parse.WithNode:
+		eachBranchPipe(&n.BranchNode, f)
+	}
+}
+
+func eachBranchPipe(b *parse.BranchNode, f func(*parse.PipeNode)) {
+	f(b.Pipe)
+	eachPipe(b.List, f)
+	eachPipe(b.ElseList, f)
 }
 
 // pipe inlines the first command of p, and the pipelines given as

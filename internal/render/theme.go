@@ -565,53 +565,39 @@ func (t *Theme) Names(name string) bool { return t.names[name] }
 
 // addNames adds to names the field and method names used under n.
 func addNames(n parse.Node, names map[string]bool) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n != nil {
-			for _, c := range n.Nodes {
-				addNames(c, names)
-			}
-		}
-	case *parse.ActionNode:
-		addNames(n.Pipe, names)
-	case *parse.TemplateNode:
-		addNames(n.Pipe, names)
-	case *parse.IfNode:
-		addBranchNames(&n.BranchNode, names)
-	case *parse.RangeNode:
-		addBranchNames(&n.BranchNode, names)
-	case *parse.WithNode:
-		addBranchNames(&n.BranchNode, names)
-	case *parse.PipeNode:
-		if n != nil {
-			for _, c := range n.Cmds {
-				addNames(c, names)
-			}
-		}
-	case *parse.CommandNode:
-		for _, a := range n.Args {
-			addNames(a, names)
-		}
-	case *parse.FieldNode:
-		for _, id := range n.Ident {
-			names[id] = true
-		}
-	case *parse.VariableNode:
-		for _, id := range n.Ident[1:] { // Ident[0] is the variable
-			names[id] = true
-		}
-	case *parse.ChainNode:
-		addNames(n.Node, names)
-		for _, id := range n.Field {
-			names[id] = true
+	eachPipe(n, func(p *parse.PipeNode) { addPipeNames(p, names) })
+}
+
+// addPipeNames adds the names p uses, in its arguments' pipelines too.
+func addPipeNames(p *parse.PipeNode, names map[string]bool) {
+	if p == nil {
+		return
+	}
+	for _, c := range p.Cmds {
+		for _, a := range c.Args {
+			addArgNames(a, names)
 		}
 	}
 }
 
-func addBranchNames(b *parse.BranchNode, names map[string]bool) {
-	addNames(b.Pipe, names)
-	addNames(b.List, names)
-	addNames(b.ElseList, names)
+func addArgNames(a parse.Node, names map[string]bool) {
+	switch a := a.(type) {
+	case *parse.PipeNode:
+		addPipeNames(a, names)
+	case *parse.FieldNode:
+		for _, id := range a.Ident {
+			names[id] = true
+		}
+	case *parse.VariableNode:
+		for _, id := range a.Ident[1:] { // Ident[0] is the variable
+			names[id] = true
+		}
+	case *parse.ChainNode:
+		addArgNames(a.Node, names)
+		for _, id := range a.Field {
+			names[id] = true
+		}
+	}
 }
 
 // directFragments picks, of the helpers by name, those whose template of
