@@ -3,6 +3,7 @@ package render
 import (
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -170,26 +171,36 @@ func (b *markup) pathLinks(root string, ps []*curriculum.Path) {
 // {{sectionCrumbs $.Root .Module.Section}}. The root section, and a nil
 // s, have none.
 func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
-	var trail [8]*curriculum.Section
-	list := trail[:0]
-	n := 0
-	for ; s != nil && s.ID != ""; s = s.Parent {
-		list = append(list, s)
-		n += len(root) + len(s.URL) + len(s.Title) + 28
-	}
-	if len(list) == 0 {
+	var buf [8]*curriculum.Section
+	trail := appendTrail(buf[:0], s)
+	if len(trail) == 0 {
 		return ""
+	}
+	n := 0
+	for _, s := range trail {
+		n += len(root) + len(s.URL) + len(s.Title) + 28
 	}
 	var b markup
 	b.Grow(n)
-	for i := len(list) - 1; i >= 0; i-- {
+	for _, s := range trail {
 		b.raw(`<li><a href="`)
-		b.href(root, list[i].URL)
+		b.href(root, s.URL)
 		b.raw(`">`)
-		b.text(list[i].Title)
+		b.text(s.Title)
 		b.raw(`</a></li>`)
 	}
 	return b.html()
+}
+
+// appendTrail appends to dst section s and the sections it is in, up to
+// the root section (not included), outermost first: {{sectionTrail s}}.
+func appendTrail(dst []*curriculum.Section, s *curriculum.Section) []*curriculum.Section {
+	start := len(dst)
+	for ; s != nil && s.ID != ""; s = s.Parent {
+		dst = append(dst, s)
+	}
+	slices.Reverse(dst[start:])
+	return dst
 }
 
 // sayer returns a function that writes the UI string key into b,

@@ -400,20 +400,13 @@ func (t *Theme) T(key string, count ...any) (string, error) {
 
 func (t *Theme) funcs() template.FuncMap {
 	return template.FuncMap{
-		"T":       t.T,
-		"asset":   t.Asset,
-		"minutes": t.Duration,
-		"date":    func(d time.Time) string { return d.Format(time.DateOnly) },
-		"credits": Credits,
-		"join":    strings.Join,
-		"sectionTrail": func(s *curriculum.Section) []*curriculum.Section {
-			var trail []*curriculum.Section
-			for ; s != nil && s.ID != ""; s = s.Parent {
-				trail = append(trail, s)
-			}
-			slices.Reverse(trail)
-			return trail
-		},
+		"T":             t.T,
+		"asset":         t.Asset,
+		"minutes":       t.Duration,
+		"date":          func(d time.Time) string { return d.Format(time.DateOnly) },
+		"credits":       Credits,
+		"join":          strings.Join,
+		"sectionTrail":  func(s *curriculum.Section) []*curriculum.Section { return appendTrail(nil, s) },
 		"pathNav":       PathNavFor,
 		"sectionCrumbs": sectionCrumbs,
 		"termLinks":     termLinks,
