@@ -17,8 +17,13 @@
 // that picks key_one/key_other, or key_zero for 0, and fills {n}), asset (hashed asset path,
 // relative to the site root), minutes, date, credits, join, add,
 // sectionTrail, pathNav, shared (see below), and the list helpers of
-// lists.go: sectionCrumbs, termLinks, moduleLinks, pathLinks, tocList, termIDs,
-// termLabels, numbers, pagers, badges, moduleDetails, moduleFooter, overdueNotice, reviewRows, card, row.
+// lists.go: sectionCrumbs, termLinks, moduleLinks, pathLinks, tocList,
+// termIDs, termLabels, numbers, pagers, badges, moduleDetails,
+// moduleFooter, overdueNotice, reviewRows, card, row.
+//
+// A date a module does not give (Front.Reviewed, Front.ReviewBy) is the
+// zero time.Time, which a template's if and with count as set, as they
+// count every struct: test it with .IsZero.
 package render
 
 import (
