@@ -79,9 +79,11 @@ func TestServePrintsWarnings(t *testing.T) {
 	file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
 	misspelt := strings.Replace(module, "summary:", "objectves: [Relieve breathlessness]\nsummary:", 1)
 	const want = `content/symptoms/breathlessness.md:6: warning: unknown module field "objectves" is ignored; did you mean objectives?`
-	v := srv.Version()
 	os.WriteFile(file, []byte(misspelt), 0o644)
-	v = waitFor(t, srv, v, func() bool { return strings.Contains(stderr.String(), want) })
+	// The terminal is written after the browser is told: wait for both.
+	v := waitFor(t, srv, func() bool {
+		return strings.Contains(stderr.String(), want) && strings.Contains(stdout.String(), "rebuilt")
+	})
 	if !strings.Contains(stdout.String(), "(1 warning)") {
 		t.Errorf("summary line does not count 1 warning:\n%s", stdout.String())
 	}
@@ -91,7 +93,7 @@ func TestServePrintsWarnings(t *testing.T) {
 	// A second warning is printed when it comes.
 	second := strings.Replace(misspelt, "summary:", "keywrods: [sob]\nsummary:", 1)
 	os.WriteFile(file, []byte(second), 0o644)
-	waitFor(t, srv, v, func() bool { return strings.Contains(stderr.String(), `"keywrods"`) })
+	waitFor(t, srv, func() bool { return strings.Contains(stderr.String(), `"keywrods"`) })
 	if n := strings.Count(stderr.String(), `"objectves"`); n != 1 {
 		t.Errorf("the objectves warning was printed %d times, want once:\n%s", n, stderr.String())
 	}
