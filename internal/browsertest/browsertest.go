@@ -47,6 +47,10 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
+		// Chromium keeps its singleton socket in a folder of its own
+		// under TMPDIR, which a killed browser leaves behind: one per
+		// test on the machine, for ever, unless it is the test's own.
+		chromedp.Env("TMPDIR="+t.TempDir()),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
