@@ -181,19 +181,19 @@ func servePages(t testing.TB, files map[string][]byte, docs []Doc, page func(d *
 // browser starts headless Chromium for the test (internal/browsertest:
 // skipped without Chromium, failed when CI=true) and returns a context to
 // open tabs from.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	return browsertest.New(t, 10*time.Minute)
 }
 
 // tab is one browser tab with its page's uncaught exceptions and dialogs.
 type tab struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	mu   sync.Mutex
 	errs []string
 }
 
-func newTab(t *testing.T, bctx context.Context) *tab {
+func newTab(t testing.TB, bctx context.Context) *tab {
 	tctx, cancel := chromedp.NewContext(bctx)
 	t.Cleanup(cancel)
 	tb := &tab{t: t, ctx: tctx}
@@ -592,52 +592,72 @@ func jsString(v any) string {
 	return string(b)
 }
 
-// TestBrowserSpeed measures keystroke-to-rendered-results on the search
-// page of sites of 500 and 10,000 docs (and 100,000 with
-// CMESITE_SEARCH_100K=1) once the files a query needs are loaded (median of
-// 50 queries, each run twice), and reports it; timings are not asserted.
-func TestBrowserSpeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a timing measurement")
-	}
-	bctx := browser(t)
+// BenchmarkBrowserSearch measures, in Chromium, typing on the search page
+// of sites of 500 and 10,000 docs (and 100,000 with CMESITE_SEARCH_100K=1)
+// once the files a query needs are loaded. An iteration runs 50 typical
+// queries, misspellings and phrases among them. ms/keystroke is the median
+// of a query with its 20 results shown on the page, slowest-ms the slowest
+// of them, query-ms the median of the query alone, and cold-ms the first
+// pass over the 50 queries, which loads the files they need (a second
+// pass, not counted, warms the browser's compiler).
+//
+//	go test ./internal/search -run X -bench BrowserSearch -benchtime 5x
+func BenchmarkBrowserSearch(b *testing.B) {
+	bctx := browser(b)
 	sizes := []int{500, 10000}
 	if os.Getenv("CMESITE_SEARCH_100K") != "" {
 		sizes = append(sizes, 100000)
 	}
+	queries := jsString([]string{"br", "bre", "brea", "breat", "breath", "breathl", "breathlessness", "mo", "mor", "morp", "morphine",
+		"morfine", "sob", "dyspnea", "pa", "pai", "pain", "pain at home", "syringe driver", "syringe dr", "csci", "care", "care home",
+		"advance care planning", "acp", "op", "opioid", "opioids conversion", "delirium", "delirum", "nausea", "nausea vomiting",
+		"haloperidol", "famly meeting", "family", "grief", "bereavement", "spiritual", "hope", "last days", "last days of life",
+		"anticipatory", "just in case", "midazolam", "laxative", "constipation", "oxygen", "fan", "gp", "district nurse"})
 	for _, n := range sizes {
-		docs, src := corpusDocs(t, n)
-		files, page := testSiteParts(t, docs, fixtureOptions)
-		srv := servePages(t, files, docs, page)
-		tb := newTab(t, bctx)
-		tb.do(chromedp.Navigate(srv.URL + "/search/"))
-		tb.wait(`!!(window.cmesiteSearch && cmesiteSearch.run)`)
-		queries := []string{"br", "bre", "brea", "breat", "breath", "breathl", "breathlessness", "mo", "mor", "morp", "morphine",
-			"morfine", "sob", "dyspnea", "pa", "pai", "pain", "pain at home", "syringe driver", "syringe dr", "csci", "care", "care home",
-			"advance care planning", "acp", "op", "opioid", "opioids conversion", "delirium", "delirum", "nausea", "nausea vomiting",
-			"haloperidol", "famly meeting", "family", "grief", "bereavement", "spiritual", "hope", "last days", "last days of life",
-			"anticipatory", "just in case", "midazolam", "laxative", "constipation", "oxygen", "fan", "gp", "district nurse"}
-		js := fmt.Sprintf(`(async () => {
-			const qs = %s, api = window.cmesiteSearch;
-			let t0 = performance.now();
-			for (const q of qs) await api.run(q); // load everything once
-			const cold = performance.now() - t0;
-			const times = [], engine = [];
-			for (const q of qs) {
-				t0 = performance.now();
-				await api.run(q);
-				times.push(performance.now() - t0);
-				t0 = performance.now();
-				await api.query(q, {}, 20);
-				engine.push(performance.now() - t0);
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
+			docs, src := corpusDocs(b, n)
+			b.Logf("docs: %s", src)
+			files, page := testSiteParts(b, docs, fixtureOptions)
+			srv := servePages(b, files, docs, page)
+			tb := newTab(b, bctx)
+			tb.do(chromedp.Navigate(srv.URL + "/search/"))
+			tb.wait(`!!(window.cmesiteSearch && cmesiteSearch.run)`)
+			cold := eval[float64](tb, fmt.Sprintf(`(async () => {
+				const t0 = performance.now();
+				for (const q of %s) await cmesiteSearch.run(q);
+				return performance.now() - t0;
+			})()`, queries))
+			warm := fmt.Sprintf(`(async () => {
+				const api = window.cmesiteSearch, shown = [], alone = [];
+				for (const q of %s) {
+					let t0 = performance.now();
+					await api.run(q);
+					shown.push(performance.now() - t0);
+					t0 = performance.now();
+					await api.query(q, {}, 20);
+					alone.push(performance.now() - t0);
+				}
+				return [shown, alone];
+			})()`, queries)
+			eval[[][]float64](tb, warm) // the browser's compiler warms up
+			var shown, alone []float64
+			for b.Loop() {
+				got := eval[[][]float64](tb, warm)
+				shown = append(shown, got[0]...)
+				alone = append(alone, got[1]...)
 			}
-			const med = (a) => { a.sort((x, y) => x - y); return a[a.length >> 1]; };
-			return [med(times), times[times.length - 1], med(engine), cold];
-		})()`, jsString(queries))
-		got := eval[[]float64](tb, js)
-		t.Logf("%d docs (%s): search page, query + render of 20 results: median %.1f ms, slowest %.1f ms; query alone: median %.1f ms (%d queries; %.0f ms for all of them cold)",
-			n, src, got[0], got[1], got[2], len(queries), got[3])
+			b.ReportMetric(medianOf(shown), "ms/keystroke")
+			b.ReportMetric(slices.Max(shown), "slowest-ms")
+			b.ReportMetric(medianOf(alone), "query-ms")
+			b.ReportMetric(cold, "cold-ms")
+		})
 	}
+}
+
+func medianOf(xs []float64) float64 {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }
 
 // TestBrowserSharded compares search.js with Go on sites large enough for
