@@ -377,4 +377,13 @@ func TestUndatedModules(t *testing.T) {
 			t.Errorf("%s shows the zero date 0001-01-01", name)
 		}
 	}
+	// The feed of recently reviewed modules leaves it out, and is the
+	// same whatever the day of the build.
+	if feed := string(files["feed.xml"]); strings.Contains(feed, "bad-news") || !strings.Contains(feed, "symptoms/breathlessness/") {
+		t.Errorf("feed.xml lists the undated talking/bad-news or not the reviewed symptoms/breathlessness:\n%s", feed)
+	}
+	later, _ := build(t, fixture(t, "small.txtar"), Options{Today: today.AddDate(0, 3, 0)})
+	if !bytes.Equal(later["feed.xml"], files["feed.xml"]) {
+		t.Errorf("feed.xml changes with the day of the build:\n%s\n%s", files["feed.xml"], later["feed.xml"])
+	}
 }

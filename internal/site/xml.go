@@ -71,11 +71,17 @@ type atomCat struct {
 
 // feedModules are the feedSize most recently reviewed modules, newest
 // first, then by ID: picked in one pass over the modules (which are in ID
-// order), without sorting them all.
+// order), without sorting them all. A module without a review date is
+// not among them: the feed tells readers what was reviewed, and it has
+// no date to give such a module but the build day, which would show it
+// as updated after every build.
 func feedModules(c *curriculum.Curriculum) []*curriculum.Module {
 	top := make([]*curriculum.Module, 0, feedSize+1)
 	for _, m := range c.Modules {
 		r := m.Front.Reviewed
+		if r.IsZero() {
+			continue
+		}
 		if len(top) == feedSize && !r.After(top[feedSize-1].Front.Reviewed) {
 			continue // not newer than the last: an equal date with a later ID loses
 		}
@@ -93,20 +99,17 @@ func feedModules(c *curriculum.Curriculum) []*curriculum.Module {
 	return top
 }
 
-// feed is an Atom feed of ms, the most recently reviewed modules. Modules
-// without a review date carry the build day's date.
+// feed is an Atom feed of ms, the most recently reviewed modules (each
+// with a review date), newest first. The feed is as new as its newest
+// entry; one without entries carries the build day, as Atom requires a
+// date.
 func feed(c *curriculum.Curriculum, ms []*curriculum.Module, today time.Time) []byte {
 	cfg := c.Config
-	day := func(t time.Time) string {
-		if t.IsZero() {
-			t = today
-		}
-		return t.UTC().Format("2006-01-02") + "T00:00:00Z"
-	}
+	day := func(t time.Time) string { return t.UTC().Format("2006-01-02") + "T00:00:00Z" }
 	f := atomFeed{NS: "http://www.w3.org/2005/Atom", Title: cfg.Title, ID: abs(cfg, ""),
 		Link:   []atomLink{{Href: abs(cfg, "")}, {Rel: "self", Href: abs(cfg, "feed.xml")}},
-		Author: &atomAuthor{Name: cfg.Title}, Updated: day(time.Time{})}
-	if len(ms) > 0 && !ms[0].Front.Reviewed.IsZero() {
+		Author: &atomAuthor{Name: cfg.Title}, Updated: day(today)}
+	if len(ms) > 0 {
 		f.Updated = day(ms[0].Front.Reviewed)
 	}
 	for _, m := range ms {
