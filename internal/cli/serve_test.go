@@ -92,13 +92,12 @@ func TestServeRebuilds(t *testing.T) {
 				t.Fatalf("first page: %d %q", code, body)
 			}
 			file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
-			v := srv.Version()
 
 			// A plain write.
 			os.WriteFile(file, []byte(module+"\nSecond words.\n"), 0o644)
 			// (os.WriteFile truncates, then writes: on a loaded machine
 			// the two can come in two batches, so wait for the text.)
-			v = waitFor(t, srv, func() bool { return strings.Contains(mustGet(t, page), "Second words.") })
+			v := waitFor(t, srv, func() bool { return strings.Contains(mustGet(t, page), "Second words.") })
 			// An atomic save: write a temporary file, rename it over.
 			tmp := filepath.Join(root, "content", "symptoms", ".breathlessness.md.swp")
 			os.WriteFile(tmp, []byte(module+"\nThird words.\n"), 0o644)
@@ -119,7 +118,7 @@ func TestServeRebuilds(t *testing.T) {
 			}
 			// Rename the folder: the old URL goes, the new one comes.
 			os.Rename(filepath.Join(root, "content", "cards"), filepath.Join(root, "content", "quick"))
-			v = waitFor(t, srv, func() bool { code, _ := get(t, url+"quick/card/"); return code == 200 })
+			waitFor(t, srv, func() bool { code, _ := get(t, url+"quick/card/"); return code == 200 })
 			if code, _ := get(t, url+"cards/card/"); code != 404 {
 				t.Errorf("the old URL of a renamed folder answers %d, want 404", code)
 			}
@@ -128,7 +127,7 @@ func TestServeRebuilds(t *testing.T) {
 			v = waitFor(t, srv, func() bool { code, _ := get(t, url+"quick/card/"); return code == 404 })
 			// Break the frontmatter: the last good page stays served.
 			os.WriteFile(file, []byte("---\ntitle: Broken\nlevel: [basic\n---\n"), 0o644)
-			v = waitPublish(t, srv, v)
+			waitPublish(t, srv, v)
 			if _, body := get(t, page); !strings.Contains(body, "Third words.") {
 				t.Error("a broken save replaced the last good page")
 			}
