@@ -318,11 +318,17 @@ func (t *Theme) moduleFooter(m *curriculum.Module) (template.HTML, error) {
 // time writes " <time>" with date d, as the date function prints it.
 func (b *markup) time(d time.Time) {
 	var buf [10]byte
-	s := d.AppendFormat(buf[:0], time.DateOnly)
-	b.raw(` <time datetime="`)
-	b.Write(s)
+	b.raw(" ")
+	b.timeElem(d.AppendFormat(buf[:0], time.DateOnly))
+}
+
+// timeElem writes a <time> element for the date d, "2006-01-02", which
+// needs no escaping.
+func (b *markup) timeElem(d []byte) {
+	b.raw(`<time datetime="`)
+	b.Write(d)
 	b.raw(`">`)
-	b.Write(s)
+	b.Write(d)
 	b.raw("</time>")
 }
 
@@ -699,12 +705,8 @@ func (t *Theme) reviewRows(root string, rows []organize.Review) (template.HTML, 
 	}
 	b.Grow(n)
 	date := func(d string) {
-		if d != "" {
-			b.raw(`<time datetime="`)
-			b.text(d)
-			b.raw(`">`)
-			b.text(d)
-			b.raw("</time>")
+		if d != "" { // organize writes a date as time.DateOnly
+			b.timeElem([]byte(d))
 		}
 	}
 	for i := range rows {
