@@ -5,7 +5,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -96,20 +95,6 @@ func TestServePrintsWarnings(t *testing.T) {
 	waitFor(t, srv, func() bool { return strings.Contains(stderr.String(), `"keywrods"`) })
 	if n := strings.Count(stderr.String(), `"objectves"`); n != 1 {
 		t.Errorf("the objectves warning was printed %d times, want once:\n%s", n, stderr.String())
-	}
-}
-
-// save writes file whole in one step, as editors that save by rename do:
-// a plain write truncates first, and a rebuild that reads the empty file
-// between the two would count as a save of its own.
-func save(t *testing.T, file, text string) {
-	t.Helper()
-	tmp := filepath.Join(filepath.Dir(file), ".cmesite-test-save")
-	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, file); err != nil {
-		t.Fatal(err)
 	}
 }
 

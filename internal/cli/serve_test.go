@@ -99,9 +99,7 @@ func TestServeRebuilds(t *testing.T) {
 			// the two can come in two batches, so wait for the text.)
 			v := waitFor(t, srv, func() bool { return strings.Contains(mustGet(t, page), "Second words.") })
 			// An atomic save: write a temporary file, rename it over.
-			tmp := filepath.Join(root, "content", "symptoms", ".breathlessness.md.swp")
-			os.WriteFile(tmp, []byte(module+"\nThird words.\n"), 0o644)
-			os.Rename(tmp, file)
+			save(t, file, module+"\nThird words.\n")
 			v = waitPublish(t, srv, v)
 			if _, body := get(t, page); !strings.Contains(body, "Third words.") {
 				t.Error("an atomic save did not show")
@@ -155,6 +153,20 @@ func waitFor(t *testing.T, srv *devserver.Server, cond func() bool) uint64 {
 		cancel()
 	}
 	return srv.Version()
+}
+
+// save writes file whole in one step, as editors that save by rename do:
+// a plain write truncates first, and a rebuild that reads the empty file
+// between the two would count as a save of its own.
+func save(t *testing.T, file, text string) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(file), ".cmesite-test-save")
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustGet(t *testing.T, url string) string {
