@@ -30,10 +30,11 @@ type host struct {
 	hold    string        // a path whose requests wait for release
 	held    chan struct{} // closed when a request for hold arrives
 	release chan struct{}
+	stop    chan struct{} // closed when the test ends: a held request goes on
 }
 
 func newHost(t *testing.T) *host {
-	h := &host{}
+	h := &host{stop: make(chan struct{})}
 	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h.down.Load() {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
@@ -47,13 +48,22 @@ func newHost(t *testing.T) *host {
 			h.hold = ""
 			h.mu.Unlock()
 			close(held)
-			<-release
+			// A test that fails before it releases the request must
+			// not leave it waiting: Close waits for every request.
+			select {
+			case <-release:
+			case <-h.stop:
+			case <-r.Context().Done():
+			}
 		} else {
 			h.mu.Unlock()
 		}
 		(*h.h.Load()).ServeHTTP(w, r)
 	}))
-	t.Cleanup(h.Close)
+	t.Cleanup(func() {
+		close(h.stop)
+		h.Close()
+	})
 	return h
 }
 
