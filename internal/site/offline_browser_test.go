@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -319,5 +321,58 @@ func TestSaveEverything(t *testing.T) {
 	b.run(chromedp.Navigate(h.URL+"/no-such-page/"), browsertest.Poll(`document.querySelector('[data-offline-more]') !== null && !document.querySelector('[data-offline-more]').hidden`))
 	if got := b.eval(`Array.from(document.querySelectorAll('[data-offline-list] a')).map(a => a.textContent).join(' | ')`); !strings.Contains(got, "onstipation") {
 		t.Errorf("the offline page's list of what this device holds: %q", got)
+	}
+}
+
+// TestSaveEverythingStopsOnFailure: when a file cannot be fetched, saving
+// everything stops, all of it (the other fetches under way are
+// cancelled, no new one starts), and the status keeps saying why.
+func TestSaveEverythingStopsOnFailure(t *testing.T) {
+	files := builtSample(t, nil)
+	var list struct{ Files [][]any }
+	if err := json.Unmarshal(files["offline/files.json"], &list); err != nil || len(list.Files) < 20 {
+		t.Fatalf("offline/files.json: %v, %d files", err, len(list.Files))
+	}
+	// A section page, which the first visit does not save: among the
+	// first files fetched.
+	missing := "/" + list.Files[1][0].(string)
+	listed := map[string]bool{}
+	for _, f := range list.Files {
+		listed["/"+f[0].(string)] = true
+	}
+	h := newHost(t)
+	h.serve("", files)
+	site := *h.h.Load()
+	var fetched atomic.Int64
+	var hd http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == missing {
+			http.NotFound(w, r)
+			return
+		}
+		if listed[r.URL.Path] {
+			fetched.Add(1)
+		}
+		site.ServeHTTP(w, r)
+	})
+	b := newBrowser(t, "")
+	const save = `[data-offline-save]`
+	const status = `document.querySelector('[data-offline-status]').textContent`
+	b.run(chromedp.Navigate(h.URL+"/help/"), browsertest.Poll(controlled+` && !document.querySelector('`+save+`').hidden`))
+	h.h.Store(&hd)
+	before := fetched.Load()
+	b.run(chromedp.Click(chromedp.CSS(save)),
+		browsertest.Poll(status+`.startsWith('Saving stopped') && !document.querySelector('`+save+`').disabled`))
+	// Wait for the host to go quiet: no request for a second.
+	for last, quiet, deadline := fetched.Load(), time.Now(), time.Now().Add(20*time.Second); time.Since(quiet) < time.Second && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if n := fetched.Load(); n != last {
+			last, quiet = n, time.Now()
+		}
+	}
+	if n := fetched.Load() - before; n > 8 {
+		t.Errorf("after %s failed, saving went on: %d of the %d listed files were fetched", missing, n, len(list.Files))
+	}
+	if got := b.eval(status); !strings.HasPrefix(got, "Saving stopped") || !strings.Contains(got, missing[1:]+": 404") {
+		t.Errorf("after %s failed, the status says %q", missing, got)
 	}
 }

@@ -86,6 +86,7 @@
       const state = await readState(cache, about.state);
       let done = 0, shown = -1, why = null;
       const progress = () => {
+        if (why) return; // stopping: the status is the final word's
         prog.max = total || 1;
         prog.value = Math.min(done, total);
         const step = Math.floor((10 * done) / (total || 1));
@@ -137,6 +138,10 @@
         state.saved = true;
         say(doneText());
       } catch (e) {
+        // Whatever stopped one run stops the others, which may be between
+        // a fetch and its progress.
+        why = why || "failed";
+        ctl.abort();
         if (why === "cancelled") say(fill(t("cancelled"), { done: size(done), total: size(total) }));
         else if (why === "space") say(fill(t("space"), { size: size(total) }));
         else if (why === "updated") say(t("updated"));
