@@ -409,10 +409,23 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s %q, want %q", what, eval[string](tb, expr), want)
 			}
 		}
+		// The filters fold away on a phone, and are counted only when
+		// the reader opens them: until then no facet file is read and
+		// no group shows (no counts of an earlier query either).
+		if eval[bool](tb, `document.querySelector('[data-search-facets]').open`) {
+			t.Fatal("the filters are open on a phone")
+		}
+		facetFiles := `performance.getEntriesByType("resource").filter(e => /\/search\/[gf]\//.test(e.name)).length`
+		if n := eval[int](tb, facetFiles); n != 0 {
+			t.Errorf("%d facet files read before the filters were opened", n)
+		}
+		if got := eval[string](tb, `[...document.querySelectorAll('[data-facet-group]')].filter(g => !g.hidden).length + " " + document.querySelector('[data-search-facets]').hidden`); got != "0 false" {
+			t.Errorf("folded filters: visible groups and box hidden %q, want \"0 false\"", got)
+		}
+		tb.do(chromedp.Click(`[data-search-facets] > summary`))
 		facet("level", "basic(2) specialist(1)", "level facet")
-		// The filters fold away on a small screen: open them as a reader would.
-		if !eval[bool](tb, `document.querySelector('[data-search-facets]').open`) {
-			tb.do(chromedp.Click(`[data-search-facets] > summary`))
+		if n := eval[int](tb, facetFiles); n == 0 {
+			t.Error("no facet file read once the filters were opened")
 		}
 		tb.do(chromedp.Click(`[data-facet="level"][value="specialist"]`))
 		tb.wait(`document.querySelectorAll('[data-search-results] [data-search-result]').length === 1`)
@@ -437,6 +450,11 @@ func TestBrowser(t *testing.T) {
 		tb.wait(`document.querySelector('[data-search-results] .search-result-title')?.textContent === "Breathlessness crisis"`)
 		if got := eval[int](tb, `document.querySelectorAll('[data-facet="format"]:checked').length`); got != 2 {
 			t.Errorf("%d format boxes checked, want 2", got)
+		}
+		// ... and shows them chosen, counted, on a phone too.
+		tb.wait(`document.querySelector('[data-search-facets]').open && !document.querySelector('[data-facet-group="format"]').hidden`)
+		if got := eval[bool](tb, `document.querySelector('[data-search-clear]').hidden`); got {
+			t.Error("the clear button is hidden while filters are chosen")
 		}
 	})
 
@@ -596,7 +614,8 @@ func jsString(v any) string {
 // of sites of 500 and 10,000 docs (and 100,000 with CMESITE_SEARCH_100K=1)
 // once the files a query needs are loaded. An iteration runs 50 typical
 // queries, misspellings and phrases among them. ms/keystroke is the median
-// of a query with its 20 results shown on the page, slowest-ms the slowest
+// of a query with its 20 results and the filters' counts shown on the page
+// (the filters open, as on a wide screen), slowest-ms the slowest
 // of them, query-ms the median of the query alone, and cold-ms the first
 // pass over the 50 queries, which loads the files they need (a second
 // pass, not counted, warms the browser's compiler).
@@ -622,6 +641,7 @@ func BenchmarkBrowserSearch(b *testing.B) {
 			tb := newTab(b, bctx)
 			tb.do(chromedp.Navigate(srv.URL + "/search/"))
 			tb.wait(`!!(window.cmesiteSearch && cmesiteSearch.run)`)
+			eval[bool](tb, `document.querySelector('[data-search-facets]').open = true`)
 			cold := eval[float64](tb, fmt.Sprintf(`(async () => {
 				const t0 = performance.now();
 				for (const q of %s) await cmesiteSearch.run(q);

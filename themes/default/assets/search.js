@@ -1491,7 +1491,7 @@
       const inputs = forms.map((f) => f.querySelector('input[name="q"]')).filter(Boolean);
       const PAGE = 20;
       let shown = PAGE;
-      let current = null; // {q, res}
+      let current = null; // {q, res, counted: its facets are counted}
       const params = new URLSearchParams(location.search);
       let q = params.get("q") || "";
       const filters = {};
@@ -1565,6 +1565,38 @@
         }
       }
 
+      // foldedFacets shows the folded filters of results not counted yet:
+      // the summary alone, until the reader opens it (countOnOpen).
+      function foldedFacets(res) {
+        for (const f of FACETS) {
+          const group = document.querySelector('[data-facet-group="' + f + '"]');
+          if (group) group.hidden = true;
+        }
+        if (clear) clear.hidden = true;
+        if (facetBox) facetBox.hidden = res.total === 0;
+      }
+
+      // countOnOpen counts the facets of the results shown when the
+      // reader opens the filters.
+      async function countOnOpen() {
+        if (!facetBox.open || !current || current.counted) return;
+        const cur = current;
+        try {
+          await engine.count(cur.res);
+          if (cur !== current) return; // a newer search counts its own
+          cur.counted = true;
+          renderFacets(cur.res);
+        } catch (e) {
+          // The results stay; the filters cannot be counted.
+          if (cur !== current) return;
+          if (errorBox) {
+            errorBox.replaceChildren(errorBlock(e));
+            errorBox.hidden = false;
+          }
+        }
+      }
+      if (facetBox) facetBox.addEventListener("toggle", countOnOpen);
+
       async function render(res, my) {
         const slice = res.top(shown);
         await engine.describe(res, slice);
@@ -1616,9 +1648,18 @@
           await render(res, my);
           if (my !== seq) return;
           if (status) status.textContent = countText(res, q);
+          buildFacets();
+          if (facetBox && !facetBox.open && !FACETS.some((f) => filters[f].length > 0)) {
+            // The filters are folded away (a phone) and none is chosen:
+            // their counts, and the files they read, wait until the
+            // reader opens them.
+            foldedFacets(res);
+            api.lastMs = performance.now() - t0;
+            return;
+          }
           await engine.count(res);
           if (my !== seq) return;
-          buildFacets();
+          current.counted = true;
           renderFacets(res);
           api.lastMs = performance.now() - t0;
         } catch (e) {
