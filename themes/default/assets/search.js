@@ -18,7 +18,9 @@
  *   search page only: [data-search-page] (data-i18n-* too), [data-search-status],
  *     [data-search-results], [data-search-error], [data-search-more],
  *     <details data-search-facets> holding [data-facet-group="level|topic|audience|format"]
- *     each with a [data-facet-options], and [data-search-clear]
+ *     each with a [data-facet-options], and [data-search-clear]; the details
+ *     start open on a wide screen, and while folded with no filter chosen,
+ *     the facets are counted only when the reader opens them
  *   result pages: the text in [data-search-body] (else <main>), sections at
  *     h2/h3 elements with an id; snippets and section links come from there.
  *
