@@ -255,9 +255,10 @@ func eval[T any](tb *tab, js string) T {
 // wait polls a JavaScript condition until it is true.
 func (tb *tab) wait(cond string) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, 25*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	// A poll cut short by a navigation (a followed result) starts again.
+	if err := chromedp.Do(ctx, browsertest.Poll(cond)); err != nil {
 		tb.t.Fatalf("waiting for %s: %v", cond, err)
 	}
 }
@@ -330,7 +331,10 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("keyboard", func(t *testing.T) {
 		tb := newTab(t, bctx)
-		tb.do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("h1"))
+		// Polls in the page rather than chromedp's WaitVisible, whose DOM
+		// tracking once missed a page under -race in CI and hung.
+		tb.do(chromedp.Navigate(srv.URL + "/"))
+		tb.wait(`document.querySelector("h1") !== null`)
 		tb.do(chromedp.KeyEvent("/"))
 		tb.wait(`document.activeElement === document.querySelector('[data-search-form] input[name="q"]')`)
 		tb.do(chromedp.SendKeys(`[data-search-form] input[name="q"]`, "csci"))
@@ -341,7 +345,8 @@ func TestBrowser(t *testing.T) {
 		}
 		tb.do(chromedp.KeyEvent(kb.ArrowUp))
 		tb.wait(`document.activeElement.name === "q"`)
-		tb.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("article h1"))
+		tb.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+		tb.wait(`location.pathname !== "/" && document.querySelector("article h1") !== null`)
 		if loc := eval[string](tb, `location.pathname`); loc != "/medication/csci/" {
 			t.Errorf("Enter opened %q", loc)
 		}
@@ -352,7 +357,8 @@ func TestBrowser(t *testing.T) {
 		tb.do(chromedp.Navigate(srv.URL + "/"))
 		tb.typeQuery("non-drug measures")
 		tb.wait(`document.querySelector('[data-search-suggest] [data-search-result]')?.getAttribute("href").endsWith("symptoms/breathlessness/#non-drug-measures")`)
-		tb.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible("article h1"))
+		tb.do(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+		tb.wait(`location.pathname !== "/" && document.querySelector("article h1") !== null`)
 		if loc := eval[string](tb, `location.pathname + location.hash`); loc != "/symptoms/breathlessness/#non-drug-measures" {
 			t.Errorf("opened %q", loc)
 		}
