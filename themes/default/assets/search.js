@@ -1541,6 +1541,16 @@
         }
       }
 
+      function anyFilter() {
+        return FACETS.some((f) => filters[f].length > 0);
+      }
+
+      function showError(e) {
+        if (!errorBox) return;
+        errorBox.replaceChildren(errorBlock(e));
+        errorBox.hidden = false;
+      }
+
       function renderFacets(res) {
         let anyVisible = false;
         for (const f of FACETS) {
@@ -1559,7 +1569,7 @@
           if (group) group.hidden = visible === 0;
           anyVisible = anyVisible || visible > 0;
         }
-        const active = FACETS.some((f) => filters[f].length > 0);
+        const active = anyFilter();
         if (clear) clear.hidden = !active;
         if (facetBox) {
           facetBox.hidden = !anyVisible;
@@ -1578,23 +1588,28 @@
         if (facetBox) facetBox.hidden = res.total === 0;
       }
 
+      // countFacets counts the facets of the results of cur ({q, res})
+      // and shows them, unless stale() says that a newer search came
+      // meanwhile; it reports whether it showed them.
+      async function countFacets(cur, stale) {
+        await engine.count(cur.res);
+        if (stale()) return false;
+        cur.counted = true;
+        renderFacets(cur.res);
+        return true;
+      }
+
       // countOnOpen counts the facets of the results shown when the
       // reader opens the filters.
       async function countOnOpen() {
         if (!facetBox.open || !current || current.counted) return;
         const cur = current;
+        const stale = () => cur !== current; // a newer search counts its own
         try {
-          await engine.count(cur.res);
-          if (cur !== current) return; // a newer search counts its own
-          cur.counted = true;
-          renderFacets(cur.res);
+          await countFacets(cur, stale);
         } catch (e) {
           // The results stay; the filters cannot be counted.
-          if (cur !== current) return;
-          if (errorBox) {
-            errorBox.replaceChildren(errorBlock(e));
-            errorBox.hidden = false;
-          }
+          if (!stale()) showError(e);
         }
       }
       if (facetBox) facetBox.addEventListener("toggle", countOnOpen);
@@ -1646,33 +1661,27 @@
           // after them.
           const res = await engine.search(q, filters, false);
           if (my !== seq) return;
-          current = { q, res };
+          const cur = { q, res };
+          current = cur;
           await render(res, my);
           if (my !== seq) return;
           if (status) status.textContent = countText(res, q);
           buildFacets();
-          if (facetBox && !facetBox.open && !FACETS.some((f) => filters[f].length > 0)) {
+          if (facetBox && !facetBox.open && !anyFilter()) {
             // The filters are folded away (a phone) and none is chosen:
             // their counts, and the files they read, wait until the
             // reader opens them.
             foldedFacets(res);
-            api.lastMs = performance.now() - t0;
+          } else if (!(await countFacets(cur, () => my !== seq))) {
             return;
           }
-          await engine.count(res);
-          if (my !== seq) return;
-          current.counted = true;
-          renderFacets(res);
           api.lastMs = performance.now() - t0;
         } catch (e) {
           if (my !== seq) return;
           results.replaceChildren();
           if (more) more.hidden = true;
           if (status) status.textContent = errorText(e);
-          if (errorBox) {
-            errorBox.replaceChildren(errorBlock(e));
-            errorBox.hidden = false;
-          }
+          showError(e);
         }
       }
       // For tests and measurements: search for nq (or the current query)
