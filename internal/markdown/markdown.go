@@ -35,6 +35,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/yuin/goldmark"
@@ -221,10 +222,30 @@ func New(opts Options) *Renderer {
 
 // Render converts one body. It never fails: problems are in
 // Result.Diagnostics.
-func (r *Renderer) Render(in Input) (res Result) {
-	src := normaliseSource(in.Source)
+func (r *Renderer) Render(in Input) Result {
 	st := statePool.Get().(*docState)
+	res := r.render(in, st, false)
+	st.release()
+	return res
+}
+
+// RenderTransient is Render for a caller done with the result's HTML and
+// its Sections' texts before it calls done: they are not copied out of
+// the buffers the Renderer reuses, and change once done is called. A
+// one-off build of a large site shows each body and indexes its text at
+// once, and allocates the two copies (as much again as its Markdown)
+// for nothing. Everything else in the result is the caller's to keep.
+func (r *Renderer) RenderTransient(in Input) (res Result, done func()) {
+	st := statePool.Get().(*docState)
+	return r.render(in, st, true), st.release
+}
+
+// render is Render and RenderTransient, with st taken from the pool; the
+// caller gives st back.
+func (r *Renderer) render(in Input, st *docState, transient bool) (res Result) {
+	src := normaliseSource(in.Source)
 	st.reset(r, in, src, &res)
+	st.transient = transient
 	defer func() {
 		if p := recover(); p != nil {
 			// A bug in goldmark or in this package, not in the module: keep
@@ -232,7 +253,6 @@ func (r *Renderer) Render(in Input) (res Result) {
 			res = Result{}
 			res.Diagnostics.Errorf(in.File, 0, "internal error rendering Markdown (please report this with the file): %v", p)
 		}
-		st.release()
 	}()
 	pc := parser.NewContext(parser.WithIDs(&st.ids))
 	pc.Set(stateKey, st)
@@ -240,11 +260,19 @@ func (r *Renderer) Render(in Input) (res Result) {
 	if err := r.renderer.Render(&st.out, src, doc); err != nil {
 		res.Diagnostics.Errorf(in.File, 0, "rendering Markdown: %v", err)
 	}
-	res.HTML = string(st.out.b)
+	res.HTML = st.string(st.out.b)
 	if at := in.CalloutsAt; at != nil {
 		res.Shown = st.shown(doc, at.URL)
 	}
 	return res
+}
+
+// string is b as a string: a copy, or b's own bytes for RenderTransient.
+func (st *docState) string(b []byte) string {
+	if st.transient {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return string(b)
 }
 
 // shown renders the top-level callouts of doc, whose page is rendered,
@@ -365,6 +393,9 @@ type docState struct {
 	headTxt span // the current h2/h3's text
 
 	out outBuf
+	// transient: HTML and the section texts are out's and text's own
+	// bytes (RenderTransient).
+	transient bool
 }
 
 func (st *docState) reset(r *Renderer, in Input, src []byte, res *Result) {
@@ -414,6 +445,7 @@ func (st *docState) release() {
 	clear(st.relLinks[:cap(st.relLinks)])
 	clear(st.shownIDs[:cap(st.shownIDs)])
 	st.shownAt = nil
+	st.transient = false
 	if cap(st.out.b) > maxPooled {
 		st.out.b = nil
 	}

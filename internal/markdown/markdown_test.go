@@ -258,6 +258,35 @@ func TestResultIsOwned(t *testing.T) {
 	}
 }
 
+// TestRenderTransient: RenderTransient gives Render's result, and after
+// done and later renders, all of it but the HTML and the section texts
+// (the two it lends) is as it was.
+func TestRenderTransient(t *testing.T) {
+	r := New(Options{})
+	for _, c := range loadCases(t) {
+		want := r.Render(c.in)
+		got, done := r.RenderTransient(c.in)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: RenderTransient differs from Render", c.name)
+		}
+		// What the caller may keep, copied now for comparison.
+		kept := got
+		kept.HTML, kept.Sections = "", nil
+		before := goldenFiles(kept)
+		done()
+		for range 3 {
+			_, done := r.RenderTransient(Input{Source: []byte("# Other\n\nZZZZZZZZZZZZZZZZZZZZZZZZZZZZ [m](m.md#x) ZZZZZZZZ\n\n## C\n\n> [!NOTE]\n> yyyyyyyyyyyyyyyyy\n"), Path: "t/q.md"})
+			done()
+		}
+		after := goldenFiles(kept)
+		for name, v := range before {
+			if !bytes.Equal(v, after[name]) {
+				t.Errorf("%s: %s of a transient result changed after done and later renders:\n%s\n%s", c.name, name, v, after[name])
+			}
+		}
+	}
+}
+
 func TestRawHTMLNeverRendered(t *testing.T) {
 	r := New(Options{})
 	for _, src := range []string{

@@ -553,7 +553,16 @@ func (bd *pass) render() {
 				// body is not read again for them.
 				in.CalloutsAt = bd.files.pocketAt[j.m]
 			}
-			ds.res = b.md.Render(in)
+			if stream && j.m != nil {
+				// The module's pages are made and its text indexed
+				// below, and then the body's HTML and text are dropped:
+				// they need not be copied out of the renderer's buffers.
+				var done func()
+				ds.res, done = b.md.RenderTransient(in)
+				defer done()
+			} else {
+				ds.res = b.md.Render(in)
+			}
 			ds.html = template.HTML(ds.res.HTML) // goldmark's output; raw HTML is not rendered
 			ds.res.HTML, ds.rendered = "", true
 			ds.shown, ds.shownAt, ds.res.Shown = ds.res.Shown, in.CalloutsAt, nil
