@@ -55,14 +55,19 @@ func (f *Files) moduleInto(p *page, dst []byte) ([]byte, error) {
 func (f *Files) moduleData(m *curriculum.Module) *render.Data {
 	d := f.base("module", m.URL, m.Front.Title, m.Front.Summary)
 	d.Module, d.Body = m, f.body(m.Doc.Path)
-	var toc []render.Heading
-	for _, h := range f.docs[m.Doc.Path].res.Headings {
+	hs, n := f.docs[m.Doc.Path].res.Headings, 0
+	for _, h := range hs {
 		if h.Level == 2 || h.Level == 3 {
-			toc = append(toc, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+			n++
 		}
 	}
-	if len(toc) >= 3 {
-		d.TOC = toc
+	if n >= 3 {
+		d.TOC = make([]render.Heading, 0, n)
+		for _, h := range hs {
+			if h.Level == 2 || h.Level == 3 {
+				d.TOC = append(d.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+			}
+		}
 	}
 	recordData(d)
 	return d

@@ -43,14 +43,25 @@ func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 		Summary:  m.Front.Summary,
 		Weight:   m.Front.Weight,
 	}
-	for _, t := range m.Topics {
-		d.Topics = append(d.Topics, t.ID)
+	// Each slice made at its size: a large site's build makes one per
+	// module.
+	if len(m.Topics) > 0 {
+		d.Topics = make([]string, len(m.Topics))
+		for i, t := range m.Topics {
+			d.Topics[i] = t.ID
+		}
 	}
-	for _, t := range m.Audiences {
-		d.Audiences = append(d.Audiences, t.ID)
+	if len(m.Audiences) > 0 {
+		d.Audiences = make([]string, len(m.Audiences))
+		for i, t := range m.Audiences {
+			d.Audiences[i] = t.ID
+		}
 	}
-	for _, s := range ds.res.Sections {
-		d.Sections = append(d.Sections, search.Section{Anchor: s.Anchor, Heading: s.Heading, Text: s.Text, Callout: s.Callout})
+	if len(ds.res.Sections) > 0 {
+		d.Sections = make([]search.Section, len(ds.res.Sections))
+		for i, s := range ds.res.Sections {
+			d.Sections[i] = search.Section{Anchor: s.Anchor, Heading: s.Heading, Text: s.Text, Callout: s.Callout}
+		}
 	}
 	return d
 }
