@@ -387,3 +387,35 @@ func TestUndatedModules(t *testing.T) {
 		t.Errorf("feed.xml changes with the day of the build:\n%s\n%s", files["feed.xml"], later["feed.xml"])
 	}
 }
+
+// TestReadInto: readInto gives a file's bytes whole, from disk (one read
+// call when the size is as Stat said) and from any fs.FS, into a buffer
+// reused from a larger or a smaller file.
+func TestReadInto(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"empty.md": "",
+		"one.md":   "x",
+		"small.md": "---\ntitle: A\n---\nBody\n",
+		"large.md": strings.Repeat("a line of the body\n", 5000),
+	}
+	mem := fstest.MapFS{}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mem[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	var buf bytes.Buffer
+	for _, fsys := range []fs.FS{os.DirFS(dir), mem} {
+		for _, name := range []string{"large.md", "small.md", "empty.md", "one.md", "large.md", "small.md"} {
+			got, err := readInto(fsys, name, &buf)
+			if err != nil || string(got) != files[name] {
+				t.Errorf("%T %s: got %d bytes (%v), want %d", fsys, name, len(got), err, len(files[name]))
+			}
+		}
+		if _, err := readInto(fsys, "missing.md", &buf); err == nil {
+			t.Errorf("%T: a missing file gave no error", fsys)
+		}
+	}
+}
