@@ -169,3 +169,43 @@ func TestOutputSafety(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedLinkChecks: a one-off (streamed) build checks most links as
+// each body is rendered, and the rest at the end; it must report exactly
+// what a build that checks them all at the end reports.
+func TestStreamedLinkChecks(t *testing.T) {
+	mod := func(title, body string, extra ...string) string {
+		return "---\ntitle: " + title + "\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n" + strings.Join(extra, "") + "---\n\n" + body
+	}
+	files := map[string]string{
+		"content/x/_index.md": "---\ntitle: X\n---\n\nSee [gone](gone.md) and [a](a.md#nowhere).\n",
+		"content/x/a.md": mod("A", "## One\n\n[b](b.md) [nope](nope.md) [draft](d.md) [img](pic.png) [folder](../y/)\n\n"+
+			"[heading](b.md#two) [bad heading](b.md#too) [here](#one) [not here](#three) [section](../symptoms/)\n"),
+		"content/x/b.md": mod("B", "## Two\n\n[back](a.md#one) [a gone folder](../z/)\n"),
+		"content/x/d.md": mod("D", "Draft.\n", "draft: true\n"),
+		"content/y/c.md": mod("C", "[up](../x/_index.md) [missing](../x/a.md#two)\n"),
+	}
+	var want string
+	for _, stream := range []bool{false, true} {
+		_, diags := New(overlayFS{fixture(t, "small.txtar"), files}, Options{Today: today, Stream: stream}).Build(NewMemory())
+		var lines []string
+		for _, d := range diags {
+			lines = append(lines, d.String())
+		}
+		got := strings.Join(lines, "\n")
+		if !stream {
+			want = got
+			for _, w := range []string{`content/x/a.md:11: broken link "nope.md"`, `points to a draft`, `broken link "pic.png"`,
+				`has no heading #too`, `broken link "#three"`, `broken link "../z/"`, `content/x/_index.md:5: broken link "gone.md"`,
+				`content/y/c.md:9: broken link "../x/a.md#two"`} {
+				if !strings.Contains(got, w) {
+					t.Errorf("diagnostics do not contain %q:\n%s", w, got)
+				}
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("a streamed build reports\n%s\n\nnot\n%s", got, want)
+		}
+	}
+}

@@ -581,6 +581,7 @@ func (bd *pass) render() {
 					results <- streamed{pg.file, data, err, buf}
 				}
 				ds.html = ""
+				b.checkNow(bd.c, j.p, ds)
 				ds.compact(b.docs)
 			}
 		})

@@ -9,93 +9,128 @@ import (
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/internal/diag"
+	"github.com/cmesite/cmesite/internal/markdown"
 )
 
 // checkLinks reports relative links to files or headings that do not exist.
 // With from set, only the links of those files are checked.
 func (b *Builder) checkLinks(c *curriculum.Curriculum, from []string) diag.List {
 	var diags diag.List
-	isDir := func(p string) bool {
-		p = strings.TrimSuffix(p, "/")
-		if p == "." {
-			p = ""
-		}
-		return b.dirs[p]
-	}
-	anchors := func(ds *docState) map[string]bool {
-		ids := ds.headingIDs()
-		m := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			m[id] = true
-		}
-		return m
-	}
-	cache := map[string]map[string]bool{}
-	built := func(p string) (*docState, bool) {
-		ds, ok := b.docs[p]
-		if !ok {
-			return nil, false
-		}
-		if ds.doc.Section {
-			// a section exists when it has modules or it is built
-			return ds, !ds.doc.Front.Draft || b.opts.Drafts
-		}
-		_, ok = c.ByID[strings.TrimSuffix(p, ".md")]
-		return ds, ok
-	}
+	lc := linkChecker{b: b, c: c, cache: map[string]map[string]bool{}}
 	if from == nil {
 		from = b.tree.Markdown
 	}
 	for _, p := range from {
 		src := b.docs[p]
-		if _, ok := built(p); !ok && !src.doc.Section {
+		if _, ok := lc.built(p); !ok && !src.doc.Section {
 			continue // drafts are not checked when left out
 		}
 		for _, l := range src.res.Links {
-			target := l.Target
-			if target == "" {
-				target = p
-			}
-			if !strings.HasSuffix(target, ".md") {
-				if !b.known[target] && !isDir(target) { // a static file (targets here are not .md)
-					what := "link"
-					if l.Image {
-						what = "image"
-					}
-					diags.Errorf(src.doc.File, l.Line, "broken %s %q: content/%s does not exist", what, l.Raw, target)
-				}
-				continue
-			}
-			ds, ok := built(target)
-			if !ok {
-				if _, exists := b.docs[target]; exists {
-					diags.Errorf(src.doc.File, l.Line, "link %q points to a draft, which is not built; remove the link or build with --drafts", l.Raw)
-				} else if path.Base(target) == content.IndexName && isDir(path.Dir(target)) {
-					continue // a folder without _index.md still has a section page
-				} else {
-					diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, slices.Sorted(maps.Keys(b.docs))))
-				}
-				continue
-			}
-			if l.Fragment == "" {
-				continue
-			}
-			a, ok := cache[target]
-			if !ok {
-				a = anchors(ds)
-				cache[target] = a
-			}
-			if !a[l.Fragment] {
-				ids := ds.headingIDs()
-				allowed := "it has no headings"
-				if len(ids) > 0 {
-					allowed = "its headings are #" + strings.Join(ids, ", #")
-				}
-				diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s%s; %s", l.Raw, target, l.Fragment, diag.DidYouMean(l.Fragment, ids), allowed)
-			}
+			lc.check(&diags, src, p, l)
 		}
 	}
 	return diags
+}
+
+// checkNow reports the broken links of a module's page as soon as its
+// body is rendered, in a one-off build, and keeps only the links that
+// name a heading (their target may not be rendered yet) for checkLinks:
+// a large site's links need not all be held until the end of the
+// build. Safe to call from many goroutines: it only reads the model.
+func (b *Builder) checkNow(c *curriculum.Curriculum, p string, ds *docState) {
+	lc := linkChecker{b: b, c: c}
+	kept := ds.res.Links[:0]
+	for _, l := range ds.res.Links {
+		if l.Fragment != "" {
+			kept = append(kept, l)
+			continue
+		}
+		lc.check(&ds.res.Diagnostics, ds, p, l)
+	}
+	ds.res.Links = nil
+	if len(kept) > 0 {
+		ds.res.Links = slices.Clone(kept) // not the whole array
+	}
+}
+
+// linkChecker checks links against the documents and the curriculum.
+type linkChecker struct {
+	b     *Builder
+	c     *curriculum.Curriculum
+	cache map[string]map[string]bool // target -> its heading ids, for links to headings (checkLinks)
+}
+
+// built reports whether the document at p is built, and gives it.
+func (lc linkChecker) built(p string) (*docState, bool) {
+	ds, ok := lc.b.docs[p]
+	if !ok {
+		return nil, false
+	}
+	if ds.doc.Section {
+		// a section exists when it has modules or it is built
+		return ds, !ds.doc.Front.Draft || lc.b.opts.Drafts
+	}
+	_, ok = lc.c.ByID[strings.TrimSuffix(p, ".md")]
+	return ds, ok
+}
+
+func (lc linkChecker) isDir(p string) bool {
+	p = strings.TrimSuffix(p, "/")
+	if p == "." {
+		p = ""
+	}
+	return lc.b.dirs[p]
+}
+
+// check adds to diags what is wrong with the link l of src, the document
+// at p.
+func (lc linkChecker) check(diags *diag.List, src *docState, p string, l markdown.Link) {
+	b := lc.b
+	target := l.Target
+	if target == "" {
+		target = p
+	}
+	if !strings.HasSuffix(target, ".md") {
+		if !b.known[target] && !lc.isDir(target) { // a static file (targets here are not .md)
+			what := "link"
+			if l.Image {
+				what = "image"
+			}
+			diags.Errorf(src.doc.File, l.Line, "broken %s %q: content/%s does not exist", what, l.Raw, target)
+		}
+		return
+	}
+	ds, ok := lc.built(target)
+	if !ok {
+		if _, exists := b.docs[target]; exists {
+			diags.Errorf(src.doc.File, l.Line, "link %q points to a draft, which is not built; remove the link or build with --drafts", l.Raw)
+		} else if path.Base(target) == content.IndexName && lc.isDir(path.Dir(target)) {
+			return // a folder without _index.md still has a section page
+		} else {
+			diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, slices.Sorted(maps.Keys(b.docs))))
+		}
+		return
+	}
+	if l.Fragment == "" {
+		return
+	}
+	a, ok := lc.cache[target]
+	if !ok {
+		ids := ds.headingIDs()
+		a = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			a[id] = true
+		}
+		lc.cache[target] = a
+	}
+	if !a[l.Fragment] {
+		ids := ds.headingIDs()
+		allowed := "it has no headings"
+		if len(ids) > 0 {
+			allowed = "its headings are #" + strings.Join(ids, ", #")
+		}
+		diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s%s; %s", l.Raw, target, l.Fragment, diag.DidYouMean(l.Fragment, ids), allowed)
+	}
 }
 
 // linkingTo lists the documents with a link to one of the content paths
