@@ -27,6 +27,9 @@
 //     collected in the single walk that also rewrites links, turns
 //     GitHub-style alerts ("> [!KEY POINTS]") into <aside> callouts and wraps
 //     tables in <div class="table-wrap">.
+//   - A Result is the caller's to keep, except from RenderTransient: its
+//     HTML and its Sections' texts are the Renderer's buffers, lent until
+//     the caller's done.
 package markdown
 
 import (
