@@ -7,6 +7,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
@@ -84,6 +85,15 @@ func Poll(expr string) chromedp.Action[chromedp.Void] {
 			}
 		}
 	}
+}
+
+// Visible waits, as Poll does, until the element that the CSS selector
+// sel matches is in the page and shown. chromedp's WaitVisible follows
+// the page through its own tracking of the DOM, which once missed a page
+// under -race in CI and hung the test; a poll asks the page itself.
+func Visible(sel string) chromedp.Action[chromedp.Void] {
+	q, _ := json.Marshal(sel) // a string: cannot fail
+	return Poll(`(e => e !== null && e.checkVisibility())(document.querySelector(` + string(q) + `))`)
 }
 
 func navigated(err error) bool {

@@ -27,7 +27,7 @@ func TestServeInBrowser(t *testing.T) {
 	file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(url+"symptoms/breathlessness/"),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
+		browsertest.Visible("h1"),
 		// the live-reload stream is connected once the script has taken a version
 		poll(`document.documentElement.hasAttribute('data-cmesite-version')`),
 	); err != nil {
@@ -48,7 +48,7 @@ func TestServeInBrowser(t *testing.T) {
 
 	// A broken frontmatter shows the overlay with file and line.
 	os.WriteFile(file, []byte("---\ntitle: Broken\nlevel: expert\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n"), 0o644)
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#cmesite-overlay"))); err != nil {
+	if err := chromedp.Do(ctx, browsertest.Visible("#cmesite-overlay")); err != nil {
 		t.Fatalf("no overlay after a broken save: %v", err)
 	}
 	overlay, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#cmesite-overlay")))

@@ -27,7 +27,7 @@ func TestWarningPanelInBrowser(t *testing.T) {
 	file := filepath.Join(root, "content", "symptoms", "breathlessness.md")
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(url+"symptoms/breathlessness/"),
-		chromedp.WaitVisible(chromedp.CSS("h1")),
+		browsertest.Visible("h1"),
 		poll(`document.documentElement.hasAttribute('data-cmesite-version')`),
 	); err != nil {
 		t.Fatal(err)

@@ -50,7 +50,7 @@ func TestSearchOnBuiltSite(t *testing.T) {
 	// An abbreviation, typed in the header box of a page two folders deep.
 	run(chromedp.Steps(
 		chromedp.Navigate(srv.URL+"/symptoms/pain/"),
-		chromedp.WaitVisible(chromedp.CSS(box)),
+		browsertest.Visible(box),
 		chromedp.SendKeys(chromedp.CSS(box), "SOB"),
 		wait(results+`.length > 0`),
 	))

@@ -56,7 +56,7 @@ func TestSearchFromDisk(t *testing.T) {
 
 	run(chromedp.Steps(
 		chromedp.Navigate(site+"symptoms/pain/index.html"),
-		chromedp.WaitVisible(chromedp.CSS(box)),
+		browsertest.Visible(box),
 		chromedp.SendKeys(chromedp.CSS(box), "breathlesness"),
 		browsertest.Poll(results+`.length > 0 || document.querySelector('[data-search-suggest] .search-error') !== null`),
 	))
@@ -152,7 +152,7 @@ func TestSearchLoadsOnFirstUse(t *testing.T) {
 	const results = `document.querySelectorAll('[data-search-suggest] [data-search-result]')`
 	run(chromedp.Steps(
 		chromedp.Navigate(srv.URL+"/symptoms/pain/"),
-		chromedp.WaitVisible(chromedp.CSS(box)),
+		browsertest.Visible(box),
 		browsertest.Poll(`document.readyState === 'complete'`),
 	))
 	if searchAsked() {
