@@ -1,7 +1,6 @@
 package site
 
 import (
-	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -107,7 +106,9 @@ func (lc linkChecker) check(diags *diag.List, src *docState, p string, l markdow
 		} else if path.Base(target) == content.IndexName && lc.isDir(path.Dir(target)) {
 			return // a folder without _index.md still has a section page
 		} else {
-			diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, slices.Sorted(maps.Keys(b.docs))))
+			// The tree lists every document's path, sorted: nothing to
+			// sort for each broken link.
+			diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s does not exist%s", l.Raw, target, diag.DidYouMean(target, b.tree.Markdown))
 		}
 		return
 	}
