@@ -554,8 +554,6 @@ func (bd *pass) render() {
 				// A pocket card's callouts come from this parse: the
 				// body is not read again for them.
 				in.CalloutsAt = bd.files.pocketAt[j.m]
-			}
-			if stream && j.m != nil {
 				// The module's pages are made and its text indexed
 				// below, and then the body's HTML and text are dropped:
 				// they need not be copied out of the renderer's buffers.
