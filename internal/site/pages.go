@@ -55,19 +55,18 @@ func (f *Files) moduleInto(p *page, dst []byte) ([]byte, error) {
 func (f *Files) moduleData(m *curriculum.Module) *render.Data {
 	d := f.base("module", m.URL, m.Front.Title, m.Front.Summary)
 	d.Module, d.Body = m, f.body(m.Doc.Path)
-	hs, n := f.docs[m.Doc.Path].res.Headings, 0
+	var toc []render.Heading
+	hs := f.docs[m.Doc.Path].res.Headings
 	for _, h := range hs {
 		if h.Level == 2 || h.Level == 3 {
-			n++
+			if toc == nil {
+				toc = make([]render.Heading, 0, len(hs)) // one allocation, not a slice grown
+			}
+			toc = append(toc, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
 		}
 	}
-	if n >= 3 {
-		d.TOC = make([]render.Heading, 0, n)
-		for _, h := range hs {
-			if h.Level == 2 || h.Level == 3 {
-				d.TOC = append(d.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-			}
-		}
+	if len(toc) >= 3 {
+		d.TOC = toc
 	}
 	recordData(d)
 	return d
