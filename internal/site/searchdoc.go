@@ -9,6 +9,7 @@ import (
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/curriculum"
+	"github.com/cmesite/cmesite/internal/markdown"
 	"github.com/cmesite/cmesite/internal/search"
 )
 
@@ -43,27 +44,25 @@ func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 		Summary:  m.Front.Summary,
 		Weight:   m.Front.Weight,
 	}
-	// Each slice made at its size: a large site's build makes one per
-	// module.
-	if len(m.Topics) > 0 {
-		d.Topics = make([]string, len(m.Topics))
-		for i, t := range m.Topics {
-			d.Topics[i] = t.ID
-		}
-	}
-	if len(m.Audiences) > 0 {
-		d.Audiences = make([]string, len(m.Audiences))
-		for i, t := range m.Audiences {
-			d.Audiences[i] = t.ID
-		}
-	}
-	if len(ds.res.Sections) > 0 {
-		d.Sections = make([]search.Section, len(ds.res.Sections))
-		for i, s := range ds.res.Sections {
-			d.Sections[i] = search.Section{Anchor: s.Anchor, Heading: s.Heading, Text: s.Text, Callout: s.Callout}
-		}
-	}
+	termID := func(t config.Term) string { return t.ID }
+	d.Topics, d.Audiences = mapped(m.Topics, termID), mapped(m.Audiences, termID)
+	// The two Sections have the same fields: one that gains a field
+	// stops this conversion from compiling.
+	d.Sections = mapped(ds.res.Sections, func(s markdown.Section) search.Section { return search.Section(s) })
 	return d
+}
+
+// mapped is f of each element of s, in a slice made at its size (nil for
+// none): a large site's build makes three per module.
+func mapped[S, T any](s []S, f func(S) T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, x := range s {
+		out[i] = f(x)
+	}
+	return out
 }
 
 // diskTwins are the twins of the search index's files for a site opened
