@@ -331,10 +331,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("keyboard", func(t *testing.T) {
 		tb := newTab(t, bctx)
-		// Polls in the page rather than chromedp's WaitVisible, whose DOM
-		// tracking once missed a page under -race in CI and hung.
-		tb.do(chromedp.Navigate(srv.URL + "/"))
-		tb.wait(`document.querySelector("h1") !== null`)
+		tb.do(chromedp.Navigate(srv.URL+"/"), browsertest.Visible("h1"))
 		tb.do(chromedp.KeyEvent("/"))
 		tb.wait(`document.activeElement === document.querySelector('[data-search-form] input[name="q"]')`)
 		tb.do(chromedp.SendKeys(`[data-search-form] input[name="q"]`, "csci"))
