@@ -263,15 +263,15 @@ func (r *Renderer) render(in Input, st *docState, transient bool) (res Result) {
 	if err := r.renderer.Render(&st.out, src, doc); err != nil {
 		res.Diagnostics.Errorf(in.File, 0, "rendering Markdown: %v", err)
 	}
-	res.HTML = st.string(st.out.b)
+	res.HTML = st.asString(st.out.b)
 	if at := in.CalloutsAt; at != nil {
 		res.Shown = st.shown(doc, at.URL)
 	}
 	return res
 }
 
-// string is b as a string: a copy, or b's own bytes for RenderTransient.
-func (st *docState) string(b []byte) string {
+// asString is b as a string: a copy, or b's own bytes for RenderTransient.
+func (st *docState) asString(b []byte) string {
 	if st.transient {
 		return unsafe.String(unsafe.SliceData(b), len(b))
 	}

@@ -120,7 +120,7 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	// Heading texts are copied out of it, so that a caller can keep the
 	// headings and drop the section texts, and with them the big string.
 	// (For RenderTransient the string is text's own bytes.)
-	all := st.string(st.text)
+	all := st.asString(st.text)
 	res := st.res
 	if len(st.headings) > 0 {
 		res.Headings = make([]Heading, len(st.headings))
