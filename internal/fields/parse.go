@@ -52,6 +52,10 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 			return nil, &SyntaxError{Syntax: JSON, Line: line, Msg: strings.TrimPrefix(err.Error(), "json: ")}
 		}
 		// JSON is YAML: parse again for positions.
+	case YAML:
+		if n, ok := fastYAML(data); ok {
+			return n, nil
+		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
