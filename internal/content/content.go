@@ -460,22 +460,22 @@ func Parse(contentPath string, data []byte) *Doc {
 	if raw.syntax == fields.JSON {
 		offset = start - 1 // JSON data includes its braces
 	}
-	node, se := fields.Parse(raw.syntax, raw.data)
+	// The tree is decoded into doc.Front and not kept (fields.Decode).
+	se := fields.Decode(raw.syntax, raw.data, func(node *yaml.Node) {
+		placeholders(doc, data)
+		if node == nil {
+			errorf(start, "the frontmatter is empty; it needs at least a title")
+			return
+		}
+		decodeFront(&fields.Decoder{File: doc.File, Offset: offset, Diags: &doc.Diags}, node, doc)
+	})
 	if se != nil {
 		line := start
 		if se.Line > 0 {
 			line = se.Line + offset
 		}
 		errorf(line, "%s in frontmatter", se.Error())
-		return doc
 	}
-	placeholders(doc, data)
-	d := &fields.Decoder{File: doc.File, Offset: offset, Diags: &doc.Diags}
-	if node == nil {
-		errorf(start, "the frontmatter is empty; it needs at least a title")
-		return doc
-	}
-	decodeFront(d, node, doc)
 	return doc
 }
 

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -36,35 +37,67 @@ import (
 // lines, a nested mapping, a key written twice, true, false, null, a
 // number yaml.v3 reads in another base — is left to yaml.v3.
 func fastYAML(data []byte) (*yaml.Node, bool) {
-	if len(data) == 0 || !fastPrintable(data) {
-		return nil, false
-	}
-	src := string(data) // keys are slices of it; values are copied out
-	lines := strings.Count(src, "\n") + 1
-	bound := 3*lines + strings.Count(src, ",") + 2
-	p := &fastParser{
-		src:   src,
-		nodes: make([]yaml.Node, 0, bound),
-		ptrs:  make([]*yaml.Node, 0, bound),
-	}
-	return p.parse()
+	var p fastParser
+	return p.parse(data)
 }
 
+// fastParsers keep the memory of fastParser for Decode.
+var fastParsers = sync.Pool{New: func() any { return new(fastParser) }}
+
 type fastParser struct {
-	src   string
-	nodes []yaml.Node  // every node, allocated at once
-	ptrs  []*yaml.Node // every Content slice is a piece of it
+	src     string
+	nodes   []yaml.Node  // every node, allocated at once
+	ptrs    []*yaml.Node // every Content slice is a piece of it
+	entries []fastEntry
+	items   []*yaml.Node
+}
+
+type fastEntry struct{ key, value *yaml.Node }
+
+// release forgets the last tree, so that a pooled parser keeps none of
+// its values alive.
+func (p *fastParser) release() {
+	clear(p.nodes)
+	clear(p.ptrs)
+	clear(p.entries)
+	clear(p.items)
+	p.src, p.nodes, p.ptrs, p.entries, p.items = "", p.nodes[:0], p.ptrs[:0], p.entries[:0], p.items[:0]
+}
+
+// fastCount is the number of nodes fastYAML makes of src, or fewer when
+// src is not in its subset (it then declines src when the slab is full).
+func fastCount(src string) int {
+	n := 2 // the document and its mapping
+	for rest := src; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		switch {
+		case line == "":
+		case line[0] == ' ' || line[0] == '-':
+			n++ // an item
+		default:
+			n += 2 // a key and its value
+			if i := strings.Index(line, ": ["); i >= 0 {
+				n += strings.Count(line[i:], ",") + 1
+			}
+		}
+	}
+	return n
 }
 
 // node gives the next node of the slab; nil when it is full, which a
-// document within the bound never makes it.
+// document in the subset never makes it.
 func (p *fastParser) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
 	if len(p.nodes) == cap(p.nodes) {
 		return nil
 	}
 	p.nodes = p.nodes[:len(p.nodes)+1]
 	n := &p.nodes[len(p.nodes)-1]
-	n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
+	*n = yaml.Node{Kind: kind, Tag: tag, Line: line, Column: col}
 	return n
 }
 
@@ -76,12 +109,21 @@ func (p *fastParser) children(from int) []*yaml.Node {
 	return p.ptrs[from:len(p.ptrs):len(p.ptrs)]
 }
 
-func (p *fastParser) parse() (*yaml.Node, bool) {
-	type entry struct{ key, value *yaml.Node }
-	var entries []entry
+func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
+	if len(data) == 0 || !fastPrintable(data) {
+		return nil, false
+	}
+	p.src = string(data) // keys are slices of it; values are copied out
+	p.nodes, p.ptrs = p.nodes[:0], p.ptrs[:0]
+	if n := fastCount(p.src); cap(p.nodes) < n {
+		p.nodes, p.ptrs = make([]yaml.Node, 0, n), make([]*yaml.Node, 0, n)
+	}
+	entries := p.entries[:0]
+	defer func() { p.entries = entries }()
 	var seq *yaml.Node // the block sequence being read, if any
 	seqIndent := 0
-	var items []*yaml.Node
+	items := p.items[:0]
+	defer func() { p.items = items }()
 	endSeq := func() bool {
 		if seq == nil {
 			return true
@@ -98,7 +140,6 @@ func (p *fastParser) parse() (*yaml.Node, bool) {
 		seq, items = nil, items[:0]
 		return true
 	}
-	var flowItems []*yaml.Node
 	lineNo := 0
 	for rest := p.src; rest != ""; {
 		line := rest
@@ -160,7 +201,7 @@ func (p *fastParser) parse() (*yaml.Node, bool) {
 			if seq == nil {
 				return nil, false
 			}
-			entries = append(entries, entry{key: key, value: seq})
+			entries = append(entries, fastEntry{key: key, value: seq})
 			continue
 		}
 		if after[0] != ' ' {
@@ -169,14 +210,14 @@ func (p *fastParser) parse() (*yaml.Node, bool) {
 		at := colon + 1 + len(after) - len(strings.TrimLeft(after, " "))
 		var value *yaml.Node
 		if line[at] == '[' {
-			value = p.flow(line, at, lineNo, flowItems[:0])
+			value = p.flow(line, at, lineNo)
 		} else {
 			value = p.scalar(line[at:], lineNo, column(line, at), false)
 		}
 		if value == nil {
 			return nil, false
 		}
-		entries = append(entries, entry{key: key, value: value})
+		entries = append(entries, fastEntry{key: key, value: value})
 	}
 	if !endSeq() || len(entries) == 0 {
 		return nil, false
@@ -199,7 +240,7 @@ func (p *fastParser) parse() (*yaml.Node, bool) {
 }
 
 // flow reads a flow sequence that starts at line[at] and ends the line.
-func (p *fastParser) flow(line string, at, lineNo int, items []*yaml.Node) *yaml.Node {
+func (p *fastParser) flow(line string, at, lineNo int) *yaml.Node {
 	if line[len(line)-1] != ']' {
 		return nil
 	}
@@ -216,6 +257,7 @@ func (p *fastParser) flow(line string, at, lineNo int, items []*yaml.Node) *yaml
 		}
 	}
 	skip()
+	from := len(p.ptrs)
 	for i < end {
 		start := i
 		var text string
@@ -238,7 +280,10 @@ func (p *fastParser) flow(line string, at, lineNo int, items []*yaml.Node) *yaml
 		if item == nil {
 			return nil
 		}
-		items = append(items, item)
+		if len(p.ptrs) == cap(p.ptrs) {
+			return nil
+		}
+		p.ptrs = append(p.ptrs, item)
 		skip()
 		if i == end {
 			break
@@ -252,11 +297,6 @@ func (p *fastParser) flow(line string, at, lineNo int, items []*yaml.Node) *yaml
 			return nil // a trailing comma
 		}
 	}
-	if len(p.ptrs)+len(items) > cap(p.ptrs) {
-		return nil
-	}
-	from := len(p.ptrs)
-	p.ptrs = append(p.ptrs, items...)
 	seq.Content = p.children(from)
 	return seq
 }

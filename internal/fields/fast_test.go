@@ -147,3 +147,39 @@ func FuzzFastYAML(f *testing.F) {
 		sameTree(t, []byte(s))
 	})
 }
+
+// TestDecode: Decode gives the tree Parse gives, and the values taken
+// out of one tree are unchanged after the parser's memory is used again.
+func TestDecode(t *testing.T) {
+	var kept []string
+	for _, src := range fastCases {
+		want, wantErr := Parse(YAML, []byte(src))
+		calls := 0
+		err := Decode(YAML, []byte(src), func(n *yaml.Node) {
+			calls++
+			if !reflect.DeepEqual(n, want) {
+				t.Errorf("Decode(%q) gives another tree than Parse:\n%s\n%s", src, dump(n), dump(want))
+			}
+			if n != nil && len(n.Content) > 0 && len(n.Content[0].Content) > 1 {
+				kept = append(kept, n.Content[0].Content[1].Value)
+			}
+		})
+		if (err == nil) != (wantErr == nil) || (err == nil) != (calls == 1) {
+			t.Errorf("Decode(%q): error %v, %d calls; Parse's error %v", src, err, calls, wantErr)
+		}
+	}
+	for _, src := range fastCases {
+		Decode(YAML, []byte(strings.ReplaceAll(src, "x", "overwritten")), func(*yaml.Node) {})
+	}
+	var again []string
+	for _, src := range fastCases {
+		Decode(YAML, []byte(src), func(n *yaml.Node) {
+			if n != nil && len(n.Content) > 0 && len(n.Content[0].Content) > 1 {
+				again = append(again, strings.Clone(n.Content[0].Content[1].Value))
+			}
+		})
+	}
+	if !reflect.DeepEqual(kept, again) {
+		t.Errorf("values kept from Decode changed when the parser was used again:\n%q\n%q", kept, again)
+	}
+}

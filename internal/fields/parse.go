@@ -39,6 +39,16 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Sy
 // relative to data. An empty document yields a nil node and no error; a
 // document that does not parse, the error with its line.
 func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
+	if syntax == YAML {
+		if n, ok := fastYAML(data); ok {
+			return n, nil
+		}
+	}
+	return parse(syntax, data)
+}
+
+// parse is Parse by the libraries alone.
+func parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 	switch syntax {
 	case TOML:
 		return parseTOML(data)
@@ -52,10 +62,6 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 			return nil, &SyntaxError{Syntax: JSON, Line: line, Msg: strings.TrimPrefix(err.Error(), "json: ")}
 		}
 		// JSON is YAML: parse again for positions.
-	case YAML:
-		if n, ok := fastYAML(data); ok {
-			return n, nil
-		}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -66,6 +72,28 @@ func Parse(syntax Syntax, data []byte) (*yaml.Node, *SyntaxError) {
 		return nil, nil
 	}
 	return &doc, nil
+}
+
+// Decode parses data as Parse does and gives the tree to use, which must
+// not keep the tree or any node of it once it returns: their memory is
+// used again by the next Decode. The values are the caller's to keep.
+// A module's frontmatter is decoded this way, without an allocation per
+// node (fastYAML).
+func Decode(syntax Syntax, data []byte, use func(*yaml.Node)) *SyntaxError {
+	if syntax == YAML {
+		p := fastParsers.Get().(*fastParser)
+		defer fastParsers.Put(p)
+		defer p.release()
+		if n, ok := p.parse(data); ok {
+			use(n)
+			return nil
+		}
+	}
+	n, se := parse(syntax, data)
+	if se == nil {
+		use(n)
+	}
+	return se
 }
 
 // yamlErrorLine splits yaml.v3's message, which gives its position only as
