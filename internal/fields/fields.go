@@ -7,6 +7,11 @@
 // Decoder reads values out of those nodes and reports every problem — wrong
 // type, empty value, bad date — as a diagnostic at the file line of the
 // value, with what is allowed, instead of stopping at the first.
+//
+// Plain YAML — one key, value or list item a line, as organizers write
+// frontmatter — is parsed by a small parser of this package (fast.go) that
+// makes yaml.v3's tree for it at a fraction of the cost, and hands anything
+// else to yaml.v3. FuzzFastYAML holds it to yaml.v3's tree, node for node.
 package fields
 
 import (
