@@ -42,6 +42,10 @@ func fastYAML(data []byte) (*yaml.Node, bool) {
 	return p.parse(data)
 }
 
+// fastMaxKeys bounds the keys the fast parser reads (its check for a key
+// written twice looks at every key before): frontmatter has a few dozen.
+const fastMaxKeys = 100
+
 // fastParsers keep the memory of fastParser for Decode.
 var fastParsers = sync.Pool{New: func() any { return new(fastParser) }}
 
@@ -184,6 +188,9 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 		}
 		colon := strings.IndexByte(line, ':')
 		if colon <= 0 || !fastKey(line[:colon]) {
+			return nil, false
+		}
+		if len(entries) == fastMaxKeys {
 			return nil, false
 		}
 		for _, e := range entries {

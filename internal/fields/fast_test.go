@@ -62,6 +62,13 @@ func TestFastYAML(t *testing.T) {
 			t.Errorf("declined %q", src)
 		}
 	}
+	var many strings.Builder
+	for i := range fastMaxKeys + 1 {
+		fmt.Fprintf(&many, "k%d: v\n", i)
+		if _, ok := fastYAML([]byte(many.String())); ok != (i < fastMaxKeys) {
+			t.Errorf("with %d keys the fast parser answered %v", i+1, ok)
+		}
+	}
 	taken, all := 0, 0
 	err := fs.WalkDir(os.DirFS("../../content"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
