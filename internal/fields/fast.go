@@ -66,7 +66,7 @@ func (p *fastParser) release() {
 	clear(p.ptrs)
 	clear(p.entries)
 	clear(p.items)
-	p.src, p.nodes, p.ptrs, p.entries, p.items = "", p.nodes[:0], p.ptrs[:0], p.entries[:0], p.items[:0]
+	p.src = "" // parse starts every slice again
 }
 
 // fastCount is the number of nodes fastYAML makes of src, or fewer when
@@ -123,26 +123,23 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 	if n := fastCount(p.src); cap(p.nodes) < n {
 		p.nodes, p.ptrs = make([]yaml.Node, 0, n), make([]*yaml.Node, 0, n)
 	}
-	entries := p.entries[:0]
-	defer func() { p.entries = entries }()
+	p.entries, p.items = p.entries[:0], p.items[:0]
 	var seq *yaml.Node // the block sequence being read, if any
 	seqIndent := 0
-	items := p.items[:0]
-	defer func() { p.items = items }()
 	endSeq := func() bool {
 		if seq == nil {
 			return true
 		}
-		if len(items) == 0 {
+		if len(p.items) == 0 {
 			return false // "key:" with nothing under it is null: yaml.v3's
 		}
 		from := len(p.ptrs)
-		if from+len(items) > cap(p.ptrs) {
+		if from+len(p.items) > cap(p.ptrs) {
 			return false
 		}
-		p.ptrs = append(p.ptrs, items...)
+		p.ptrs = append(p.ptrs, p.items...)
 		seq.Content = p.children(from)
-		seq, items = nil, items[:0]
+		seq, p.items = nil, p.items[:0]
 		return true
 	}
 	lineNo := 0
@@ -169,7 +166,7 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 			if line[ind] != '-' || len(line) < ind+3 || line[ind+1] != ' ' {
 				return nil, false
 			}
-			if len(items) == 0 {
+			if len(p.items) == 0 {
 				seqIndent = ind
 				seq.Line, seq.Column = lineNo, ind+1
 			} else if ind != seqIndent {
@@ -180,7 +177,7 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 			if item == nil {
 				return nil, false
 			}
-			items = append(items, item)
+			p.items = append(p.items, item)
 			continue
 		}
 		if !endSeq() {
@@ -190,10 +187,10 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 		if colon <= 0 || !fastKey(line[:colon]) {
 			return nil, false
 		}
-		if len(entries) == fastMaxKeys {
+		if len(p.entries) == fastMaxKeys {
 			return nil, false
 		}
-		for _, e := range entries {
+		for _, e := range p.entries {
 			if e.key.Value == line[:colon] {
 				return nil, false // yaml.v3 reports it
 			}
@@ -209,7 +206,7 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 			if seq == nil {
 				return nil, false
 			}
-			entries = append(entries, fastEntry{key: key, value: seq})
+			p.entries = append(p.entries, fastEntry{key: key, value: seq})
 			continue
 		}
 		if after[0] != ' ' {
@@ -225,19 +222,19 @@ func (p *fastParser) parse(data []byte) (*yaml.Node, bool) {
 		if value == nil {
 			return nil, false
 		}
-		entries = append(entries, fastEntry{key: key, value: value})
+		p.entries = append(p.entries, fastEntry{key: key, value: value})
 	}
-	if !endSeq() || len(entries) == 0 {
+	if !endSeq() || len(p.entries) == 0 {
 		return nil, false
 	}
-	first := entries[0].key
+	first := p.entries[0].key
 	doc := p.node(yaml.DocumentNode, "", first.Line, first.Column)
 	m := p.node(yaml.MappingNode, "!!map", first.Line, first.Column)
-	if doc == nil || m == nil || len(p.ptrs)+2*len(entries)+1 > cap(p.ptrs) {
+	if doc == nil || m == nil || len(p.ptrs)+2*len(p.entries)+1 > cap(p.ptrs) {
 		return nil, false
 	}
 	from := len(p.ptrs)
-	for _, e := range entries {
+	for _, e := range p.entries {
 		p.ptrs = append(p.ptrs, e.key, e.value)
 	}
 	m.Content = p.children(from)
