@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
 )
 
@@ -100,17 +101,12 @@ func TestFastYAML(t *testing.T) {
 	t.Logf("the fast parser took %d of %d frontmatters of the sample curriculum", taken, all)
 }
 
-// yamlFront is the YAML between a file's --- lines.
+// yamlFront is a file's YAML frontmatter, split as content splits it.
 func yamlFront(data []byte) ([]byte, bool) {
-	rest, ok := bytes.CutPrefix(data, []byte("---\n"))
-	if !ok {
-		return nil, false
-	}
-	i := bytes.Index(rest, []byte("\n---\n"))
-	if i < 0 {
-		return nil, false
-	}
-	return rest[:i+1], true
+	var front []byte
+	keep := func(b []byte, _ any) error { front = b; return nil }
+	_, err := frontmatter.Parse(bytes.NewReader(data), nil, frontmatter.NewFormat("---", "---", keep))
+	return front, err == nil && front != nil
 }
 
 // sameTree fails when the fast parser takes data but makes a tree other
