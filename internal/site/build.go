@@ -755,7 +755,7 @@ func (bd *pass) index() {
 		// made, nor what the link checks read.
 		b.index = nil
 		for _, ds := range b.docs {
-			ds.res, ds.ids = markdown.Result{}, ""
+			ds.res, ds.idSums = markdown.Result{}, nil
 		}
 	}
 	go func() {

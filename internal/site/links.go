@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"path"
 	"slices"
 	"strings"
@@ -115,6 +116,19 @@ func (lc linkChecker) check(diags *diag.List, src *docState, p string, l markdow
 	if l.Fragment == "" {
 		return
 	}
+	if ds.idSums != nil {
+		// compacted: the hashes say whether the heading is there; the
+		// ids, read again, name the others
+		if slices.Contains(ds.idSums, idSum(l.Fragment)) {
+			return
+		}
+		if ids, ok := b.headingsAgain(target, ds); ok {
+			lc.brokenFragment(diags, src, target, l, ids)
+		} else {
+			diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s, and the file changed while the site was being built; build again", l.Raw, target, l.Fragment)
+		}
+		return
+	}
 	a, ok := lc.cache[target]
 	if !ok {
 		ids := ds.headingIDs()
@@ -125,13 +139,37 @@ func (lc linkChecker) check(diags *diag.List, src *docState, p string, l markdow
 		lc.cache[target] = a
 	}
 	if !a[l.Fragment] {
-		ids := ds.headingIDs()
-		allowed := "it has no headings"
-		if len(ids) > 0 {
-			allowed = "its headings are #" + strings.Join(ids, ", #")
-		}
-		diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s%s; %s", l.Raw, target, l.Fragment, diag.DidYouMean(l.Fragment, ids), allowed)
+		lc.brokenFragment(diags, src, target, l, ds.headingIDs())
 	}
+}
+
+// brokenFragment reports that the document at target, whose heading ids
+// are ids, has no heading l.Fragment.
+func (lc linkChecker) brokenFragment(diags *diag.List, src *docState, target string, l markdown.Link, ids []string) {
+	allowed := "it has no headings"
+	if len(ids) > 0 {
+		allowed = "its headings are #" + strings.Join(ids, ", #")
+	}
+	diags.Errorf(src.doc.File, l.Line, "broken link %q: content/%s has no heading #%s%s; %s", l.Raw, target, l.Fragment, diag.DidYouMean(l.Fragment, ids), allowed)
+}
+
+// headingsAgain renders the body of the compacted document at p again for
+// its heading ids (docState.idSums); false when the file changed since it
+// was parsed.
+func (b *Builder) headingsAgain(p string, ds *docState) ([]string, bool) {
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer readBufs.Put(buf)
+	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
+	body, ok := ds.doc.BodyOf(data)
+	if err != nil || !ok {
+		return nil, false
+	}
+	res := b.md.Render(markdown.Input{Source: body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
+	ids := make([]string, len(res.Headings))
+	for i, h := range res.Headings {
+		ids[i] = h.ID
+	}
+	return ids, true
 }
 
 // linkingTo lists the documents with a link to one of the content paths

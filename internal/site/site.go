@@ -57,7 +57,6 @@ import (
 	"io"
 	"io/fs"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,10 +156,12 @@ type docState struct {
 	callouts []string
 	external []markdown.External
 	dropped  bool // the body was dropped after parsing: read it again to render
-	// ids are the heading ids of res.Headings, each followed by "\n", when
-	// a streamed build has made the module's page and dropped the
-	// headings (compact): all the link checks need of them.
-	ids string
+	// idSums are the hashes (idSum) of the heading ids of res.Headings,
+	// when a streamed build has made the module's page and dropped the
+	// headings (compact): all a link to a heading needs to be checked. A
+	// heading link that is broken names the ids: headingsAgain renders
+	// the body again for them.
+	idSums []uint64
 	// shown are a streamed build's quick-reference card's callouts for
 	// its pocket card, made with its page from one parse (res.Shown), for
 	// shownAt; the pocket cards drop them once used.
@@ -169,16 +170,17 @@ type docState struct {
 }
 
 // compact drops what a streamed build needs no more once the module's
-// page is made: the headings but their ids, and each link target's own
-// copy of a content path that is also a document's (the link checks read
-// the rest).
+// page is made: the headings but their ids' hashes, and each link
+// target's own copy of a content path that is also a document's (the link
+// checks read the rest).
 func (ds *docState) compact(docs map[string]*docState) {
-	var b strings.Builder
-	for _, h := range ds.res.Headings {
-		b.WriteString(h.ID)
-		b.WriteByte('\n')
+	if len(ds.res.Headings) > 0 {
+		ds.idSums = make([]uint64, len(ds.res.Headings))
+		for i, h := range ds.res.Headings {
+			ds.idSums[i] = idSum(h.ID)
+		}
 	}
-	ds.ids, ds.res.Headings = b.String(), nil
+	ds.res.Headings = nil
 	for i := range ds.res.Links {
 		if t, ok := docs[ds.res.Links[i].Target]; ok {
 			ds.res.Links[i].Target = t.doc.Path
@@ -186,11 +188,16 @@ func (ds *docState) compact(docs map[string]*docState) {
 	}
 }
 
-// headingIDs are the ids of the document's headings, in order.
+// idSeed makes idSum's hashes, for the life of the process.
+var idSeed = maphash.MakeSeed()
+
+// idSum is the hash of a heading id kept by compact: 8 bytes, where a
+// large site's ids took about 370 per module.
+func idSum(id string) uint64 { return maphash.String(idSeed, id) }
+
+// headingIDs are the ids of the headings of a document not compacted
+// (idSums), in order.
 func (ds *docState) headingIDs() []string {
-	if ds.res.Headings == nil && ds.ids != "" {
-		return strings.Split(strings.TrimSuffix(ds.ids, "\n"), "\n")
-	}
 	ids := make([]string, 0, len(ds.res.Headings))
 	for _, h := range ds.res.Headings {
 		ids = append(ids, h.ID)
