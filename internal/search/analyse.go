@@ -97,7 +97,10 @@ func (sc *scratch) insert(pos int, sl termSlot) int32 {
 // analyse turns a Doc into its terms (with where they occur) and its meta
 // entry. It only reads d and o, so docs can be analysed in parallel, each
 // goroutine with its own scratch; intern must be safe for concurrent use.
-func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *docEntry {
+//
+// With a spill, the terms and meta entry are written to it rather than
+// kept in the entry.
+func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp *spill) *docEntry {
 	sc.stamp++
 	sc.used = sc.used[:0]
 	add := func(s string, field uint8) {
@@ -165,11 +168,14 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32) *do
 		sc.buf = binary.AppendUvarint(sc.buf, uint64(c-prev))
 		prev = c
 	}
-	e.terms = slices.Clone(sc.buf)
-	// Kept until the index files are made: a copy of its own size,
-	// not a buffer grown by doubling, which held a third more on a
-	// large site.
 	sc.meta = metaEntry(sc.meta[:0], &d)
+	if sp != nil && sp.put(e, sc.buf, sc.meta) {
+		return e
+	}
+	// Kept until the index files are made: copies of their own size,
+	// not buffers grown by doubling, which held a third more on a large
+	// site.
+	e.terms = slices.Clone(sc.buf)
 	e.meta = bytes.Clone(sc.meta)
 	return e
 }

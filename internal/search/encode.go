@@ -436,7 +436,7 @@ func groupsVersion(gs []*group) string {
 func (x *Index) encodeMeta(lo, hi int) []byte {
 	n := 2
 	for _, e := range x.byID[lo:hi] {
-		n += len(e.meta) + 8
+		n += e.metaSize() + 8
 	}
 	b := make([]byte, 0, n)
 	b = append(b, '[')
@@ -444,7 +444,7 @@ func (x *Index) encodeMeta(lo, hi int) []byte {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		b = append(b, e.meta...)
+		b = x.appendMeta(b, e)
 		b = append(b, ',')
 		f, ok := x.facetPos[content.FacetFormat][e.doc.Format]
 		if !ok {

@@ -155,6 +155,51 @@ func testDeterministic(t *testing.T, parts bool) {
 		final[name] = data
 	})
 	equalFiles(t, "final", final, want)
+
+	// Spilled (a one-off build's: each doc's terms and meta entry wait
+	// in a temporary file), added concurrently, half before Spill and
+	// half after: the same bytes again, and the file is closed.
+	spilled := NewIndex(fixtureOptions)
+	half := len(shuffled) / 2
+	for _, d := range shuffled[:half] {
+		spilled.Add(d)
+	}
+	spilled.Spill()
+	if spilled.spill == nil {
+		t.Fatal("Spill made no temporary file")
+	}
+	for w := range 4 {
+		wg.Go(func() {
+			for i := half + w; i < len(shuffled); i += 4 {
+				spilled.Add(shuffled[i])
+			}
+		})
+	}
+	wg.Wait()
+	if n := spilled.spill.off; n == 0 {
+		t.Fatal("nothing was written to the temporary file")
+	}
+	final = map[string][]byte{}
+	spilled.FinalTo(func(name string, data []byte) { final[name] = data })
+	if err := spilled.Err(); err != nil {
+		t.Fatal(err)
+	}
+	equalFiles(t, "spilled", final, want)
+	if spilled.spill.f != nil {
+		t.Error("FinalTo left the temporary file open")
+	}
+
+	// A temporary file that cannot be read back is reported by Err.
+	broken := NewIndex(fixtureOptions)
+	broken.Spill()
+	for _, d := range shuffled[:10] {
+		broken.Add(d)
+	}
+	broken.spill.f.Close()
+	broken.FinalTo(func(string, []byte) {})
+	if err := broken.Err(); err == nil || !strings.Contains(err.Error(), "temporary file") {
+		t.Errorf("a spill that cannot be read: Err() = %v, want an error about the temporary file", err)
+	}
 	added.Add(Doc{URL: "zz/late/", Title: "Late", Sections: []Section{{Text: "late words"}}})
 	added.Delete("zz/late/")
 	equalFiles(t, "added and deleted", added.Files(), want)

@@ -236,6 +236,7 @@ type Index struct {
 	// final, when set (FinalTo), takes each file as soon as it is
 	// encoded; each part of the analysis is dropped once encoded.
 	final func(name string, data []byte)
+	spill *spill // see Spill; nil: every doc's terms and meta are in memory
 }
 
 type file struct {
@@ -257,12 +258,20 @@ type docEntry struct {
 	terms  []byte
 	nterms int
 	meta   []byte // this doc's meta entry, without its format and closing bracket
+	// spilled: terms and meta are in the index's spill file, at off
+	// (terms, then meta), not in memory.
+	spilled          bool
+	termLen, metaLen int32
+	off              int64
 }
 
-// allTerms yields the doc's term codes.
-func (e *docEntry) allTerms() iter.Seq[uint32] {
+// allTerms yields the doc's term codes (of a doc not spilled).
+func (e *docEntry) allTerms() iter.Seq[uint32] { return codes(e.terms) }
+
+// codes yields the term codes written in b (docEntry.terms).
+func codes(b []byte) iter.Seq[uint32] {
 	return func(yield func(uint32) bool) {
-		b, v := e.terms, uint64(0)
+		v := uint64(0)
 		for len(b) > 0 {
 			d, n := binary.Uvarint(b)
 			b, v = b[n:], v+d
@@ -367,7 +376,7 @@ func (x *Index) Add(d Doc) {
 	if sc == nil {
 		sc = newScratch()
 	}
-	e := analyse(d, &x.opts, sc, x.intern)
+	e := analyse(d, &x.opts, sc, x.intern, x.spill)
 	x.scratches.Put(sc)
 	x.readyMu.Lock()
 	x.ready[d.URL] = e
@@ -410,6 +419,7 @@ func (x *Index) Files() map[string][]byte {
 func (x *Index) FinalTo(put func(name string, data []byte)) {
 	x.final = put
 	x.apply()
+	x.Close()
 	put("search/index.json", x.manifest.data)
 	x.docs, x.byID, x.termIDs, x.termList, x.keys, x.metas, x.fgroups = nil, nil, nil, nil, nil, nil, nil
 }
@@ -502,7 +512,7 @@ func (x *Index) analyseAll(urls []string) []*docEntry {
 					entries[i] = e
 					continue
 				}
-				entries[i] = analyse(x.pending[urls[i]], &x.opts, sc, x.intern)
+				entries[i] = analyse(x.pending[urls[i]], &x.opts, sc, x.intern, nil)
 			}
 		})
 	}
@@ -660,8 +670,10 @@ func (x *Index) rebuild() {
 	// Size every posting list before filling it: growing them by append
 	// costs more than a counting pass.
 	counts := make([]int32, len(x.termList))
+	var buf []byte
 	for _, e := range all {
-		for p := range e.allTerms() {
+		buf = x.appendTerms(buf[:0], e)
+		for p := range codes(buf) {
 			counts[p>>5]++
 		}
 	}
@@ -673,7 +685,8 @@ func (x *Index) rebuild() {
 	}
 	x.postings = 0
 	for i, e := range all {
-		for p := range e.allTerms() {
+		buf = x.appendTerms(buf[:0], e)
+		for p := range codes(buf) {
 			l := x.termList[p>>5]
 			l.posts = append(l.posts, mkPosting(int32(i), uint8(p&31)))
 		}

@@ -83,6 +83,9 @@ func (b *Builder) run(changed []string, out Output) (Stats, diag.List) {
 		bd.tryTheme()
 	}
 	if bd.diags.Errors() > 0 {
+		if bd.stream && b.index != nil {
+			b.index.Close() // its spill: it ends without FinalTo
+		}
 		bd.revert()
 		return bd.st, bd.diags
 	}
@@ -507,6 +510,9 @@ func (bd *pass) render() {
 		w = newWriter(bd.out)
 		w.rec = bd.files.record()
 		bd.files.written = map[string]bool{}
+		// The index ends with FinalTo: what it keeps of each page until
+		// then waits in a temporary file, not on the heap.
+		b.index.Spill()
 	}
 	type job struct {
 		p  string
@@ -778,6 +784,9 @@ func (bd *pass) index() {
 					pageBufs.Put(buf)
 				}
 			})
+			if err := ix.Err(); err != nil {
+				files <- streamed{name: "search/index.json", err: err}
+			}
 			close(files)
 			f.search, f.onDisk = map[string][]byte{}, map[string][]byte{}
 		} else {
