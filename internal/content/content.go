@@ -250,7 +250,6 @@ type Front struct {
 	Objectives    []string
 	Minutes       int
 	Credits       float64
-	HasCredits    bool
 	Format        string
 	Prerequisites []string
 	Keywords      []string
@@ -258,11 +257,16 @@ type Front struct {
 	Reviewed      time.Time
 	ReviewBy      time.Time
 	Disclosures   []string
-	HasDiscl      bool
 	Competencies  []int
 	References    []string
 	Weight        int
 	Draft         bool
+	// HasCredits and HasDiscl say that credits and disclosures were
+	// given (as 0 and as an empty list count). The three flags sit
+	// together: apart, each took 8 bytes, and a large site keeps a Front
+	// per module.
+	HasCredits bool
+	HasDiscl   bool
 	// Aliases are the module's old ids ("old-section/old-slug"), each of
 	// which gets a page that redirects to the module; AliasLines are their
 	// file lines.
