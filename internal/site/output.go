@@ -90,14 +90,24 @@ func (d *Dir) Put(name string, data []byte) error {
 		dir = ""
 	}
 	if !d.dirs[dir] {
-		if err := os.MkdirAll(filepath.Join(d.tmp, dir), 0o755); err != nil {
-			return err
+		// A page's folder is usually new in a folder made before (a
+		// module's in its section's): one mkdir, not MkdirAll's stats
+		// of each parent.
+		full := filepath.Join(d.tmp, dir)
+		parent := filepath.Dir(dir)
+		if parent == "." {
+			parent = ""
+		}
+		if !d.dirs[parent] || os.Mkdir(full, 0o755) != nil {
+			if err := os.MkdirAll(full, 0o755); err != nil {
+				return err
+			}
 		}
 		for p := dir; p != "" && p != "."; p = filepath.Dir(p) {
 			d.dirs[p] = true
 		}
 	}
-	return os.WriteFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data, 0o644)
+	return writeFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data)
 }
 
 // Abort removes the unfinished build and leaves the output as it was.
