@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/site"
 )
@@ -167,7 +168,7 @@ func build(args []string, stdout, stderr io.Writer) int {
 	if os.Getenv("CMESITE_TRACE") != "" {
 		opts.Trace = stderr
 	}
-	b := site.New(os.DirFS(*source), opts)
+	b := site.New(content.DirFS(*source), opts)
 	st, diags := b.Build(dir)
 	printDiags(stderr, diags)
 	if diags.Errors() > 0 {
@@ -261,7 +262,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	limitMemory()
-	b := site.New(os.DirFS(*source), site.Options{Drafts: *drafts, Stream: true, Today: today})
+	b := site.New(content.DirFS(*source), site.Options{Drafts: *drafts, Stream: true, Today: today})
 	st, diags := b.Build(discard{})
 	if *external && diags.Errors() == 0 {
 		diags.Merge(checkExternal(b, *cache, stderr))

@@ -38,7 +38,7 @@ func newModule(args []string, stdout, stderr io.Writer) int {
 	if code := checkSource(*source, stderr); code >= 0 {
 		return code
 	}
-	cfg, diags := config.Load(os.DirFS(*source))
+	cfg, diags := config.Load(content.DirFS(*source))
 	if diags.Errors() > 0 {
 		printDiags(stderr, diags)
 		return ExitContent

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/organize"
 	"github.com/cmesite/cmesite/internal/site"
 )
@@ -36,7 +36,7 @@ func parseAsOf(cmd, s string, stderr io.Writer) (time.Time, bool) {
 func load(cmd, source string, opts site.Options, stderr io.Writer) (*site.Builder, int) {
 	limitMemory()
 	opts.Stream = true
-	b := site.New(os.DirFS(source), opts)
+	b := site.New(content.DirFS(source), opts)
 	_, diags := b.Build(discard{})
 	if diags.Errors() > 0 {
 		printDiags(stderr, diags)

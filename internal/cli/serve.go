@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/cmesite/cmesite/internal/content"
 	"github.com/cmesite/cmesite/internal/devserver"
 	"github.com/cmesite/cmesite/internal/diag"
 	"github.com/cmesite/cmesite/internal/site"
@@ -74,7 +75,7 @@ func Serve(ctx context.Context, o ServeOptions, stdout, stderr io.Writer) error 
 	if warn := exposed(ln.Addr()); warn != "" {
 		fmt.Fprintln(stderr, warn)
 	}
-	root := os.DirFS(o.Source)
+	root := content.DirFS(o.Source)
 	opts := site.Options{Drafts: o.Drafts, NoOrganizerPages: o.NoOrganizerPages}
 	if os.Getenv("CMESITE_TRACE") != "" {
 		opts.Trace = stderr
