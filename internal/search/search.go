@@ -237,6 +237,9 @@ type Index struct {
 	// encoded; each part of the analysis is dropped once encoded.
 	final func(name string, data []byte)
 	spill *spill // see Spill; nil: every doc's terms and meta are in memory
+	// spillCounts are the postings of each term id in the docs spilled
+	// (Add), for sizing the posting lists.
+	spillCounts []int32
 }
 
 type file struct {
@@ -377,10 +380,20 @@ func (x *Index) Add(d Doc) {
 		sc = newScratch()
 	}
 	e := analyse(d, &x.opts, sc, x.intern, x.spill)
-	x.scratches.Put(sc)
 	x.readyMu.Lock()
 	x.ready[d.URL] = e
+	if e.spilled && len(sc.codes) > 0 {
+		// Counted now, for sizing the posting lists, rather than
+		// read back from the spill for it.
+		if n := int(sc.codes[len(sc.codes)-1]>>5) + 1; n > len(x.spillCounts) {
+			x.spillCounts = append(x.spillCounts, make([]int32, n-len(x.spillCounts))...)
+		}
+		for _, c := range sc.codes {
+			x.spillCounts[c>>5]++
+		}
+	}
 	x.readyMu.Unlock()
+	x.scratches.Put(sc)
 }
 
 // Delete removes the Doc with this URL, if there is one.
@@ -668,15 +681,19 @@ func (x *Index) rebuild() {
 		x.metas = nil
 	}
 	// Size every posting list before filling it: growing them by append
-	// costs more than a counting pass.
+	// costs more than a counting pass. Spilled docs were counted as they
+	// were added (a doc replaced or deleted since leaves a list a little
+	// larger than it needs).
 	counts := make([]int32, len(x.termList))
-	var buf []byte
+	copy(counts, x.spillCounts)
 	for _, e := range all {
-		buf = x.appendTerms(buf[:0], e)
-		for p := range codes(buf) {
-			counts[p>>5]++
+		if !e.spilled {
+			for p := range e.allTerms() {
+				counts[p>>5]++
+			}
 		}
 	}
+	var buf []byte
 	for id, l := range x.termList {
 		if n := int(counts[id]); cap(l.posts) < n {
 			l.posts = make([]posting, 0, n)

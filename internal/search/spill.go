@@ -17,7 +17,8 @@ import (
 // heap that the build keeps under its memory budget. Each megabyte a build
 // holds makes the collector run more often for the rest of it (measured:
 // 100 MB more held cost 12% more CPU at 100,000 modules), while writing and
-// reading them back costs a write and two reads per doc, from the page
+// reading them back costs a write and two reads per doc (its meta entry,
+// then its terms; its postings are counted as it is added), from the page
 // cache.
 //
 // The file is made in the system's temporary folder and, except on
@@ -27,6 +28,7 @@ import (
 type spill struct {
 	mu   sync.Mutex
 	f    *os.File
+	buf  []byte // a doc's terms and meta, written in one call
 	name string // to remove on close (Windows, where an open file cannot be removed)
 	off  int64  // the file's length
 	err  error  // the first failed read: the index's files are wrong
@@ -52,12 +54,8 @@ func (s *spill) put(e *docEntry, terms, meta []byte) bool {
 	if s.f == nil {
 		return false
 	}
-	n, err := s.f.Write(terms)
-	if err == nil {
-		var m int
-		m, err = s.f.Write(meta)
-		n += m
-	}
+	s.buf = append(append(s.buf[:0], terms...), meta...)
+	n, err := s.f.Write(s.buf)
 	off := s.off
 	s.off += int64(n)
 	if err != nil {
