@@ -419,3 +419,37 @@ func TestReadInto(t *testing.T) {
 		}
 	}
 }
+
+// A one-off build keeps part of its search index in a temporary file
+// (search.Index.Spill) and leaves nothing behind, neither in the
+// temporary folder nor open, whether it succeeds or fails.
+func TestBuildLeavesNoTemporaryFile(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	openFiles := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			return -1 // not Linux: only the folder is checked
+		}
+		return len(fds)
+	}
+	before := openFiles()
+	build(t, fixture(t, "small.txtar"), Options{Stream: true})
+	bad := overlayFS{fixture(t, "small.txtar"), map[string]string{
+		// found once its body is rendered, after the spill began
+		"content/x/bad.md": "---\ntitle: Bad\nlevel: basic\ntopics: [breathlessness]\naudience: [gp]\nsummary: s\n---\n\nSee [gone](gone.md).\n",
+	}}
+	if _, diags := New(bad, Options{Today: today, Stream: true}).Build(NewMemory()); diags.Errors() == 0 {
+		t.Fatal("a module with a broken link built without an error")
+	}
+	if after := openFiles(); after > before {
+		t.Errorf("%d files open after two builds, %d before", after, before)
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("left in the temporary folder: %s", e.Name())
+	}
+}
