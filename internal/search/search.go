@@ -702,8 +702,12 @@ func (x *Index) rebuild() {
 	}
 	x.postings = 0
 	for i, e := range all {
-		buf = x.appendTerms(buf[:0], e)
-		for p := range codes(buf) {
+		terms := e.terms
+		if e.spilled {
+			buf = x.appendTerms(buf[:0], e)
+			terms = buf
+		}
+		for p := range codes(terms) {
 			l := x.termList[p>>5]
 			l.posts = append(l.posts, mkPosting(int32(i), uint8(p&31)))
 		}

@@ -126,11 +126,8 @@ func (x *Index) Err() error {
 	return x.spill.err
 }
 
-// appendTerms appends e's term codes (docEntry.terms) to b.
+// appendTerms appends the term codes of e, a spilled doc, to b.
 func (x *Index) appendTerms(b []byte, e *docEntry) []byte {
-	if !e.spilled {
-		return append(b, e.terms...)
-	}
 	return x.spill.appendAt(b, e.off, int(e.termLen))
 }
 
