@@ -619,9 +619,8 @@ func (bd *pass) render() {
 // rendered and dropped.
 func (b *Builder) reread(p string, ds *docState, buf *bytes.Buffer) bool {
 	ds.dropped = false
-	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
-	body, ok := ds.doc.BodyOf(data)
-	if err != nil || !ok {
+	body, ok := b.bodyAgain(p, ds, buf)
+	if !ok {
 		ds.res = markdown.Result{}
 		ds.res.Diagnostics.Errorf(ds.doc.File, 0, "the file changed while the site was being built; build again")
 		ds.rendered = true
@@ -629,6 +628,16 @@ func (b *Builder) reread(p string, ds *docState, buf *bytes.Buffer) bool {
 	}
 	ds.doc.Body = body
 	return true
+}
+
+// bodyAgain reads the file of the document at p into buf and gives its
+// body; false when the file cannot be read or is not the one parsed.
+func (b *Builder) bodyAgain(p string, ds *docState, buf *bytes.Buffer) ([]byte, bool) {
+	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
+	if err != nil {
+		return nil, false
+	}
+	return ds.doc.BodyOf(data)
 }
 
 type streamed struct {

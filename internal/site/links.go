@@ -159,9 +159,8 @@ func (lc linkChecker) brokenFragment(diags *diag.List, src *docState, target str
 func (b *Builder) headingsAgain(p string, ds *docState) ([]string, bool) {
 	buf := readBufs.Get().(*bytes.Buffer)
 	defer readBufs.Put(buf)
-	data, err := readInto(b.root, path.Join(content.Dir, p), buf)
-	body, ok := ds.doc.BodyOf(data)
-	if err != nil || !ok {
+	body, ok := b.bodyAgain(p, ds, buf)
+	if !ok {
 		return nil, false
 	}
 	res := b.md.Render(markdown.Input{Source: body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
