@@ -89,6 +89,9 @@ type Theme struct {
 	// give the same bytes (the helper's result is HTML) at the cost of a
 	// reflective call and a copy, for every module of a site.
 	direct map[string]func(Item) (template.HTML, error)
+	// directModule says that a module page runs the built-in templates,
+	// so modulePage writes it (modulepage.go).
+	directModule bool
 	// names are the field and method names the templates use (.A.B,
 	// $v.A, (pipe).A): Names.
 	names map[string]bool
@@ -327,6 +330,7 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 		if kind == "module" {
 			t.direct = directFragments(clone, map[string]func(Item) (template.HTML, error){"card": t.card, "row": t.row})
+			t.directModule = directModule(clone, baseFile, t.funcs())
 		}
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
@@ -550,6 +554,9 @@ func (t *Theme) page(w *bytes.Buffer, kind string, data *Data) error {
 	tmpl, ok := t.pages[kind]
 	if !ok {
 		return fmt.Errorf("theme has no template for %s pages", kind)
+	}
+	if kind == "module" && t.directModule && t.modulePage(w, data) {
+		return nil
 	}
 	return t.execute(w, kind, tmpl, data)
 }

@@ -1,0 +1,342 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"strconv"
+	"strings"
+	"text/template/parse"
+
+	"github.com/cmesite/cmesite/themes"
+)
+
+// A module page, the page of which a site has the most, is written by
+// modulePage rather than by executing the templates when the theme's
+// templates for it are the built-in ones: html/template spends a
+// reflective call on every action and on the escaper of each, about
+// 50 µs a page, five times what the page's own helpers cost.
+//
+// modulePage writes exactly what the built-in base.html and module.html
+// write (TestModulePageDirect holds the two to the same bytes), so it is
+// used only when every template the page runs is the built-in one, which
+// directModule decides at Load from the parse trees. A theme that
+// overrides base.html, module.html or the badges, module-details, record
+// or head templates gets its own templates, executed as before; one that
+// overrides the chrome (header, footer, head-assets, record-top,
+// record-end) keeps this path, since those are shared partials rendered
+// from the theme's templates (Theme.shared).
+//
+// Each value is escaped as html/template escapes it in that place: text,
+// a quoted attribute and <title> by one table (escape below), a helper's
+// HTML and the record's JSON as they are. The URLs it writes in href
+// (the root, the canonical URL) are passed through only when
+// html/template's URL filter and normaliser would leave them as they
+// are; otherwise the templates make the page. Any error (a UI string the
+// theme lacks, a helper failing) also hands the page to the templates,
+// whose error is the one reported.
+
+// moduleTemplates are the templates a module page runs, by name; "" is
+// base.html (named by its file).
+var moduleTemplates = []string{"", "main", "head", "badges", "module-details", "record"}
+
+// directModule reports whether the module page namespace ns (base.html
+// named baseFile, not executed yet) runs the built-in templates.
+func directModule(ns *template.Template, baseFile string, funcs template.FuncMap) bool {
+	ref, refBase := builtinModule(funcs)
+	if ref == nil {
+		return false
+	}
+	for _, name := range moduleTemplates {
+		a, b := ns.Lookup(baseFile), ref.Lookup(refBase)
+		if name != "" {
+			a, b = ns.Lookup(name), ref.Lookup(name)
+		}
+		if a == nil || b == nil || a.Tree == nil || b.Tree == nil || !sameTree(a.Tree.Root, b.Tree.Root) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameTree(a, b *parse.ListNode) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.String() == b.String()
+}
+
+// builtinModule parses the built-in theme's base.html, partials and
+// module.html into one namespace, as Load does, and returns it with the
+// name of its base.html.
+func builtinModule(funcs template.FuncMap) (*template.Template, string) {
+	fsys := themes.Default()
+	ns := template.New("").Funcs(funcs)
+	files := []string{"templates/base.html"}
+	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
+	files = append(files, partials...)
+	files = append(files, "templates/module.html")
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, ""
+		}
+		if _, err := ns.New(f).Parse(string(b)); err != nil {
+			return nil, ""
+		}
+	}
+	return ns, files[0]
+}
+
+// modulePage writes the module page of d to w as the built-in templates
+// would, and reports whether it did; when it did not, w is as it was.
+func (t *Theme) modulePage(w *bytes.Buffer, d *Data) bool {
+	m := d.Module
+	if m == nil || m.Front == nil || d.Config == nil || !rootURL(d.Root) || d.Canonical != "" && !plainURL(d.Canonical) {
+		return false
+	}
+	start := w.Len()
+	p := pageWriter{w: w, t: t}
+	f := m.Front
+
+	// base.html, up to "main".
+	p.s("<!doctype html>\n<html lang=\"")
+	p.esc(d.Lang)
+	p.s("\" data-root=\"")
+	p.esc(d.Root)
+	p.s("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+	if d.Title != "" {
+		p.esc(d.Title)
+		p.s(" · ")
+	}
+	p.esc(d.Config.Title)
+	p.s("</title>\n")
+	if d.Description != "" {
+		p.s("<meta name=\"description\" content=\"")
+		p.esc(d.Description)
+		p.s("\">")
+	}
+	p.s("\n")
+	if d.Canonical != "" {
+		p.s("<link rel=\"canonical\" href=\"")
+		p.s(d.Canonical)
+		p.s("\">")
+	}
+	p.s("\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"cmesite\">\n")
+	p.shared("head-assets", d)
+	p.s("\n</head>\n<body class=\"kind-")
+	p.esc(d.Kind)
+	p.s("\">\n")
+	p.shared("header", d)
+	p.s("\n")
+	if d.Config.Notice != "" {
+		p.s("<aside class=\"site-notice\" aria-label=\"")
+		p.T("notice_label")
+		p.s("\"><p class=\"wrap\">")
+		p.esc(d.Config.Notice)
+		p.s("</p></aside>")
+	}
+	p.s("\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n")
+
+	// module.html's "main".
+	p.s("\n<article class=\"module\" data-module-id=\"")
+	p.esc(m.ID)
+	p.s("\" data-level=\"")
+	p.esc(m.Level.ID)
+	p.s("\" data-format=\"")
+	p.esc(m.Format.ID)
+	p.s("\"")
+	if f.HasCredits {
+		p.s(" data-credits=\"")
+		p.esc(Credits(f.Credits))
+		p.s("\"")
+	}
+	if f.Minutes != 0 {
+		p.s(" data-minutes=\"")
+		p.s(strconv.Itoa(f.Minutes))
+		p.s("\"")
+	}
+	p.s(">\n<nav class=\"breadcrumbs\" aria-label=\"")
+	p.T("breadcrumbs_label")
+	p.s("\"><ol>\n<li><a href=\"")
+	p.s(d.Root)
+	p.s("\">")
+	p.T("home")
+	p.s("</a></li>")
+	p.html(sectionCrumbs(d.Root, m.Section), nil)
+	p.s("\n</ol></nav>\n<header class=\"module-header\">\n<h1>")
+	p.esc(f.Title)
+	p.s("</h1>\n")
+	p.html(t.badges(d.Root, m, d.Config))
+	p.s("\n<p class=\"lead\">")
+	p.esc(f.Summary)
+	p.s("</p>\n</header>\n")
+	p.html(t.overdueNotice(m))
+	p.s("\n")
+	quick := m.IsQuickReference()
+	if !quick {
+		p.html(t.moduleDetails(d.Root, m))
+		p.s("\n")
+		if len(d.TOC) > 0 {
+			p.s("\n<nav class=\"toc\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\">")
+			p.T("toc_title")
+			p.s("</h2>")
+			p.html(tocList(d.TOC), nil)
+			p.s("</nav>\n")
+		}
+	}
+	p.s("\n<div class=\"module-body\" data-search-body data-checklist data-ticks-clear=\"")
+	p.T("ticks_clear")
+	p.s("\" data-ticks-note=\"")
+	p.T("ticks_note")
+	p.s("\">\n")
+	p.s(string(d.Body))
+	p.s("\n</div>\n")
+	if len(f.References) > 0 {
+		p.s("\n<section class=\"references\" aria-labelledby=\"references-title\"><h2 id=\"references-title\">")
+		p.T("references_title")
+		p.s("</h2><ol>")
+		for _, r := range f.References {
+			p.s("<li>")
+			p.esc(r)
+			p.s("</li>")
+		}
+		p.s("</ol></section>\n")
+	}
+	p.s("\n")
+	if quick {
+		p.s("<details class=\"card-details\">\n<summary>")
+		p.T("card_details")
+		p.s("</summary>\n")
+		p.html(t.moduleDetails(d.Root, m))
+		p.s("\n</details>")
+	}
+	p.s("\n")
+	p.shared("record-top", d)
+	p.s("\n<script type=\"application/json\" data-record-module>")
+	p.s(string(d.Record))
+	p.s("</script>\n")
+	p.shared("record-end", d)
+	p.s("\n<footer class=\"module-footer\">\n")
+	p.html(t.moduleFooter(m))
+	p.s("\n</footer>\n")
+	if len(d.Config.Contacts) > 0 {
+		p.s("<aside class=\"call-team\" aria-label=\"")
+		p.T("contacts_title")
+		p.s("\"><a href=\"")
+		p.s(d.Root)
+		p.s("help/#contacts\">")
+		p.T("call_team_link")
+		p.s("</a></aside>")
+	}
+	p.s("\n")
+	p.html(t.pagers(d.Root, m))
+	p.s("\n</article>\n")
+
+	// base.html, after "main".
+	p.s("\n</main>\n")
+	p.shared("footer", d)
+	p.s("\n</body>\n</html>\n")
+	if p.failed {
+		w.Truncate(start)
+		return false
+	}
+	return true
+}
+
+// pageWriter writes a page, remembering whether a part failed.
+type pageWriter struct {
+	w      *bytes.Buffer
+	t      *Theme
+	failed bool
+}
+
+func (p *pageWriter) s(s string) { p.w.WriteString(s) }
+
+// esc writes s as html/template writes a string in text, in a quoted
+// attribute or in <title>: NUL " & ' + < > replaced (its
+// htmlReplacementTable), everything else, invalid UTF-8 too, as it is.
+func (p *pageWriter) esc(s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var r string
+		switch s[i] {
+		case 0:
+			r = "\uFFFD"
+		case '"':
+			r = "&#34;"
+		case '&':
+			r = "&amp;"
+		case '\'':
+			r = "&#39;"
+		case '+':
+			r = "&#43;"
+		case '<':
+			r = "&lt;"
+		case '>':
+			r = "&gt;"
+		default:
+			continue
+		}
+		p.w.WriteString(s[last:i])
+		p.w.WriteString(r)
+		last = i + 1
+	}
+	p.w.WriteString(s[last:])
+}
+
+// T writes the UI string key, escaped.
+func (p *pageWriter) T(key string) {
+	s, err := p.t.T(key)
+	if err != nil {
+		p.failed = true
+		return
+	}
+	p.esc(s)
+}
+
+// html writes a helper's markup.
+func (p *pageWriter) html(h template.HTML, err error) {
+	if err != nil {
+		p.failed = true
+		return
+	}
+	p.w.WriteString(string(h))
+}
+
+func (p *pageWriter) shared(name string, d *Data) { p.html(p.t.shared(name, d)) }
+
+// rootURL reports whether root is a page's path to the site root ("./",
+// "../", "../../", ...), which html/template writes in an href as it is.
+func rootURL(root string) bool {
+	if root == "./" {
+		return true
+	}
+	for len(root) > 0 {
+		rest, ok := strings.CutPrefix(root, "../")
+		if !ok {
+			return false
+		}
+		root = rest
+	}
+	return true
+}
+
+// plainURL reports whether html/template writes u, an absolute http(s)
+// URL, in a quoted href as it is: its URL normaliser keeps every byte of
+// it and its attribute escaper changes none.
+func plainURL(u string) bool {
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!#$*,/:;=?@[]%", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
