@@ -22,6 +22,7 @@ type scratch struct {
 	slots []termSlot
 	used  []int32  // slots the current doc uses
 	codes []uint32 // the current doc's term codes
+	sortb []uint32 // sortCodes's second buffer
 	buf   []byte   // ... written as docEntry.terms
 	meta  []byte   // the current doc's meta entry, kept as a copy of its size
 	stamp int32    // the current doc, for termSlot.stamp
@@ -161,7 +162,7 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp 
 		ts := &sc.slots[i]
 		sc.codes = append(sc.codes, ts.id<<5|termCodeOf(ts.field, ts.count))
 	}
-	slices.Sort(sc.codes)
+	sc.sortb = sortCodes(sc.codes, sc.sortb)
 	sc.buf = sc.buf[:0]
 	prev := uint32(0)
 	for _, c := range sc.codes {
@@ -178,6 +179,47 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp 
 	e.terms = slices.Clone(sc.buf)
 	e.meta = bytes.Clone(sc.meta)
 	return e
+}
+
+// sortCodes sorts a doc's term codes, with tmp as working memory, and
+// returns tmp for the next call. A doc has hundreds of codes; slices.Sort
+// took a quarter of analyse's time on them (about 13 µs for 400), where a
+// radix sort, a byte of the code at a time, takes about 2. A few codes
+// are sorted by slices.Sort, for which the sort's tables cost more.
+func sortCodes(a, tmp []uint32) []uint32 {
+	if len(a) < 64 {
+		slices.Sort(a)
+		return tmp
+	}
+	if cap(tmp) < len(a) {
+		tmp = make([]uint32, len(a))
+	}
+	var bits uint32
+	for _, v := range a {
+		bits |= v
+	}
+	src, dst := a, tmp[:len(a)]
+	for shift := uint(0); shift < 32 && bits>>shift != 0; shift += 8 {
+		var at [256]int32 // where the next code with each byte goes
+		for _, v := range src {
+			at[byte(v>>shift)]++
+		}
+		n := int32(0)
+		for i, c := range at {
+			at[i] = n
+			n += c
+		}
+		for _, v := range src {
+			d := byte(v >> shift)
+			dst[at[d]] = v
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+	return tmp
 }
 
 // repeated is the number of occurrences from which a word counts as

@@ -624,3 +624,24 @@ func TestLayoutsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSortCodes: sortCodes sorts as slices.Sort does, for short and long
+// lists and codes of every width.
+func TestSortCodes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var tmp []uint32
+	for _, n := range []int{0, 1, 2, 63, 64, 65, 400, 3000} {
+		for _, width := range []int{1, 8, 9, 17, 25, 32} {
+			a := make([]uint32, n)
+			for i := range a {
+				a[i] = uint32(r.Uint64() >> (64 - width))
+			}
+			want := slices.Clone(a)
+			slices.Sort(want)
+			tmp = sortCodes(a, tmp)
+			if !slices.Equal(a, want) {
+				t.Errorf("%d codes of %d bits: not sorted", n, width)
+			}
+		}
+	}
+}
