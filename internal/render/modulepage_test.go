@@ -134,6 +134,51 @@ func TestModulePageDirect(t *testing.T) {
 	}
 }
 
+// TestModulePageLanguages: in every built-in language, and with UI
+// strings holding every character html/template escapes, a page written
+// directly is the templates' page.
+func TestModulePageLanguages(t *testing.T) {
+	var yaml strings.Builder
+	for _, key := range []string{"breadcrumbs_label", "home", "toc_title", "ticks_clear", "ticks_note", "references_title", "card_details", "contacts_title", "call_team_link", "notice_label"} {
+		yaml.WriteString(key + `: "<b>'` + key + `'</b> & \"1+1\""` + "\n")
+	}
+	site := fstest.MapFS{"themes/default/i18n/en.yaml": {Data: []byte(yaml.String())}}
+	for _, c := range []struct {
+		lang string
+		site fs.FS
+	}{{"en", nil}, {"nl", nil}, {"fr", nil}, {"en", site}} {
+		th, diags := Load(c.site, "default", c.lang)
+		if diags.Errors() > 0 {
+			t.Fatal(diags)
+		}
+		for _, quick := range []bool{false, true} {
+			d, _ := benchModule()
+			cfg := *d.Config
+			d.Config = &cfg
+			cfg.Notice = "Sample"
+			cfg.Contacts = []config.Contact{{Name: "Team", Phone: "1"}}
+			if quick {
+				d.Module.Format = config.Term{ID: config.QuickReference}
+			}
+			if !samePage(t, th, d) {
+				t.Errorf("%s (site strings: %v): not written directly", c.lang, c.site != nil)
+			}
+			if c.site != nil && !strings.Contains(mustRender(t, th, d), "&lt;b&gt;&#39;home&#39;&lt;/b&gt; &amp; &#34;1&#43;1&#34;") {
+				t.Error("the site's UI string is not on the page, escaped")
+			}
+		}
+	}
+}
+
+func mustRender(t *testing.T, th *Theme, d *Data) string {
+	t.Helper()
+	b, err := th.Render("module", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // TestModulePageError: a module page that fails (a UI string the theme
 // lacks, which a helper needs) is left to the templates, whose error names
 // the template as written.

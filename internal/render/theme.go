@@ -21,6 +21,10 @@
 // termIDs, termLabels, numbers, pagers, badges, moduleDetails,
 // moduleFooter, overdueNotice, reviewRows, card, row.
 //
+// Module pages are written by modulePage (modulepage.go), the same bytes
+// without executing html/template, while the templates a module page runs
+// are the built-in ones.
+//
 // A date a module does not give (Front.Reviewed, Front.ReviewBy) is the
 // zero time.Time, which a template's if and with count as set, as they
 // count every struct: test it with .IsZero.
