@@ -184,7 +184,7 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp 
 // sortCodes sorts a doc's term codes, with tmp as working memory, and
 // returns tmp for the next call. A doc has hundreds of codes; slices.Sort
 // took a quarter of analyse's time on them (about 13 µs for 400), where a
-// radix sort, a byte of the code at a time, takes about 2. A few codes
+// radix sort, a byte of the code at a time, takes about 2 µs. A few codes
 // are sorted by slices.Sort, for which the sort's tables cost more.
 func sortCodes(a, tmp []uint32) []uint32 {
 	if len(a) < 64 {
