@@ -256,6 +256,8 @@ func (p *pageWriter) s(s string) { p.w.WriteString(s) }
 // esc writes s as html/template writes a string in text, in a quoted
 // attribute or in <title>: NUL " & ' + < > replaced (its
 // htmlReplacementTable), everything else, invalid UTF-8 too, as it is.
+// It is markup.text's loop with '+' added: one loop for both, writing
+// through an io.StringWriter, made the card helper 15% slower.
 func (p *pageWriter) esc(s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
