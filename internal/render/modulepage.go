@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"text/template/parse"
+	"sync"
 
 	"github.com/cmesite/cmesite/themes"
 )
@@ -42,36 +42,40 @@ var moduleTemplates = []string{"", "main", "head", "badges", "module-details", "
 
 // directModule reports whether the module page namespace ns (base.html
 // named baseFile, not executed yet) runs the built-in templates.
-func directModule(ns *template.Template, baseFile string, funcs template.FuncMap) bool {
-	ref, refBase := builtinModule(funcs)
+func directModule(ns *template.Template, baseFile string) bool {
+	ref := builtinTrees()
 	if ref == nil {
 		return false
 	}
 	for _, name := range moduleTemplates {
-		a, b := ns.Lookup(baseFile), ref.Lookup(refBase)
-		if name != "" {
-			a, b = ns.Lookup(name), ref.Lookup(name)
-		}
-		if a == nil || b == nil || a.Tree == nil || b.Tree == nil || !sameTree(a.Tree.Root, b.Tree.Root) {
+		if tree, ok := treeText(ns, baseFile, name); !ok || tree != ref[name] {
 			return false
 		}
 	}
 	return true
 }
 
-func sameTree(a, b *parse.ListNode) bool {
-	if a == nil || b == nil {
-		return a == b
+// treeText is the parse tree's text of the template name of ns, base.html
+// (named baseFile) for "".
+func treeText(ns *template.Template, baseFile, name string) (string, bool) {
+	if name == "" {
+		name = baseFile
 	}
-	return a.String() == b.String()
+	tmpl := ns.Lookup(name)
+	if tmpl == nil || tmpl.Tree == nil || tmpl.Tree.Root == nil {
+		return "", false
+	}
+	return tmpl.Tree.Root.String(), true
 }
 
-// builtinModule parses the built-in theme's base.html, partials and
-// module.html into one namespace, as Load does, and returns it with the
-// name of its base.html.
-func builtinModule(funcs template.FuncMap) (*template.Template, string) {
+// builtinTrees are the built-in theme's moduleTemplates, each as its
+// parse tree's text, from base.html, the partials and module.html parsed
+// into one namespace as Load does; made once, as the built-in theme is
+// embedded. Parsing needs the functions' names only, which every Theme's
+// funcs share.
+var builtinTrees = sync.OnceValue(func() map[string]string {
 	fsys := themes.Default()
-	ns := template.New("").Funcs(funcs)
+	ns := template.New("").Funcs((&Theme{}).funcs())
 	files := []string{"templates/base.html"}
 	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
 	files = append(files, partials...)
@@ -79,14 +83,22 @@ func builtinModule(funcs template.FuncMap) (*template.Template, string) {
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			return nil, ""
+			return nil
 		}
 		if _, err := ns.New(f).Parse(string(b)); err != nil {
-			return nil, ""
+			return nil
 		}
 	}
-	return ns, files[0]
-}
+	trees := map[string]string{}
+	for _, name := range moduleTemplates {
+		tree, ok := treeText(ns, files[0], name)
+		if !ok {
+			return nil
+		}
+		trees[name] = tree
+	}
+	return trees
+})
 
 // modulePage writes the module page of d to w as the built-in templates
 // would, and reports whether it did; when it did not, w is as it was.

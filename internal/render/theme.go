@@ -334,7 +334,7 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 		if kind == "module" {
 			t.direct = directFragments(clone, map[string]func(Item) (template.HTML, error){"card": t.card, "row": t.row})
-			t.directModule = directModule(clone, baseFile, t.funcs())
+			t.directModule = directModule(clone, baseFile)
 		}
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
