@@ -164,11 +164,7 @@ func (b *Builder) headingsAgain(p string, ds *docState) ([]string, bool) {
 		return nil, false
 	}
 	res := b.md.Render(markdown.Input{Source: body, File: ds.doc.File, Path: p, FirstLine: ds.doc.BodyLine})
-	ids := make([]string, len(res.Headings))
-	for i, h := range res.Headings {
-		ids[i] = h.ID
-	}
-	return ids, true
+	return headingIDs(res.Headings), true
 }
 
 // linkingTo lists the documents with a link to one of the content paths

@@ -197,9 +197,12 @@ func idSum(id string) uint64 { return maphash.String(idSeed, id) }
 
 // headingIDs are the ids of the headings of a document not compacted
 // (idSums), in order.
-func (ds *docState) headingIDs() []string {
-	ids := make([]string, 0, len(ds.res.Headings))
-	for _, h := range ds.res.Headings {
+func (ds *docState) headingIDs() []string { return headingIDs(ds.res.Headings) }
+
+// headingIDs are the ids of hs, in order.
+func headingIDs(hs []markdown.Heading) []string {
+	ids := make([]string, 0, len(hs))
+	for _, h := range hs {
 		ids = append(ids, h.ID)
 	}
 	return ids
