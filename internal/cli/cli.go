@@ -233,8 +233,9 @@ const buildMemoryBudget = 920 << 20
 // unchanged, 947 MB). GOGC overrides it.
 const buildGCPercent = 200
 
-// limitMemory sets the collector for a one-off build, and returns the
-// function that restores the settings it changed.
+// limitMemory sets the collector for a one-off build (build, check,
+// report, export), and returns the function that restores the settings
+// it changed.
 func limitMemory() (restore func()) {
 	gcPercent, memLimit := -2, int64(-1)
 	if os.Getenv("GOGC") == "" {
@@ -285,7 +286,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return ExitUsage
 	}
-	limitMemory()
+	defer limitMemory()()
 	b := site.New(content.DirFS(*source), site.Options{Drafts: *drafts, Stream: true, Today: today})
 	st, diags := b.Build(discard{})
 	if *external && diags.Errors() == 0 {
