@@ -30,7 +30,7 @@ func TestLimitMemory(t *testing.T) {
 		{"off", "2GiB", mine, myLimit},
 	}
 	for _, tc := range tests {
-		t.Run(tc.gogc+"/"+tc.gomemlimit, func(t *testing.T) {
+		t.Run("GOGC="+tc.gogc+",GOMEMLIMIT="+tc.gomemlimit, func(t *testing.T) {
 			t.Setenv("GOGC", tc.gogc)
 			t.Setenv("GOMEMLIMIT", tc.gomemlimit)
 			// What the runtime took from the user's variables when the
