@@ -226,11 +226,11 @@ const buildMemoryBudget = 920 << 20
 // when the heap has grown by twice what was live after the last
 // collection, not once (GOGC=100, Go's default). A build allocates much
 // and keeps little, so the collector's CPU falls by about half for the
-// memory it adds, and the budget still caps the heap. Measured against
-// GOGC=100 in alternating builds (6 rounds each; 4 at 100,000): 0.86×
-// the wall time at 1,000 modules, 0.89× at 10,000 (peak 198–230 MB
-// against 152–174 MB), 0.97× at 100,000 (the budget binds there; peak
-// unchanged, 947 MB). GOGC overrides it.
+// memory it adds, and the budget still caps the heap. Against GOGC=100,
+// in two sets of alternating builds (medians, 4–6 rounds): 0.86× and
+// 0.94× the wall time at 1,000 modules; 0.89× and 0.94× at 10,000
+// (peak 195–230 MB against 148–175 MB); 0.97× and 1.00× at 100,000,
+// where the budget binds (peak unchanged, 947 MB). GOGC overrides it.
 const buildGCPercent = 200
 
 // limitMemory sets the collector for a one-off build (build, check,
