@@ -237,19 +237,21 @@ const buildGCPercent = 200
 // report, export), and returns the function that restores the settings
 // it changed.
 func limitMemory() (restore func()) {
-	gcPercent, memLimit := -2, int64(-1)
-	if os.Getenv("GOGC") == "" {
-		gcPercent = debug.SetGCPercent(buildGCPercent)
+	setPercent, setLimit := os.Getenv("GOGC") == "", os.Getenv("GOMEMLIMIT") == ""
+	var oldPercent int
+	var oldLimit int64
+	if setPercent {
+		oldPercent = debug.SetGCPercent(buildGCPercent)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		memLimit = debug.SetMemoryLimit(buildMemoryBudget)
+	if setLimit {
+		oldLimit = debug.SetMemoryLimit(buildMemoryBudget)
 	}
 	return func() {
-		if gcPercent != -2 {
-			debug.SetGCPercent(gcPercent)
+		if setPercent {
+			debug.SetGCPercent(oldPercent)
 		}
-		if memLimit >= 0 {
-			debug.SetMemoryLimit(memLimit)
+		if setLimit {
+			debug.SetMemoryLimit(oldLimit)
 		}
 	}
 }
