@@ -48,6 +48,7 @@ func export(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cmesite export: --base-url %q must be an absolute http(s) URL\n", *baseURL)
 		return ExitUsage
 	}
+	defer limitMemory()()
 	b, code := load("export", *source, site.Options{Drafts: *drafts, BaseURL: *baseURL}, stderr)
 	if code >= 0 {
 		return code

@@ -32,10 +32,10 @@ func parseAsOf(cmd, s string, stderr io.Writer) (time.Time, bool) {
 
 // load builds the site at source without writing anything (as check
 // does) and returns the Builder, or the exit code when the content has
-// errors (printed to stderr). The collector's settings for a build stay
-// for the rest of the command, which reads what the build made.
+// errors (printed to stderr). The caller sets the collector for it
+// (limitMemory), for the rest of its command, which reads what the build
+// made.
 func load(cmd, source string, opts site.Options, stderr io.Writer) (*site.Builder, int) {
-	_ = limitMemory()
 	opts.Stream = true
 	b := site.New(content.DirFS(source), opts)
 	_, diags := b.Build(discard{})
@@ -73,6 +73,7 @@ func report(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return ExitUsage
 	}
+	defer limitMemory()()
 	b, code := load("report", *source, site.Options{Drafts: *drafts, Today: today}, stderr)
 	if code >= 0 {
 		return code
