@@ -294,10 +294,7 @@ func (f *Files) writeAll(out Output) error {
 	// holds both.
 	lap := time.Now()
 	if f.searchFiles != nil {
-		for r := range f.searchFiles {
-			w.put(r.name, r.data, r.err)
-			recycle(r.buf, r.data)
-		}
+		w.drain(f.searchFiles)
 		lap = f.b.trace(lap, "  search index files")
 	}
 	results := make(chan streamed, 64)
@@ -308,10 +305,7 @@ func (f *Files) writeAll(out Output) error {
 		})
 		close(results)
 	}()
-	for r := range results {
-		w.put(r.name, r.data, r.err)
-		recycle(r.buf, r.data)
-	}
+	w.drain(results)
 	f.b.trace(lap, "  pages")
 	for _, e := range f.b.table {
 		if e.later == nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Marker is the file that marks a folder as cmesite's build output. A
@@ -23,7 +24,8 @@ const markerText = "This folder is the output of `cmesite build`. cmesite replac
 type Dir struct {
 	out  string // the output folder
 	tmp  string // where this build is written
-	dirs map[string]bool
+	mu   sync.Mutex
+	dirs map[string]bool // the folders made, under mu
 }
 
 // NewDir prepares a build into out. It refuses an out that is the site
@@ -83,12 +85,22 @@ func within(p, dir string) bool {
 	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
 }
 
-// Put writes one file.
+// Put writes one file. Files are written in parallel; their folders are
+// made one at a time.
 func (d *Dir) Put(name string, data []byte) error {
-	dir := filepath.Dir(filepath.FromSlash(name))
+	if err := d.mkdir(filepath.Dir(filepath.FromSlash(name))); err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data)
+}
+
+// mkdir makes the folder dir of the new build, and the folders it is in.
+func (d *Dir) mkdir(dir string) error {
 	if dir == "." {
 		dir = ""
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if !d.dirs[dir] {
 		// A page's folder is usually new in a folder made before (a
 		// module's in its section's): one mkdir, not MkdirAll's stats
@@ -107,7 +119,7 @@ func (d *Dir) Put(name string, data []byte) error {
 			d.dirs[p] = true
 		}
 	}
-	return writeFile(filepath.Join(d.tmp, filepath.FromSlash(name)), data)
+	return nil
 }
 
 // Abort removes the unfinished build and leaves the output as it was.
@@ -137,6 +149,7 @@ func (d *Dir) Commit() error {
 
 // Memory keeps a build in memory (tests).
 type Memory struct {
+	mu    sync.Mutex
 	files map[string][]byte
 }
 
@@ -145,10 +158,17 @@ func NewMemory() *Memory { return &Memory{files: map[string][]byte{}} }
 
 // Put stores a copy of a file.
 func (m *Memory) Put(name string, data []byte) error {
-	m.files[name] = bytes.Clone(data)
+	data = bytes.Clone(data)
+	m.mu.Lock()
+	m.files[name] = data
+	m.mu.Unlock()
 	return nil
 }
 
 // Snapshot returns a copy of the file map; the byte slices are shared and
 // never modified.
-func (m *Memory) Snapshot() map[string][]byte { return maps.Clone(m.files) }
+func (m *Memory) Snapshot() map[string][]byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.files)
+}

@@ -88,7 +88,8 @@ type Options struct {
 	NoOrganizerPages bool
 }
 
-// Output receives a build's files. Calls come from a single goroutine.
+// Output receives a build's files. Put is called from several goroutines
+// at once, each time with a different name, and must be safe for that.
 // Put may not keep data once it returns: the build reuses the memory of
 // the pages it wrote.
 type Output interface {
