@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cmesite/cmesite/internal/diag"
 )
 
 // TestBadInput: every mistake an author can make is reported as
@@ -206,6 +208,29 @@ func TestStreamedLinkChecks(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("a streamed build reports\n%s\n\nnot\n%s", got, want)
+		}
+	}
+}
+
+// TestTemplateErrorOnce: a template that fails names the page it was
+// making once, in a one-off build (pages written as they are made) and in
+// one kept in memory (serve), and the build fails.
+func TestTemplateErrorOnce(t *testing.T) {
+	broken := overlayFS{fixture(t, "small.txtar"), map[string]string{
+		"themes/default/templates/module.html": `{{define "main"}}{{.Module.Titel}}{{end}}`,
+	}}
+	for _, stream := range []bool{false, true} {
+		_, diags := New(broken, Options{Today: today, Stream: stream}).Build(NewMemory())
+		if diags.Errors() == 0 {
+			t.Fatalf("stream %v: a broken template built", stream)
+		}
+		for _, d := range diags {
+			if d.Severity != diag.Error {
+				continue
+			}
+			if s := d.String(); strings.Count(s, "cannot render") != 1 || !strings.Contains(s, `can't evaluate field Titel`) {
+				t.Errorf("stream %v: %s", stream, s)
+			}
 		}
 	}
 }

@@ -797,7 +797,7 @@ func (bd *pass) index() {
 				}
 			})
 			if err := ix.Err(); err != nil {
-				files <- streamed{name: "search/index.json", err: err}
+				files <- streamed{name: "search/index.json", err: fmt.Errorf("cannot render search/index.json: %w", err)}
 			}
 			close(files)
 			f.search, f.onDisk = map[string][]byte{}, map[string][]byte{}
@@ -861,7 +861,8 @@ func callTeamHTML(t *render.Theme, cfg *config.Config) string {
 }
 
 // writer funnels made files to an Output, records them, and keeps the
-// first error. Its put is safe for concurrent use.
+// first error: the Output's, or the one a file was made with, which names
+// the file ("cannot render ..."). Its put is safe for concurrent use.
 type writer struct {
 	out     Output
 	rec     *fileSums       // when set, records each file written
@@ -878,8 +879,6 @@ func (w *writer) put(name string, data []byte, err error) {
 			w.rec.add(name, data)
 		}
 		err = w.out.Put(name, data)
-	} else {
-		err = fmt.Errorf("cannot render %s: %w", name, err)
 	}
 	if err == nil && w.written == nil {
 		return

@@ -323,7 +323,11 @@ func (f *Files) writeAll(out Output) error {
 		}
 		files, err := e.final(f, f.rec)
 		for _, name := range e.finals {
-			w.put(name, files[name], err)
+			if err != nil {
+				w.put(name, nil, fmt.Errorf("cannot render %s: %w", name, err))
+				continue
+			}
+			w.put(name, files[name], nil)
 		}
 	}
 	return w.err
