@@ -592,14 +592,12 @@ func (bd *pass) render() {
 		})
 		close(results)
 	}()
-	if stream {
-		w.written = bd.files.written
-		w.drain(results)
-	} else {
+	if !stream {
 		for range results { // none are sent: wait for the renders
 		}
-	}
-	if stream {
+	} else {
+		w.written = bd.files.written
+		w.drain(results)
 		for _, j := range jobs {
 			if j.m != nil {
 				b.indexed[j.m.URL] = searchKey(j.m, j.ds)
