@@ -795,7 +795,7 @@ func (bd *pass) index() {
 				}
 			})
 			if err := ix.Err(); err != nil {
-				files <- streamed{name: "search/index.json", err: fmt.Errorf("cannot render search/index.json: %w", err)}
+				files <- streamed{name: "search/index.json", err: cannotRender("search/index.json", err)}
 			}
 			close(files)
 			f.search, f.onDisk = map[string][]byte{}, map[string][]byte{}
@@ -860,7 +860,7 @@ func callTeamHTML(t *render.Theme, cfg *config.Config) string {
 
 // writer funnels made files to an Output, records them, and keeps the
 // first error: the Output's, or the one a file was made with, which names
-// the file ("cannot render ..."). Its put is safe for concurrent use.
+// the file (cannotRender). Its put is safe for concurrent use.
 type writer struct {
 	out     Output
 	rec     *fileSums       // when set, records each file written

@@ -226,9 +226,15 @@ func (f *Files) make(p *page) ([]byte, error) {
 		data, err = p.into(f, p, nil)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot render %s: %w", p.file, err)
+		return nil, cannotRender(p.file, err)
 	}
 	return data, nil
+}
+
+// cannotRender is the error of a file that could not be made: it names
+// the file once, whoever reports it.
+func cannotRender(name string, err error) error {
+	return fmt.Errorf("cannot render %s: %w", name, err)
 }
 
 // makeOut makes page p for a one-off build, which writes it and then
@@ -243,7 +249,7 @@ func (f *Files) makeOut(p *page) (data []byte, buf *[]byte, err error) {
 	data, err = p.into(f, p, (*buf)[:0])
 	if err != nil {
 		recycle(buf, nil)
-		return nil, nil, fmt.Errorf("cannot render %s: %w", p.file, err)
+		return nil, nil, cannotRender(p.file, err)
 	}
 	return data, buf, nil
 }
@@ -324,7 +330,7 @@ func (f *Files) writeAll(out Output) error {
 		files, err := e.final(f, f.rec)
 		for _, name := range e.finals {
 			if err != nil {
-				w.put(name, nil, fmt.Errorf("cannot render %s: %w", name, err))
+				w.put(name, nil, cannotRender(name, err))
 				continue
 			}
 			w.put(name, files[name], nil)
