@@ -226,3 +226,49 @@ func checkRel(t *testing.T, from, to string) {
 		t.Fatalf("Rel(%q, %q) = %q leads to %q", from, to, rel, got)
 	}
 }
+
+// FuzzNoLinkify: a body Render parses without GFM's bare links (mayLink
+// false) renders to exactly what the parser with them makes of it, and a
+// body with a bare link in it is parsed with them.
+func FuzzNoLinkify(f *testing.F) {
+	addGoldenSeeds(f, func(src []byte) { f.Add(src) })
+	for _, s := range []string{
+		"a b  \nc *d* _e_ ~f~ (g) h", "Call the team:\n\n- at night\n- (weekends)", "x http:/ y ftp: z",
+		"www example.org", "a\tb\n\n    code www.x\n", "mail a@b.org", "see www.example.org.", "(https://example.org/a)",
+		"**x** https://example.org", "| a | b |\n|---|---|\n| 1 | 2 |", "[^1]\n\n[^1]: x y", "`a b` c",
+	} {
+		f.Add([]byte(s))
+	}
+	r := New(Options{})
+	always := *r
+	always.noLinkify = r.parser
+	f.Fuzz(func(t *testing.T, src []byte) {
+		in := Input{Source: src, File: "content/x.md", Path: "x.md", FirstLine: 3}
+		got, want := r.Render(in), always.Render(in)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("without bare links (mayLink %v):\n%q\nwith them:\n%q", mayLink(src), got.HTML, want.HTML)
+		}
+	})
+}
+
+// TestBareLinks: bare addresses are still links, one per kind mayLink
+// looks for, and a body without any is parsed without looking.
+func TestBareLinks(t *testing.T) {
+	r := New(Options{})
+	for _, tc := range []struct{ src, want string }{
+		{"Guidance at https://example.org/a today.", `<a href="https://example.org/a">https://example.org/a</a>`},
+		{"Guidance at www.example.org today.", `<a href="http://www.example.org">www.example.org</a>`},
+		{"Write to team@example.org today.", `<a href="mailto:team@example.org">team@example.org</a>`},
+		{"(ftp://example.org/f)", `<a href="ftp://example.org/f">ftp://example.org/f</a>`},
+	} {
+		if !mayLink([]byte(tc.src)) {
+			t.Errorf("mayLink(%q) = false", tc.src)
+		}
+		if got := r.Render(Input{Source: []byte(tc.src), File: "content/x.md", Path: "x.md"}).HTML; !strings.Contains(string(got), tc.want) {
+			t.Errorf("%q rendered as %s, want it to hold %s", tc.src, got, tc.want)
+		}
+	}
+	if mayLink([]byte("Breathlessness: sit the patient up (a fan helps).")) {
+		t.Error("mayLink is true for prose without an address")
+	}
+}
