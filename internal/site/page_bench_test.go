@@ -16,7 +16,7 @@ func BenchmarkModulePage(b *testing.B) {
 	m := f.c.ByID["symptoms/breathlessness"]
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := f.module(m); err != nil {
+		if _, err := f.theme.Render("module", f.moduleData(m)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -38,16 +39,12 @@ func (f *Files) body(p string) template.HTML {
 	return ""
 }
 
-func (f *Files) module(m *curriculum.Module) ([]byte, error) {
-	return f.theme.Render("module", f.moduleData(m))
-}
-
-// moduleInto is module for the page p of the module pages' entry,
-// appended to dst.
+// moduleInto makes the page p of the module pages' entry, appended to
+// dst (nil: a new slice).
 func (f *Files) moduleInto(p *page, dst []byte) ([]byte, error) {
 	m := f.c.ByID[strings.TrimSuffix(p.body, ".md")]
-	if m == nil {
-		return p.make(f)
+	if m == nil { // a module's ID is its path without .md: not reached
+		return nil, fmt.Errorf("no module %s", p.body)
 	}
 	return f.theme.RenderInto(dst, "module", f.moduleData(m))
 }
@@ -166,7 +163,11 @@ func (f *Files) sitemap() ([]byte, error) {
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
 	for i := range f.pages {
 		if p := &f.pages[i]; p.html && p.entry.sitemap {
-			s.URLs = append(s.URLs, sitemapURL{Loc: abs(f.cfg, p.url), LastMod: p.lastmod})
+			u := sitemapURL{Loc: abs(f.cfg, p.url)}
+			if !p.lastmod.IsZero() {
+				u.LastMod = p.lastmod.Format(time.DateOnly)
+			}
+			s.URLs = append(s.URLs, u)
 		}
 	}
 	return encodeXML(s), nil

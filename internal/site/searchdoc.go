@@ -44,16 +44,30 @@ func searchDoc(m *curriculum.Module, ds *docState) search.Doc {
 		Summary:  m.Front.Summary,
 		Weight:   m.Front.Weight,
 	}
-	termID := func(t config.Term) string { return t.ID }
-	d.Topics, d.Audiences = mapped(m.Topics, termID), mapped(m.Audiences, termID)
+	d.Topics, d.Audiences = termIDs(m.Topics, m.Front.Topics), termIDs(m.Audiences, m.Front.Audience)
 	// The two Sections have the same fields: one that gains a field
 	// stops this conversion from compiling.
 	d.Sections = mapped(ds.res.Sections, func(s markdown.Section) search.Section { return search.Section(s) })
 	return d
 }
 
+// termIDs are the ids of terms, which the module took from the ids its
+// frontmatter gives, written: those ids themselves when every one was
+// allowed (the same length), as they are in a build without errors. The
+// search index keeps them for every module; sharing the frontmatter's
+// slice spares it one more object per module.
+func termIDs(terms []config.Term, written []string) []string {
+	if len(terms) == 0 {
+		return nil
+	}
+	if len(terms) == len(written) {
+		return written
+	}
+	return mapped(terms, func(t config.Term) string { return t.ID })
+}
+
 // mapped is f of each element of s, in a slice made at its size (nil for
-// none): a large site's build makes three per module.
+// none): a large site's build makes one per module.
 func mapped[S, T any](s []S, f func(S) T) []T {
 	if len(s) == 0 {
 		return nil

@@ -45,12 +45,12 @@ type page struct {
 	// comes from ("" for a page cmesite names): a conflict is reported
 	// there.
 	owner   string
-	line    int    // the line of owner that names the page (an alias's)
-	alias   string // of a redirect page: the alias it stands for
-	body    string // the content path of the Markdown body the page shows, if any
-	lastmod string // for sitemap.xml
-	list    string // a later page of a list: the list's URL,
-	n       int    // and the page's number
+	line    int       // the line of owner that names the page (an alias's)
+	alias   string    // of a redirect page: the alias it stands for
+	body    string    // the content path of the Markdown body the page shows, if any
+	lastmod time.Time // for sitemap.xml, when not zero
+	list    string    // a later page of a list: the list's URL,
+	n       int       // and the page's number
 	// lists are the modules whose cards or catalogue rows the page
 	// lists (Files.listedOnce)
 	lists []*curriculum.Module
@@ -96,12 +96,11 @@ func defaultTable() []*entry {
 		}},
 		{name: "the module pages", templates: []string{"module"}, sitemap: true, pages: func(f *Files, add func(page)) {
 			for _, m := range f.c.Modules {
-				p := htmlPage(m.URL, func(f *Files) ([]byte, error) { return f.module(m) })
-				p.into = (*Files).moduleInto
-				p.owner, p.body = m.Doc.File, m.Doc.Path
-				if !m.Front.Reviewed.IsZero() {
-					p.lastmod = m.Front.Reviewed.Format(time.DateOnly)
-				}
+				// A module's page is found again from its body's path
+				// (moduleInto): a closure over m would be one more object
+				// per module for the collector to visit.
+				p := page{file: fileOf(m.URL), url: m.URL, html: true, into: (*Files).moduleInto}
+				p.owner, p.body, p.lastmod = m.Doc.File, m.Doc.Path, m.Front.Reviewed
 				add(p)
 			}
 		}},
