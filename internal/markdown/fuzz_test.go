@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/tools/txtar"
 )
@@ -271,4 +272,26 @@ func TestBareLinks(t *testing.T) {
 	if mayLink([]byte("Breathlessness: sit the patient up (a fan helps).")) {
 		t.Error("mayLink is true for prose without an address")
 	}
+}
+
+// FuzzLinkRefs: the Renderer, which asks goldmark for link reference
+// definitions only in paragraphs that can start with one, renders
+// everything as it does when goldmark is asked about every paragraph.
+func FuzzLinkRefs(f *testing.F) {
+	addGoldenSeeds(f, func(src []byte) { f.Add(src) })
+	for _, s := range []string{
+		"[a]: x.md\n\n[b][a]", "  [a]: <x y.md> \"t\"\n[a]", "x\n[a]: x.md\n\n[a]", "\t[a]: x.md\n[a]",
+		"> [a]: x.md\n> [a]", "- [a]: x.md\n\n  [a]", "[a]:\nx.md\n'title'\n\n[a]", "[a]\n: x", "\\[a]: x.md",
+		"[^1]: note\n\nA[^1]", "[a]: x.md\n[b]: y.md\ntext [a] [b]", "   \t[a]: x.md\n\n[a]",
+	} {
+		f.Add([]byte(s))
+	}
+	r := New(Options{})
+	stock := newRenderer(Options{}, parser.LinkReferenceParagraphTransformer)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		in := Input{Source: src, File: "content/x.md", Path: "x.md", FirstLine: 3}
+		if got, want := r.Render(in), stock.Render(in); !reflect.DeepEqual(got, want) {
+			t.Fatalf("with linkRefs:\n%q\nwith goldmark's transformer:\n%q", got.HTML, want.HTML)
+		}
+	})
 }
