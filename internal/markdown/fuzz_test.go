@@ -295,3 +295,19 @@ func FuzzLinkRefs(f *testing.F) {
 		}
 	})
 }
+
+// TestTrailingSpaces: a line that ends in two or more blanks, the last
+// line too, is found; one blank, or blanks inside a line, are not.
+func TestTrailingSpaces(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{"a  \nb", true}, {"a\nb  ", true}, {"a\t \nb", true}, {"a\r \nb", true}, {"  \n", true},
+		{"a \nb", false}, {"a  b\nc", false}, {"a\n\n\nb", false}, {"", false}, {" ", false},
+	} {
+		if got := trailingSpaces([]byte(tc.src)); got != tc.want {
+			t.Errorf("trailingSpaces(%q) = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}

@@ -289,15 +289,16 @@ func mayLink(src []byte) bool {
 // which goldmark trims as spaces).
 func trailingSpaces(src []byte) bool {
 	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' }
-	for end := len(src); end >= 2; {
-		if blank(src[end-1]) && blank(src[end-2]) {
+	for len(src) > 0 {
+		line := src
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			line, src = src[:i], src[i+1:]
+		} else {
+			src = nil
+		}
+		if n := len(line); n >= 2 && blank(line[n-1]) && blank(line[n-2]) {
 			return true
 		}
-		i := bytes.LastIndexByte(src[:end], '\n')
-		if i < 0 {
-			return false
-		}
-		end = i
 	}
 	return false
 }
