@@ -66,8 +66,9 @@ func htmlPage(url string, mk func(f *Files) ([]byte, error)) page {
 	return page{file: fileOf(url), url: url, html: true, make: mk}
 }
 
-// listPageAt is a page at url that lists modules, made by into.
-func listPageAt(url string, into func(f *Files, p *page, dst []byte) ([]byte, error)) page {
+// pageInto is an HTML page at url made by into, into a buffer a one-off
+// build reuses (Files.makeOut): the module pages and the lists.
+func pageInto(url string, into func(f *Files, p *page, dst []byte) ([]byte, error)) page {
 	return page{file: fileOf(url), url: url, html: true, into: into}
 }
 
@@ -83,7 +84,7 @@ func defaultTable() []*entry {
 					continue // the root section is the home page
 				}
 				for _, pg := range paged(s.URL, s.Modules, f.cfg.PageSize) {
-					p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.section(dst, s, pg) })
+					p := pageInto(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.section(dst, s, pg) })
 					p.lists = pg.modules
 					if pg.n == 1 {
 						p.owner = sectionFile(s)
@@ -96,10 +97,9 @@ func defaultTable() []*entry {
 		}},
 		{name: "the module pages", templates: []string{"module"}, sitemap: true, pages: func(f *Files, add func(page)) {
 			for _, m := range f.c.Modules {
-				// A module's page is found again from its body's path
-				// (moduleInto): a closure over m would be one more object
-				// per module for the collector to visit.
-				p := page{file: fileOf(m.URL), url: m.URL, html: true, into: (*Files).moduleInto}
+				// moduleInto finds the module from the page's body path:
+				// the entry keeps no closure per module.
+				p := pageInto(m.URL, (*Files).moduleInto)
 				p.owner, p.body, p.lastmod = m.Doc.File, m.Doc.Path, m.Front.Reviewed
 				add(p)
 			}
@@ -110,7 +110,7 @@ func defaultTable() []*entry {
 					add(htmlPage(fc.Plural+"/", func(f *Files) ([]byte, error) { return f.terms(fc) }))
 					for _, tp := range fc.Terms {
 						for _, pg := range paged(tp.URL, tp.Modules, f.cfg.PageSize) {
-							p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.term(dst, fc, tp, pg) })
+							p := pageInto(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.term(dst, fc, tp, pg) })
 							p.lists = pg.modules
 							if pg.n > 1 {
 								p.list, p.n = tp.URL, pg.n
@@ -122,7 +122,7 @@ func defaultTable() []*entry {
 			}},
 		{name: "the catalogue", templates: []string{"catalogue"}, sitemap: true, reserve: []string{"catalogue"}, pages: func(f *Files, add func(page)) {
 			for _, pg := range paged("catalogue/", f.c.ListOrder(), f.cfg.PageSize) {
-				p := listPageAt(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.catalogue(dst, pg) })
+				p := pageInto(pg.url, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.catalogue(dst, pg) })
 				p.lists = pg.modules
 				if pg.n > 1 {
 					p.list, p.n = pg.first, pg.n
@@ -139,7 +139,7 @@ func defaultTable() []*entry {
 			}
 			add(htmlPage("paths/", (*Files).paths))
 			for _, p := range f.c.Paths {
-				pg := listPageAt(p.URL, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.path(dst, p) })
+				pg := pageInto(p.URL, func(f *Files, _ *page, dst []byte) ([]byte, error) { return f.path(dst, p) })
 				pg.lists = p.Modules
 				add(pg)
 			}
