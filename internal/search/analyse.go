@@ -47,11 +47,17 @@ func newScratch() *scratch {
 	return sc
 }
 
+// The 32-bit FNV-1a parameters.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
 func fnv1a(b []byte) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvOffset)
 	for _, c := range b {
 		h ^= uint32(c)
-		h *= 16777619
+		h *= fnvPrime
 	}
 	return h
 }
@@ -106,7 +112,7 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp 
 	sc.used = sc.used[:0]
 	add := func(s string, field uint8) {
 		sc.tok.each(s, func(tok []byte) {
-			h := fnv1a(tok)
+			h := sc.tok.hash // fnv1a(tok), made as the token was copied
 			pos := sc.find(tok, h)
 			var i int32
 			if s := sc.table[pos]; s != 0 {

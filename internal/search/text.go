@@ -128,6 +128,7 @@ func eachToken(s string, fn func([]byte)) {
 // (an analysing goroutine keeps one in its scratch).
 type tokenizer struct {
 	buf    [4 * MaxTokenRunes]byte // the current token (UTF-8: up to 4 bytes a rune)
+	hash   uint32                  // fnv1a of the token fn is called with, made as it is copied
 	iter   *norm.Iter              // fold path: decomposes a piece of text
 	nfkd   []byte                  // fold path: the piece decomposed
 	folded []byte                  // fold path: the piece folded
@@ -164,7 +165,7 @@ func (t *tokenizer) each(s string, fn func([]byte)) {
 		}
 		// An ASCII token starts at i: copy it to t.buf, lower-cased and
 		// cut at MaxTokenRunes bytes, joining words at apostrophes.
-		start, buf, m := i, t.buf[:MaxTokenRunes], 0
+		start, buf, m, h := i, t.buf[:MaxTokenRunes], 0, uint32(fnvOffset)
 		for {
 			for ; i < n; i++ {
 				c := asciiLower[s[i]]
@@ -174,6 +175,7 @@ func (t *tokenizer) each(s string, fn func([]byte)) {
 				if m < len(buf) {
 					buf[m] = c
 					m++
+					h = (h ^ uint32(c)) * fnvPrime
 				}
 			}
 			if i == n {
@@ -195,6 +197,7 @@ func (t *tokenizer) each(s string, fn func([]byte)) {
 			break
 		}
 		if m > 0 {
+			t.hash = h
 			fn(buf[:m])
 		}
 	}
@@ -242,6 +245,7 @@ func (t *tokenizer) eachFolded(f []byte, fn func([]byte)) {
 			// joined: drop the apostrophe, keep the word going
 		default:
 			if len(buf) > 0 {
+				t.hash = fnv1a(buf)
 				fn(buf)
 				buf, n = buf[:0], 0
 			}
@@ -249,6 +253,7 @@ func (t *tokenizer) eachFolded(f []byte, fn func([]byte)) {
 		}
 	}
 	if len(buf) > 0 {
+		t.hash = fnv1a(buf)
 		fn(buf)
 	}
 }

@@ -130,6 +130,13 @@ func FuzzTokenize(f *testing.F) {
 		if !slices.Equal(Tokenize(folded), toks) {
 			t.Fatalf("Tokenize(Fold(s)) != Tokenize(s) for %q", s)
 		}
+		// Each token comes with its hash (analyse's table key).
+		var tk tokenizer
+		tk.each(s, func(tok []byte) {
+			if tk.hash != fnv1a(tok) {
+				t.Fatalf("token %q of %q: hash %#x, fnv1a %#x", tok, s, tk.hash, fnv1a(tok))
+			}
+		})
 		// The ASCII fast path splits as the general one does.
 		var general []string
 		new(tokenizer).eachFolded([]byte(folded), func(tok []byte) { general = append(general, string(tok)) })
@@ -154,7 +161,13 @@ func TestTokenizeFastPath(t *testing.T) {
 		}
 		s := b.String()
 		var fast, general []string
-		eachToken(s, func(tok []byte) { fast = append(fast, string(tok)) })
+		var tk tokenizer
+		tk.each(s, func(tok []byte) {
+			if tk.hash != fnv1a(tok) {
+				t.Fatalf("%q: token %q has hash %#x, fnv1a %#x", s, tok, tk.hash, fnv1a(tok))
+			}
+			fast = append(fast, string(tok))
+		})
 		new(tokenizer).eachFolded([]byte(Fold(s)), func(tok []byte) { general = append(general, string(tok)) })
 		if !slices.Equal(fast, general) {
 			t.Fatalf("%q: eachToken %q, tokens of Fold %q", s, fast, general)
