@@ -396,7 +396,14 @@ func HashBytes(b []byte) uint64 { return maphash.Bytes(seed, b) }
 // Parse splits and decodes one Markdown file. It never fails: problems are
 // in the returned Doc's Diags.
 func Parse(contentPath string, data []byte) *Doc {
-	doc := &Doc{
+	doc := new(Doc)
+	ParseInto(doc, contentPath, data)
+	return doc
+}
+
+// ParseInto is Parse into doc, which it overwrites.
+func ParseInto(doc *Doc, contentPath string, data []byte) {
+	*doc = Doc{
 		Path:    contentPath,
 		File:    path.Join(Dir, contentPath),
 		Section: path.Base(contentPath) == IndexName,
@@ -408,7 +415,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		errorf(line, "not UTF-8 text (first bad byte on this line); save the file as UTF-8")
-		return doc
+		return
 	}
 	data = normalize(data)
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -417,7 +424,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		} else {
 			errorf(1, "empty file; a module needs frontmatter with title, level, topics, audience and summary (cmesite new scaffolds one)")
 		}
-		return doc
+		return
 	}
 
 	var raw rawFront
@@ -431,7 +438,7 @@ func Parse(contentPath string, data []byte) *Doc {
 	lineReaders.Put(br)
 	if err != nil { // the unmarshal functions only record; this is a read error
 		errorf(1, "cannot split frontmatter: %v", err)
-		return doc
+		return
 	}
 	// rest is the tail of what the splitter read, which ends soon after
 	// the frontmatter (frontReader).
@@ -458,7 +465,7 @@ func Parse(contentPath string, data []byte) *Doc {
 		doc.Body, doc.BodyLine = data, 1
 		doc.Lead = lead(doc.Body)
 		doc.bodyLen = len(doc.Body)
-		return doc
+		return
 	}
 	offset := start // YAML/TOML data starts on the line after the delimiter
 	if raw.syntax == fields.JSON {
@@ -480,7 +487,6 @@ func Parse(contentPath string, data []byte) *Doc {
 		}
 		errorf(line, "%s in frontmatter", se.Error())
 	}
-	return doc
 }
 
 func firstInvalid(b []byte) int {

@@ -331,6 +331,24 @@ func (b *Builder) readDocs(paths []string) diag.List {
 	// whose templates name Lead or the Doc that holds it (a Doc shown
 	// whole shows its Lead). serve keeps it for any theme.
 	dropLead := b.opts.Stream && b.theme != nil && !b.theme.Names("Lead") && !b.theme.Names("Doc")
+	// slab: a one-off build makes every document's state and Doc in one
+	// array. The collector marks a pointer into one large array for much
+	// less than a pointer to an object of its own (it finds the span of
+	// each object it marks, and here they are all in one), and the
+	// states, kept to the end of the build, no longer sit among the
+	// files' garbage in half-empty spans. At 100,000 modules this took
+	// the collector's CPU from about 6.0 s to 4.0 s (3 runs each, in
+	// memory). serve makes each on its own: a state it replaces after a
+	// save must not keep a whole array, and the text of all its
+	// neighbours' old versions, alive.
+	type slabbed struct {
+		state docState
+		doc   content.Doc
+	}
+	var slab []slabbed
+	if b.opts.Stream {
+		slab = make([]slabbed, len(paths))
+	}
 	forEach(len(paths), func(i int) {
 		p := paths[i]
 		var data []byte
@@ -353,8 +371,15 @@ func (b *Builder) readDocs(paths []string) diag.List {
 			states[i] = old
 			return
 		}
-		doc := content.Parse(p, data)
-		states[i] = &docState{doc: doc, hash: doc.Hash}
+		var doc *content.Doc
+		if slab != nil {
+			doc, states[i] = &slab[i].doc, &slab[i].state
+			content.ParseInto(doc, p, data)
+			*states[i] = docState{doc: doc, hash: doc.Hash}
+		} else {
+			doc = content.Parse(p, data)
+			states[i] = &docState{doc: doc, hash: doc.Hash}
+		}
 		if b.opts.Stream && doc.Body != nil {
 			// A one-off build reads the body again when it renders it:
 			// the Markdown of a large site need not all be in memory.
