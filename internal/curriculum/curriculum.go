@@ -148,6 +148,11 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 		urls[url] = file
 		return true
 	}
+	// The modules are made in one array, which the collector marks for
+	// less than as many objects (see slab in package site's readDocs).
+	// A curriculum is made whole by each Assemble; the modules Patch
+	// adds are made on their own.
+	slab := make([]Module, 0, len(docs))
 	for _, doc := range docs {
 		if doc.Section {
 			s := section(parentDir(doc.Path))
@@ -166,10 +171,12 @@ func Assemble(cfg *config.Config, docs []*content.Doc, opts Options) (*Curriculu
 			continue
 		}
 		id := strings.TrimSuffix(doc.Path, ".md")
-		m := &Module{ID: id, URL: id + "/", Doc: doc, Front: &doc.Front}
-		if !claim(m.URL, doc.File, 1) {
+		url := id + "/"
+		if !claim(url, doc.File, 1) {
 			continue
 		}
+		slab = append(slab, Module{ID: id, URL: url, Doc: doc, Front: &doc.Front})
+		m := &slab[len(slab)-1]
 		m.Section = section(parentDir(doc.Path))
 		c.ByID[id] = m
 		c.Modules = append(c.Modules, m)
