@@ -26,6 +26,28 @@ type scratch struct {
 	buf   []byte   // ... written as docEntry.terms
 	meta  []byte   // the current doc's meta entry, kept as a copy of its size
 	stamp int32    // the current doc, for termSlot.stamp
+	// entries are where the entries of an index that spills (a one-off
+	// build's) are made, entryChunk at a time: the collector marks
+	// pointers into one large array for much less than pointers to as
+	// many objects of their own (see slab in package site's readDocs). An index
+	// that lives on (serve) makes each entry on its own, so that one
+	// replaced entry does not keep its neighbours' text.
+	entries []docEntry
+}
+
+const entryChunk = 256
+
+// entry returns a new docEntry, from the scratch's chunk when chunked.
+func (sc *scratch) entry(chunked bool) *docEntry {
+	if !chunked {
+		return new(docEntry)
+	}
+	if len(sc.entries) == 0 {
+		sc.entries = make([]docEntry, entryChunk)
+	}
+	e := &sc.entries[0]
+	sc.entries = sc.entries[1:]
+	return e
 }
 
 type termSlot struct {
@@ -157,7 +179,8 @@ func analyse(d Doc, o *normOptions, sc *scratch, intern func(string) uint32, sp 
 		}
 	}
 	// Keep what ranking and facets need; the text is in the terms now.
-	e := &docEntry{
+	e := sc.entry(sp != nil)
+	*e = docEntry{
 		doc: Doc{URL: d.URL, Title: d.Title, Level: d.Level, Format: d.Format, Topics: d.Topics,
 			Audiences: d.Audiences, Weight: d.Weight},
 		ftitle: Fold(d.Title),
