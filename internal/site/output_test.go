@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -81,5 +82,39 @@ func TestBuildIntoDir(t *testing.T) {
 		if !bytes.Equal(got[name], data) {
 			t.Errorf("%s differs in the folder", name)
 		}
+	}
+}
+
+// TestWriteFile checks writeFile against what os.WriteFile makes: the
+// same bytes, an existing file cut to the new data, and an error that
+// names the file.
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "page.html")
+	for _, size := range []int{0, 1, 4096, 3 << 20} {
+		data := bytes.Repeat([]byte("abcdefg\n"), size/8+1)[:size]
+		if err := writeFile(name, data); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Errorf("size %d: read back %d bytes, not the %d written", size, len(got), len(data))
+		}
+	}
+	if err := writeFile(name, []byte("longer than what follows")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(name, []byte("short")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "short" {
+		t.Errorf("rewritten file holds %q, want %q", got, "short")
+	}
+	missing := filepath.Join(dir, "no-such-folder", "page.html")
+	if err := writeFile(missing, []byte("x")); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("write into a missing folder: error %v, want one naming %s", err, missing)
 	}
 }
