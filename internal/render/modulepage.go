@@ -343,14 +343,26 @@ func plainURL(u string) bool {
 	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		return false
 	}
+	return plainChars(u)
+}
+
+// plainChars reports whether html/template's URL normaliser and
+// attribute escaper keep every byte of u, after the start of a URL. The
+// normaliser keeps a "%" only as the start of an escape ("%2F").
+func plainChars(u string) bool {
 	for i := 0; i < len(u); i++ {
 		c := u[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("-._~!#$*,/:;=?@[]%", c) >= 0:
+		case strings.IndexByte("-._~!#$*,/:;=?@[]", c) >= 0:
+		case c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
 		default:
 			return false
 		}
 	}
 	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
