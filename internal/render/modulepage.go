@@ -20,7 +20,7 @@ import (
 // modulePage writes exactly what the built-in base.html and module.html
 // write (TestModulePageDirect holds the two to the same bytes), so it is
 // used only when every template the page runs is the built-in one, which
-// directModule decides at Load from the parse trees. A theme that
+// directPage decides at Load from the parse trees. A theme that
 // overrides base.html, module.html or the badges, module-details, record
 // or head templates gets its own templates, executed as before; one that
 // overrides the chrome (header, footer, head-assets, record-top,
@@ -36,18 +36,25 @@ import (
 // theme lacks, a helper failing) also hands the page to the templates,
 // whose error is the one reported.
 
-// moduleTemplates are the templates a module page runs, by name; "" is
-// base.html (named by its file).
-var moduleTemplates = []string{"", "main", "head", "badges", "module-details", "record"}
+// pageTemplates are, for each kind of page written without executing
+// the templates when they are the built-in ones, the templates its page
+// runs, by name; "" is base.html (named by its file). Module pages are
+// written by modulePage; term and catalogue pages, a large site's many
+// list pages, by listPage (listpage.go).
+var pageTemplates = map[string][]string{
+	"module":    {"", "main", "head", "badges", "module-details", "record"},
+	"term":      {"", "main", "head", "listpager"},
+	"catalogue": {"", "main", "head", "listpager"},
+}
 
-// directModule reports whether the module page namespace ns (base.html
+// directPage reports whether the namespace ns of pages of kind (base.html
 // named baseFile, not executed yet) runs the built-in templates.
-func directModule(ns *template.Template, baseFile string) bool {
-	ref := builtinTrees()
+func directPage(kind string, ns *template.Template, baseFile string) bool {
+	ref := builtinTrees()[kind]
 	if ref == nil {
 		return false
 	}
-	for _, name := range moduleTemplates {
+	for _, name := range pageTemplates[kind] {
 		if tree, ok := treeText(ns, baseFile, name); !ok || tree != ref[name] {
 			return false
 		}
@@ -68,36 +75,38 @@ func treeText(ns *template.Template, baseFile, name string) (string, bool) {
 	return tmpl.Tree.Root.String(), true
 }
 
-// builtinTrees are the built-in theme's moduleTemplates, each as its
-// parse tree's text, from base.html, the partials and module.html parsed
-// into one namespace as Load does; made once, as the built-in theme is
-// embedded. Parsing needs the functions' names only, which every Theme's
-// funcs share.
-var builtinTrees = sync.OnceValue(func() map[string]string {
+// builtinTrees are, by kind, the built-in theme's pageTemplates, each as
+// its parse tree's text, from base.html, the partials and the kind's
+// template parsed into one namespace as Load does; made once, as the
+// built-in theme is embedded. Parsing needs the functions' names only,
+// which every Theme's funcs share.
+var builtinTrees = sync.OnceValue(func() map[string]map[string]string {
 	fsys := themes.Default()
-	ns := template.New("").Funcs((&Theme{}).funcs())
-	files := []string{"templates/base.html"}
 	partials, _ := fs.Glob(fsys, "templates/partials/*.html")
-	files = append(files, partials...)
-	files = append(files, "templates/module.html")
-	for _, f := range files {
-		b, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil
+	all := map[string]map[string]string{}
+	for kind, names := range pageTemplates {
+		ns := template.New("").Funcs((&Theme{}).funcs())
+		files := append([]string{"templates/base.html"}, partials...)
+		files = append(files, "templates/"+kind+".html")
+		ok := true
+		for _, f := range files {
+			b, err := fs.ReadFile(fsys, f)
+			if err == nil {
+				_, err = ns.New(f).Parse(string(b))
+			}
+			ok = ok && err == nil
 		}
-		if _, err := ns.New(f).Parse(string(b)); err != nil {
-			return nil
+		trees := map[string]string{}
+		for _, name := range names {
+			tree, found := treeText(ns, files[0], name)
+			ok = ok && found
+			trees[name] = tree
+		}
+		if ok {
+			all[kind] = trees
 		}
 	}
-	trees := map[string]string{}
-	for _, name := range moduleTemplates {
-		tree, ok := treeText(ns, files[0], name)
-		if !ok {
-			return nil
-		}
-		trees[name] = tree
-	}
-	return trees
+	return all
 })
 
 // modulePage writes the module page of d to w as the built-in templates
@@ -110,45 +119,7 @@ func (t *Theme) modulePage(w *bytes.Buffer, d *Data) bool {
 	start := w.Len()
 	p := pageWriter{w: w, t: t}
 	f := m.Front
-
-	// base.html, up to "main".
-	p.s("<!doctype html>\n<html lang=\"")
-	p.esc(d.Lang)
-	p.s("\" data-root=\"")
-	p.esc(d.Root)
-	p.s("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-	if d.Title != "" {
-		p.esc(d.Title)
-		p.s(" · ")
-	}
-	p.esc(d.Config.Title)
-	p.s("</title>\n")
-	if d.Description != "" {
-		p.s("<meta name=\"description\" content=\"")
-		p.esc(d.Description)
-		p.s("\">")
-	}
-	p.s("\n")
-	if d.Canonical != "" {
-		p.s("<link rel=\"canonical\" href=\"")
-		p.s(d.Canonical)
-		p.s("\">")
-	}
-	p.s("\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"cmesite\">\n")
-	p.shared("head-assets", d)
-	p.s("\n</head>\n<body class=\"kind-")
-	p.esc(d.Kind)
-	p.s("\">\n")
-	p.shared("header", d)
-	p.s("\n")
-	if d.Config.Notice != "" {
-		p.s("<aside class=\"site-notice\" aria-label=\"")
-		p.T("notice_label")
-		p.s("\"><p class=\"wrap\">")
-		p.esc(d.Config.Notice)
-		p.s("</p></aside>")
-	}
-	p.s("\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n")
+	p.top(d)
 
 	// module.html's "main".
 	p.s("\n<article class=\"module\" data-module-id=\"")
@@ -245,10 +216,7 @@ func (t *Theme) modulePage(w *bytes.Buffer, d *Data) bool {
 	p.html(t.pagers(d.Root, m))
 	p.s("\n</article>\n")
 
-	// base.html, after "main".
-	p.s("\n</main>\n")
-	p.shared("footer", d)
-	p.s("\n</body>\n</html>\n")
+	p.bottom(d)
 	if p.failed {
 		w.Truncate(start)
 		return false
@@ -264,6 +232,55 @@ type pageWriter struct {
 }
 
 func (p *pageWriter) s(s string) { p.w.WriteString(s) }
+
+// top writes base.html up to its "main", for a page whose "head" block
+// is empty.
+func (p *pageWriter) top(d *Data) {
+	p.s("<!doctype html>\n<html lang=\"")
+	p.esc(d.Lang)
+	p.s("\" data-root=\"")
+	p.esc(d.Root)
+	p.s("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+	if d.Title != "" {
+		p.esc(d.Title)
+		p.s(" · ")
+	}
+	p.esc(d.Config.Title)
+	p.s("</title>\n")
+	if d.Description != "" {
+		p.s("<meta name=\"description\" content=\"")
+		p.esc(d.Description)
+		p.s("\">")
+	}
+	p.s("\n")
+	if d.Canonical != "" {
+		p.s("<link rel=\"canonical\" href=\"")
+		p.s(d.Canonical)
+		p.s("\">")
+	}
+	p.s("\n<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"generator\" content=\"cmesite\">\n")
+	p.shared("head-assets", d)
+	p.s("\n</head>\n<body class=\"kind-")
+	p.esc(d.Kind)
+	p.s("\">\n")
+	p.shared("header", d)
+	p.s("\n")
+	if d.Config.Notice != "" {
+		p.s("<aside class=\"site-notice\" aria-label=\"")
+		p.T("notice_label")
+		p.s("\"><p class=\"wrap\">")
+		p.esc(d.Config.Notice)
+		p.s("</p></aside>")
+	}
+	p.s("\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n")
+}
+
+// bottom writes base.html after its "main".
+func (p *pageWriter) bottom(d *Data) {
+	p.s("\n</main>\n")
+	p.shared("footer", d)
+	p.s("\n</body>\n</html>\n")
+}
 
 // esc writes s as html/template writes a string in text, in a quoted
 // attribute or in <title>: NUL " & ' + < > replaced (its

@@ -15,17 +15,23 @@ import (
 // templatePage is the module page of d as the theme's templates make it.
 func templatePage(t testing.TB, th *Theme, d *Data) (string, error) {
 	t.Helper()
+	return templatePageOf(t, th, "module", d)
+}
+
+// templatePageOf is the page of kind of d as the theme's templates make it.
+func templatePageOf(t testing.TB, th *Theme, kind string, d *Data) (string, error) {
+	t.Helper()
 	var b bytes.Buffer
-	err := th.execute(&b, "module", th.pages["module"], d)
+	err := th.execute(&b, kind, th.pages[kind], d)
 	return b.String(), err
 }
 
-// directPage is the module page of d as modulePage writes it, and whether
-// it did.
-func directPage(th *Theme, d *Data) (string, bool) {
+// writtenPage is the page of kind of d as writePage writes it, and
+// whether it did.
+func writtenPage(th *Theme, kind string, d *Data) (string, bool) {
 	var b bytes.Buffer
 	b.WriteString("kept") // what the buffer held before stays
-	ok := th.modulePage(&b, d)
+	ok := th.writePage(&b, kind, d)
 	s, found := strings.CutPrefix(b.String(), "kept")
 	if !found || !ok && s != "" {
 		return "buffer changed: " + b.String(), ok
@@ -37,8 +43,14 @@ func directPage(th *Theme, d *Data) (string, bool) {
 // it reports whether modulePage wrote it.
 func samePage(t *testing.T, th *Theme, d *Data) bool {
 	t.Helper()
-	want, err := templatePage(t, th, d)
-	got, ok := directPage(th, d)
+	return samePageOf(t, th, "module", d)
+}
+
+// samePageOf is samePage for a page of kind.
+func samePageOf(t *testing.T, th *Theme, kind string, d *Data) bool {
+	t.Helper()
+	want, err := templatePageOf(t, th, kind, d)
+	got, ok := writtenPage(th, kind, d)
 	if !ok {
 		if strings.HasPrefix(got, "buffer changed") {
 			t.Error(got)
@@ -46,7 +58,7 @@ func samePage(t *testing.T, th *Theme, d *Data) bool {
 		return false
 	}
 	if err != nil {
-		t.Errorf("modulePage wrote a page the templates fail on: %v", err)
+		t.Errorf("the %s page was written, but the templates fail on it: %v", kind, err)
 		return true
 	}
 	if got != want {
@@ -54,7 +66,7 @@ func samePage(t *testing.T, th *Theme, d *Data) bool {
 		for i < len(got) && i < len(want) && got[i] == want[i] {
 			i++
 		}
-		t.Errorf("modulePage differs from the templates at byte %d:\n got …%s\nwant …%s", i, excerpt(got, i), excerpt(want, i))
+		t.Errorf("the %s page written differs from the templates' at byte %d:\n got …%s\nwant …%s", kind, i, excerpt(got, i), excerpt(want, i))
 	}
 	return true
 }
@@ -73,7 +85,7 @@ func TestModulePageDirect(t *testing.T) {
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
-	if !th.directModule {
+	if !th.directPages["module"] {
 		t.Fatal("the built-in theme's module pages run through the templates")
 	}
 	nasty := "A <b>\"bold\"</b> & 'quoted' 1+1 \x00 \xff\xfe é ’ {{.}} </script>"
@@ -192,7 +204,7 @@ func TestModulePageError(t *testing.T) {
 	}
 	delete(th.strings, "cme_title") // read by moduleDetails, on every page
 	d, _ := benchModule()
-	if _, ok := directPage(th, d); ok {
+	if _, ok := writtenPage(th, "module", d); ok {
 		t.Error("modulePage wrote a page with a missing UI string")
 	}
 	_, err := th.Render("module", d)
@@ -239,8 +251,8 @@ func TestModulePageOverride(t *testing.T) {
 			if diags.Errors() > 0 {
 				t.Fatal(diags)
 			}
-			if th.directModule != c.direct {
-				t.Fatalf("direct module pages: %v, want %v", th.directModule, c.direct)
+			if th.directPages["module"] != c.direct {
+				t.Fatalf("direct module pages: %v, want %v", th.directPages["module"], c.direct)
 			}
 			d, _ := benchModule()
 			page, err := th.Render("module", d)

@@ -21,9 +21,10 @@
 // termIDs, termLabels, numbers, pagers, badges, moduleDetails,
 // moduleFooter, overdueNotice, reviewRows, card, row.
 //
-// Module pages are written by modulePage (modulepage.go), the same bytes
-// without executing html/template, while the templates a module page runs
-// are the built-in ones.
+// Module, term and catalogue pages are written by modulePage
+// (modulepage.go) and listPage (listpage.go), the same bytes without
+// executing html/template, while the templates such a page runs are the
+// built-in ones.
 //
 // A date a module does not give (Front.Reviewed, Front.ReviewBy) is the
 // zero time.Time, which a template's if and with count as set, as they
@@ -93,9 +94,9 @@ type Theme struct {
 	// give the same bytes (the helper's result is HTML) at the cost of a
 	// reflective call and a copy, for every module of a site.
 	direct map[string]func(Item) (template.HTML, error)
-	// directModule says that a module page runs the built-in templates,
-	// so modulePage writes it (modulepage.go).
-	directModule bool
+	// directPages are the kinds of page that run the built-in templates,
+	// which writePage writes (modulepage.go, listpage.go).
+	directPages map[string]bool
 	// names are the field and method names the templates use (.A.B,
 	// $v.A, (pipe).A): Names.
 	names map[string]bool
@@ -224,7 +225,7 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 	}
 	o.layers = append(o.layers, layer{themes.Default(), "(built-in theme) "})
-	t := &Theme{pages: map[string]*template.Template{}, plain: map[string]*template.Template{}, byName: map[string]*Asset{}, names: map[string]bool{}}
+	t := &Theme{pages: map[string]*template.Template{}, plain: map[string]*template.Template{}, byName: map[string]*Asset{}, names: map[string]bool{}, directPages: map[string]bool{}}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", name, lang)
 
@@ -334,7 +335,9 @@ func Load(site fs.FS, name, lang string, kinds ...string) (*Theme, diag.List) {
 		}
 		if kind == "module" {
 			t.direct = directFragments(clone, map[string]func(Item) (template.HTML, error){"card": t.card, "row": t.row})
-			t.directModule = directModule(clone, baseFile)
+		}
+		if directPage(kind, clone, baseFile) {
+			t.directPages[kind] = true
 		}
 	}
 	t.Hash = hex.EncodeToString(h.Sum(nil)[:8])
@@ -559,7 +562,7 @@ func (t *Theme) page(w *bytes.Buffer, kind string, data *Data) error {
 	if !ok {
 		return fmt.Errorf("theme has no template for %s pages", kind)
 	}
-	if kind == "module" && t.directModule && t.modulePage(w, data) {
+	if t.directPages[kind] && t.writePage(w, kind, data) {
 		return nil
 	}
 	return t.execute(w, kind, tmpl, data)
