@@ -62,16 +62,9 @@ func (p *pageWriter) termMain(d *Data) {
 	p.plainPath(d.PocketURL)
 	p.s("\n<nav class=\"breadcrumbs\" aria-label=\"")
 	p.T("breadcrumbs_label")
-	p.s("\"><ol>\n<li><a href=\"")
-	p.s(d.Root)
-	p.s("\">")
-	p.T("home")
-	p.s("</a></li>\n<li><a href=\"")
-	p.s(d.Root)
-	p.s(fc.Plural)
-	p.s("/\">")
-	p.T("facet_" + fc.Name + "_plural")
-	p.s("</a></li>\n</ol></nav>\n<h1>")
+	p.link("\"><ol>\n<li><a href=\"", d.Root, "home")
+	p.link("</li>\n<li><a href=\"", d.Root+fc.Plural+"/", "facet_"+fc.Name+"_plural")
+	p.s("</li>\n</ol></nav>\n<h1>")
 	p.esc(tp.Term.Label)
 	p.s("</h1>\n")
 	if tp.Term.Description != "" {
@@ -80,22 +73,11 @@ func (p *pageWriter) termMain(d *Data) {
 		p.s("</p>")
 	}
 	if d.PocketURL != "" {
-		p.s("\n<p class=\"pocket-link\"><a href=\"")
-		p.s(d.Root)
-		p.s(d.PocketURL)
-		p.s("\">")
-		p.T("pocket_link")
-		p.s("</a></p>")
+		p.link("\n<p class=\"pocket-link\"><a href=\"", d.Root+d.PocketURL, "pocket_link")
+		p.s("</p>")
 	}
-	p.s("\n<p><a href=\"")
-	p.s(d.Root)
-	p.s("catalogue/?")
-	p.s(fc.Name)
-	p.s("=")
-	p.s(tp.Term.ID)
-	p.s("\">")
-	p.T("filter_in_catalogue")
-	p.s("</a></p>\n<h2>")
+	p.link("\n<p><a href=\"", d.Root+"catalogue/?"+fc.Name+"="+tp.Term.ID, "filter_in_catalogue")
+	p.s("</p>\n<h2>")
 	p.Tn("modules_count", d.Count)
 	p.s("</h2>\n<ul class=\"cards\">\n")
 	p.s(string(d.List))
@@ -219,12 +201,7 @@ func (p *pageWriter) listPager(d *Data) {
 	p.T("list_pager_label")
 	p.s("\">")
 	if pg.Prev != "" {
-		p.s("<a class=\"list-pager-prev\" rel=\"prev\" href=\"")
-		p.s(d.Root)
-		p.s(pg.Prev)
-		p.s("\">")
-		p.T("list_pager_prev")
-		p.s("</a>")
+		p.link("<a class=\"list-pager-prev\" rel=\"prev\" href=\"", d.Root+pg.Prev, "list_pager_prev")
 	}
 	p.s("\n<span class=\"list-pager-status\">")
 	p.T("list_pager_page")
@@ -236,14 +213,20 @@ func (p *pageWriter) listPager(d *Data) {
 	p.s(strconv.Itoa(pg.Total))
 	p.s("</span>")
 	if pg.Next != "" {
-		p.s("<a class=\"list-pager-next\" rel=\"next\" href=\"")
-		p.s(d.Root)
-		p.s(pg.Next)
-		p.s("\">")
-		p.T("list_pager_next")
-		p.s("</a>")
+		p.link("<a class=\"list-pager-next\" rel=\"next\" href=\"", d.Root+pg.Next, "list_pager_next")
 	}
 	p.s("\n</nav>\n")
+}
+
+// link writes open (markup up to an href's value), then href, which the
+// caller has made sure html/template writes as it is, and an anchor
+// whose text is the UI string key.
+func (p *pageWriter) link(open, href, key string) {
+	p.s(open)
+	p.s(href)
+	p.s("\">")
+	p.T(key)
+	p.s("</a>")
 }
 
 // Tn writes the UI string key for the count n, escaped.
