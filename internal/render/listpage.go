@@ -36,9 +36,10 @@ func (t *Theme) writePage(w *bytes.Buffer, kind string, d *Data) bool {
 	return false
 }
 
-// listPage writes base.html around the "main" that writeMain writes.
-func (t *Theme) listPage(w *bytes.Buffer, d *Data, writeMain func(*pageWriter, *Data), ok bool) bool {
-	if !ok || d.Config == nil || !rootURL(d.Root) || d.Canonical != "" && !plainURL(d.Canonical) {
+// listPage writes base.html around the "main" that writeMain writes;
+// complete says that d holds what that "main" reads.
+func (t *Theme) listPage(w *bytes.Buffer, d *Data, writeMain func(*pageWriter, *Data), complete bool) bool {
+	if !complete || d.Config == nil || !rootURL(d.Root) || d.Canonical != "" && !plainURL(d.Canonical) {
 		return false
 	}
 	start := w.Len()

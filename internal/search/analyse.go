@@ -29,9 +29,9 @@ type scratch struct {
 	// entries are where the entries of an index that spills (a one-off
 	// build's) are made, entryChunk at a time: the collector marks
 	// pointers into one large array for much less than pointers to as
-	// many objects of their own (see slab in package site's readDocs). An index
-	// that lives on (serve) makes each entry on its own, so that one
-	// replaced entry does not keep its neighbours' text.
+	// many objects of their own (see slab in package site's readDocs).
+	// An index that lives on (serve) makes each entry on its own, so
+	// that one replaced entry does not keep its neighbours' text.
 	entries []docEntry
 }
 
