@@ -9,8 +9,8 @@ import (
 
 // Term and catalogue pages, a large site's list pages (a page for every
 // page_size modules of each term, and of the catalogue), are written by
-// listPage, with termMain and catalogueMain, when the theme's templates
-// for them are the built-in ones, as module pages are (see modulePage,
+// basePage, with termMain and catalogueMain, when the theme's templates
+// for them are the built-in ones, as module pages are (see modulepage.go,
 // and TestListPagesDirect, which holds each to the templates' bytes).
 // The catalogue's filters are about ten template actions for each term
 // of the site; at 100,000 modules the two kinds are about 16,000 pages.
@@ -27,18 +27,20 @@ import (
 func (t *Theme) writePage(w *bytes.Buffer, kind string, d *Data) bool {
 	switch kind {
 	case "module":
-		return t.modulePage(w, d)
+		return t.basePage(w, d, (*pageWriter).moduleMain, d.Module != nil && d.Module.Front != nil)
 	case "term":
-		return t.listPage(w, d, (*pageWriter).termMain, d.Facet != nil && d.Term != nil)
+		return t.basePage(w, d, (*pageWriter).termMain, d.Facet != nil && d.Term != nil)
 	case "catalogue":
-		return t.listPage(w, d, (*pageWriter).catalogueMain, d.Site != nil)
+		return t.basePage(w, d, (*pageWriter).catalogueMain, d.Site != nil)
 	}
 	return false
 }
 
-// listPage writes base.html around the "main" that writeMain writes;
-// complete says that d holds what that "main" reads.
-func (t *Theme) listPage(w *bytes.Buffer, d *Data, writeMain func(*pageWriter, *Data), complete bool) bool {
+// basePage writes base.html around the "main" that writeMain writes;
+// complete says that d holds what that "main" reads. It writes nothing
+// for a root or canonical URL html/template would change, and takes back
+// what it wrote when a part failed.
+func (t *Theme) basePage(w *bytes.Buffer, d *Data, writeMain func(*pageWriter, *Data), complete bool) bool {
 	if !complete || d.Config == nil || !rootURL(d.Root) || d.Canonical != "" && !plainURL(d.Canonical) {
 		return false
 	}

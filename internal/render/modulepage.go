@@ -12,12 +12,13 @@ import (
 )
 
 // A module page, the page of which a site has the most, is written by
-// modulePage rather than by executing the templates when the theme's
-// templates for it are the built-in ones: html/template spends a
-// reflective call on every action and on the escaper of each, about
-// 50 µs a page, five times what the page's own helpers cost.
+// writePage (basePage and moduleMain) rather than by executing the
+// templates when the theme's templates for it are the built-in ones:
+// html/template spends a reflective call on every action and on the
+// escaper of each, about 50 µs a page, five times what the page's own
+// helpers cost.
 //
-// modulePage writes exactly what the built-in base.html and module.html
+// It writes exactly what the built-in base.html and module.html
 // write (TestModulePageDirect holds the two to the same bytes), so it is
 // used only when every template the page runs is the built-in one, which
 // directPage decides at Load from the parse trees. A theme that
@@ -39,8 +40,9 @@ import (
 // pageTemplates are, for each kind of page written without executing
 // the templates when they are the built-in ones, the templates its page
 // runs, by name; "" is base.html (named by its file). Module pages are
-// written by modulePage; term and catalogue pages, a large site's many
-// list pages, by listPage (listpage.go).
+// written with moduleMain; term and catalogue pages, a large site's many
+// list pages, with termMain and catalogueMain (listpage.go); each by
+// basePage.
 var pageTemplates = map[string][]string{
 	"module":    {"", "main", "head", "badges", "module-details", "record"},
 	"term":      {"", "main", "head", "listpager"},
@@ -109,19 +111,10 @@ var builtinTrees = sync.OnceValue(func() map[string]map[string]string {
 	return all
 })
 
-// modulePage writes the module page of d to w as the built-in templates
-// would, and reports whether it did; when it did not, w is as it was.
-func (t *Theme) modulePage(w *bytes.Buffer, d *Data) bool {
-	m := d.Module
-	if m == nil || m.Front == nil || d.Config == nil || !rootURL(d.Root) || d.Canonical != "" && !plainURL(d.Canonical) {
-		return false
-	}
-	start := w.Len()
-	p := pageWriter{w: w, t: t}
+// moduleMain is module.html's "main".
+func (p *pageWriter) moduleMain(d *Data) {
+	t, m := p.t, d.Module
 	f := m.Front
-	p.top(d)
-
-	// module.html's "main".
 	p.s("\n<article class=\"module\" data-module-id=\"")
 	p.esc(m.ID)
 	p.s("\" data-level=\"")
@@ -215,13 +208,6 @@ func (t *Theme) modulePage(w *bytes.Buffer, d *Data) bool {
 	p.s("\n")
 	p.html(t.pagers(d.Root, m))
 	p.s("\n</article>\n")
-
-	p.bottom(d)
-	if p.failed {
-		w.Truncate(start)
-		return false
-	}
-	return true
 }
 
 // pageWriter writes a page, remembering whether a part failed.

@@ -21,10 +21,10 @@
 // termIDs, termLabels, numbers, pagers, badges, moduleDetails,
 // moduleFooter, overdueNotice, reviewRows, card, row.
 //
-// Module, term and catalogue pages are written by modulePage
-// (modulepage.go) and listPage (listpage.go), the same bytes without
-// executing html/template, while the templates such a page runs are the
-// built-in ones.
+// Module, term and catalogue pages are written by writePage
+// (modulepage.go, listpage.go), the same bytes without executing
+// html/template, while the templates such a page runs are the built-in
+// ones.
 //
 // A date a module does not give (Front.Reviewed, Front.ReviewBy) is the
 // zero time.Time, which a template's if and with count as set, as they
