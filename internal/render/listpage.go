@@ -234,22 +234,16 @@ func (p *pageWriter) link(open, href, key string) {
 
 // Tn writes the UI string key for the count n, escaped.
 func (p *pageWriter) Tn(key string, n int) {
-	s, err := p.t.T(key, n)
-	if err != nil {
-		p.failed = true
-		return
+	if s, ok := p.ok(p.t.T(key, n)); ok {
+		p.esc(s)
 	}
-	p.esc(s)
 }
 
 // cssT writes the UI string key in a CSS string of an attribute (css).
 func (p *pageWriter) cssT(key string) {
-	s, err := p.t.T(key)
-	if err != nil {
-		p.failed = true
-		return
+	if s, ok := p.ok(p.t.T(key)); ok {
+		p.css(s)
 	}
-	p.css(s)
 }
 
 // css writes s in a CSS string of an attribute, where html/template

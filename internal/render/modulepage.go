@@ -304,12 +304,19 @@ func (p *pageWriter) esc(s string) {
 
 // T writes the UI string key, escaped.
 func (p *pageWriter) T(key string) {
-	s, err := p.t.T(key)
+	if s, ok := p.ok(p.t.T(key)); ok {
+		p.esc(s)
+	}
+}
+
+// ok returns s, and false after marking the page failed when err is not
+// nil.
+func (p *pageWriter) ok(s string, err error) (string, bool) {
 	if err != nil {
 		p.failed = true
-		return
+		return "", false
 	}
-	p.esc(s)
+	return s, true
 }
 
 // html writes a helper's markup.
