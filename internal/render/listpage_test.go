@@ -3,14 +3,11 @@ package render
 import (
 	"bytes"
 	"html/template"
-	"io/fs"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/curriculum"
-	"github.com/cmesite/cmesite/themes"
 )
 
 // benchLists is a site with two facets, and the Data of a term page and
@@ -136,51 +133,34 @@ func TestListPagesDirect(t *testing.T) {
 // written directly is the templates' page; a label that CSS would escape
 // leaves the catalogue to the templates.
 func TestListPagesLanguages(t *testing.T) {
-	var yaml strings.Builder
-	for _, key := range []string{"breadcrumbs_label", "home", "facet_topic_plural", "pocket_link", "filter_in_catalogue", "modules_count_other",
+	eachLanguage(t, []string{"breadcrumbs_label", "home", "facet_topic_plural", "pocket_link", "filter_in_catalogue", "modules_count_other",
 		"list_pager_label", "list_pager_prev", "list_pager_next", "list_pager_page", "list_pager_of", "catalogue_intro", "filter_status_zero",
-		"filter_links_hint", "facet_topic", "filters_clear", "col_module"} {
-		yaml.WriteString(key + `: "<b>'` + key + `'</b> & \"1+1\""` + "\n")
-	}
-	site := fstest.MapFS{"themes/default/i18n/en.yaml": {Data: []byte(yaml.String())}}
-	for _, c := range []struct {
-		lang string
-		site fs.FS
-	}{{"en", nil}, {"nl", nil}, {"fr", nil}, {"en", site}} {
-		th, diags := Load(c.site, "default", c.lang)
-		if diags.Errors() > 0 {
-			t.Fatal(diags)
-		}
-		term, cat := benchLists()
-		for _, d := range []*Data{term, cat} {
-			// The site's strings put a quote in the catalogue's CSS.
-			want := c.site == nil || d.Kind == "term"
-			if got := samePageOf(t, th, d.Kind, d); got != want {
-				t.Errorf("%s (site strings: %v): %s page written directly: %v, want %v", c.lang, c.site != nil, d.Kind, got, want)
+		"filter_links_hint", "facet_topic", "filters_clear", "col_module"},
+		func(th *Theme, lang string, siteStrings bool) {
+			term, cat := benchLists()
+			for _, d := range []*Data{term, cat} {
+				// The site's strings put a quote in the catalogue's CSS.
+				want := !siteStrings || d.Kind == "term"
+				if got := samePageOf(t, th, d.Kind, d); got != want {
+					t.Errorf("%s (site strings: %v): %s page written directly: %v, want %v", lang, siteStrings, d.Kind, got, want)
+				}
 			}
-		}
-		if c.site != nil {
-			page, err := th.Render("term", term)
-			if err != nil {
-				t.Fatal(err)
+			if siteStrings {
+				page, err := th.Render("term", term)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(page), escapedHome) {
+					t.Error("the site's UI string is not on the term page, escaped")
+				}
 			}
-			if !strings.Contains(string(page), "&lt;b&gt;&#39;home&#39;&lt;/b&gt; &amp; &#34;1&#43;1&#34;") {
-				t.Error("the site's UI string is not on the term page, escaped")
-			}
-		}
-	}
+		})
 }
 
 // TestListPagesOverride: a theme that overrides a template a term or
 // catalogue page runs gets those pages from its templates.
 func TestListPagesOverride(t *testing.T) {
-	builtin := func(name string) string {
-		b, err := fs.ReadFile(themes.Default(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	builtin := func(name string) string { return builtinFile(t, name) }
 	cases := []struct {
 		name            string
 		files           map[string]string
@@ -195,14 +175,7 @@ func TestListPagesOverride(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			site := fstest.MapFS{}
-			for name, data := range c.files {
-				site["themes/default/"+name] = &fstest.MapFile{Data: []byte(data)}
-			}
-			th, diags := Load(site, "default", "en")
-			if diags.Errors() > 0 {
-				t.Fatal(diags)
-			}
+			th := themeWith(t, c.files)
 			term, cat := benchLists()
 			for _, x := range []struct {
 				d      *Data

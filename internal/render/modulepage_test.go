@@ -153,8 +153,38 @@ func TestModulePageDirect(t *testing.T) {
 // strings holding every character html/template escapes, a page written
 // directly is the templates' page.
 func TestModulePageLanguages(t *testing.T) {
+	eachLanguage(t, []string{"breadcrumbs_label", "home", "toc_title", "ticks_clear", "ticks_note", "references_title", "card_details", "contacts_title", "call_team_link", "notice_label"},
+		func(th *Theme, lang string, siteStrings bool) {
+			for _, quick := range []bool{false, true} {
+				d, _ := benchModule()
+				cfg := *d.Config
+				d.Config = &cfg
+				cfg.Notice = "Sample"
+				cfg.Contacts = []config.Contact{{Name: "Team", Phone: "1"}}
+				if quick {
+					d.Module.Format = config.Term{ID: config.QuickReference}
+				}
+				if !samePage(t, th, d) {
+					t.Errorf("%s (site strings: %v): not written directly", lang, siteStrings)
+				}
+				if siteStrings && !strings.Contains(mustRender(t, th, d), escapedHome) {
+					t.Error("the site's UI string is not on the page, escaped")
+				}
+			}
+		})
+}
+
+// escapedHome is the UI string "home" that eachLanguage's site gives, as
+// a page shows it.
+const escapedHome = "&lt;b&gt;&#39;home&#39;&lt;/b&gt; &amp; &#34;1&#43;1&#34;"
+
+// eachLanguage calls fn with the built-in theme in each built-in language,
+// then in English with a site's UI strings for keys, each holding every
+// character html/template escapes (siteStrings true).
+func eachLanguage(t *testing.T, keys []string, fn func(th *Theme, lang string, siteStrings bool)) {
+	t.Helper()
 	var yaml strings.Builder
-	for _, key := range []string{"breadcrumbs_label", "home", "toc_title", "ticks_clear", "ticks_note", "references_title", "card_details", "contacts_title", "call_team_link", "notice_label"} {
+	for _, key := range keys {
 		yaml.WriteString(key + `: "<b>'` + key + `'</b> & \"1+1\""` + "\n")
 	}
 	site := fstest.MapFS{"themes/default/i18n/en.yaml": {Data: []byte(yaml.String())}}
@@ -166,22 +196,7 @@ func TestModulePageLanguages(t *testing.T) {
 		if diags.Errors() > 0 {
 			t.Fatal(diags)
 		}
-		for _, quick := range []bool{false, true} {
-			d, _ := benchModule()
-			cfg := *d.Config
-			d.Config = &cfg
-			cfg.Notice = "Sample"
-			cfg.Contacts = []config.Contact{{Name: "Team", Phone: "1"}}
-			if quick {
-				d.Module.Format = config.Term{ID: config.QuickReference}
-			}
-			if !samePage(t, th, d) {
-				t.Errorf("%s (site strings: %v): not written directly", c.lang, c.site != nil)
-			}
-			if c.site != nil && !strings.Contains(mustRender(t, th, d), "&lt;b&gt;&#39;home&#39;&lt;/b&gt; &amp; &#34;1&#43;1&#34;") {
-				t.Error("the site's UI string is not on the page, escaped")
-			}
-		}
+		fn(th, c.lang, c.site != nil)
 	}
 }
 
@@ -213,17 +228,36 @@ func TestModulePageError(t *testing.T) {
 	}
 }
 
+// builtinFile is the built-in theme's file name.
+func builtinFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := fs.ReadFile(themes.Default(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// themeWith loads the default theme in English with files (by path
+// under themes/default/) put over the built-in ones.
+func themeWith(t *testing.T, files map[string]string) *Theme {
+	t.Helper()
+	site := fstest.MapFS{}
+	for name, data := range files {
+		site["themes/default/"+name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	th, diags := Load(site, "default", "en")
+	if diags.Errors() > 0 {
+		t.Fatal(diags)
+	}
+	return th
+}
+
 // TestModulePageOverride: a theme that overrides a template a module page
 // runs gets its module pages from its templates; one that overrides only
 // the shared chrome keeps the direct path, with its own chrome.
 func TestModulePageOverride(t *testing.T) {
-	builtin := func(name string) string {
-		b, err := fs.ReadFile(themes.Default(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	builtin := func(name string) string { return builtinFile(t, name) }
 	module := builtin("templates/module.html")
 	chrome := builtin("templates/partials/chrome.html")
 	cases := []struct {
@@ -243,14 +277,7 @@ func TestModulePageOverride(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			site := fstest.MapFS{}
-			for name, data := range c.files {
-				site["themes/default/"+name] = &fstest.MapFile{Data: []byte(data)}
-			}
-			th, diags := Load(site, "default", "en")
-			if diags.Errors() > 0 {
-				t.Fatal(diags)
-			}
+			th := themeWith(t, c.files)
 			if th.directPages["module"] != c.direct {
 				t.Fatalf("direct module pages: %v, want %v", th.directPages["module"], c.direct)
 			}
