@@ -252,6 +252,43 @@ func FuzzNoLinkify(f *testing.F) {
 	})
 }
 
+// FuzzHeadingIDs: the ids the walk keeps for renderHeading make the same
+// Result as when goldmark's WithAutoHeadingID gave every heading an
+// attribute list for the walk to fill in, on the page and on a page that
+// shows the callouts. One input differs on purpose: a custom id that is
+// not a string ({id=1}) made goldmark panic (Render reported an internal
+// error); the walk gives that heading an id of its own.
+func FuzzHeadingIDs(f *testing.F) {
+	addGoldenSeeds(f, func(src []byte) { f.Add(src, false) })
+	for _, s := range []string{
+		"# A\n## A\n## A {#a-1}\n## B {.x}\n### B\n", "Setext\n===\n\nSub\n---\n", "> # In a quote\n\n- ## In a list\n",
+		"## First\n\n## Later {#first}\n", "## {#}\n", "# {id=1}\n", "## x {#a .b data-c=d}\n",
+		"> [!KEY POINTS]\n> ## Inside {#in}\n> ## Inside\n\n## Inside\n", "## callout-1\n\n> [!NOTE]\n> x\n",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	r := New(Options{})
+	auto := New(Options{})
+	auto.parser.AddOptions(parser.WithAutoHeadingID())
+	auto.noLinkify.AddOptions(parser.WithAutoHeadingID())
+	f.Fuzz(func(t *testing.T, src []byte, shown bool) {
+		in := Input{Source: src, File: "content/x.md", Path: "x.md", FirstLine: 3}
+		if shown {
+			in.CalloutsAt = &ShownAt{URL: "pocket-cards/", IDPrefix: "c1-"}
+		}
+		got, want := r.Render(in), auto.Render(in)
+		for _, d := range want.Diagnostics {
+			if strings.Contains(d.Message, "internal error") {
+				return
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids from the walk:\n%q\nfrom attributes:\n%q", got.HTML, want.HTML)
+		}
+	})
+}
+
 // TestBareLinks: bare addresses are still links, one per kind mayLink
 // looks for, and a body without any is parsed without looking.
 func TestBareLinks(t *testing.T) {

@@ -231,12 +231,14 @@ func newGoldmark(opts Options, refs parser.ParagraphTransformer, linkify ...gold
 			cmeExtension{callTeamHTML: opts.CallTheTeamHTML},
 		),
 		goldmark.WithParserOptions(
-			// Every heading gets a stable id (same text, same id; duplicates
-			// get -1, -2) so the theme can build a table of contents and
-			// links can point at sections.
-			parser.WithAutoHeadingID(),
 			// "## Heading {#custom-id}" keeps an id stable when the heading
-			// text changes and other pages link to it.
+			// text changes and other pages link to it. Every other heading
+			// gets a stable id from the walk (same text, same id;
+			// duplicates get -1, -2), so the theme can build a table of
+			// contents and links can point at sections: not from goldmark's
+			// WithAutoHeadingID, which gives every heading a list of ten
+			// attributes for its id (380 MB at 100,000 modules), while
+			// renderHeading writes it from outBuf.ids.
 			parser.WithAttribute(),
 		),
 		// No html.WithUnsafe(): raw HTML in Markdown is replaced by a
@@ -374,17 +376,17 @@ func (st *docState) shown(doc ast.Node, url string) []Callout {
 		c.title.id = c.id
 	}
 	var out []Callout
-	var buf bytes.Buffer
+	buf := outBuf{ids: st.out.ids}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		c, ok := n.(*callout)
 		if !ok {
 			continue
 		}
-		buf.Reset()
+		buf.b = buf.b[:0]
 		if err := st.r.renderer.Render(&buf, st.src, c); err != nil {
 			continue
 		}
-		out = append(out, Callout{Kind: calloutKinds[c.kind].Name, HTML: bytes.Clone(buf.Bytes())})
+		out = append(out, Callout{Kind: calloutKinds[c.kind].Name, HTML: bytes.Clone(buf.b)})
 	}
 	return out
 }
@@ -510,6 +512,10 @@ func (st *docState) reset(r *Renderer, in Input, src []byte, res *Result) {
 	st.inHead = false
 	st.secIdx, st.anchor, st.headTxt = 0, "", span{}
 	st.out.b = st.out.b[:0]
+	if st.out.ids == nil {
+		st.out.ids = make(map[*ast.Heading]string)
+	}
+	clear(st.out.ids)
 }
 
 // maxPooled is the largest buffer kept for reuse; a huge module should not
@@ -521,6 +527,7 @@ func (st *docState) release() {
 	st.file, st.page, st.pageURL, st.pageDir, st.anchor = "", "", "", "", ""
 	// Drop the strings the scratch slices and maps still point to.
 	clear(st.headingLines)
+	clear(st.out.ids)
 	st.ids.reset()
 	clear(st.headings[:cap(st.headings)])
 	clear(st.links[:cap(st.links)])
@@ -576,7 +583,12 @@ func (st *docState) warnf(off int, format string, args ...any) {
 
 // outBuf is the util.BufWriter goldmark renders into: a plain growing
 // slice, reused across documents, so rendering allocates no bufio.Writer.
-type outBuf struct{ b []byte }
+type outBuf struct {
+	b []byte
+	// ids are the ids the walk gave headings without attributes
+	// (renderHeading).
+	ids map[*ast.Heading]string
+}
 
 var _ util.BufWriter = (*outBuf)(nil)
 

@@ -11,6 +11,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -43,6 +44,33 @@ func (r nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kindCallout, r.renderCallout)
 	reg.Register(kindCalloutTitle, renderCalloutTitle)
 	reg.Register(kindTableWrap, renderTableWrap)
+	reg.Register(ast.KindHeading, renderHeading)
+}
+
+// renderHeading is goldmark's heading renderer, but for the id of a
+// heading without attributes, which the walk keeps in the writer
+// (outBuf.ids) rather than in an attribute list of the heading's own.
+func renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Heading)
+	if !entering {
+		w.WriteString("</h")
+		w.WriteByte("0123456"[n.Level])
+		w.WriteString(">\n")
+		return ast.WalkContinue, nil
+	}
+	w.WriteString("<h")
+	w.WriteByte("0123456"[n.Level])
+	if n.Attributes() != nil {
+		html.RenderAttributes(w, n, html.HeadingAttributeFilter)
+	} else if o, ok := w.(*outBuf); ok {
+		if id, ok := o.ids[n]; ok {
+			w.WriteString(` id="`)
+			w.Write(util.EscapeHTML(util.StringToReadOnlyBytes(id)))
+			w.WriteByte('"')
+		}
+	}
+	w.WriteByte('>')
+	return ast.WalkContinue, nil
 }
 
 // kindTableWrap is the node kind of the wrapper around a table.
@@ -86,6 +114,18 @@ func (walker) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
 	}
 	st.secIdx = 0
 	st.ids.parsing = false
+	if bytes.IndexByte(st.src, '{') >= 0 {
+		// Custom ids ({#id}, WithAttribute) are reserved before the
+		// walk makes any automatic one, which goes around them.
+		ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if h, ok := n.(*ast.Heading); ok && entering {
+				if id, ok := attr(h, "id").([]byte); ok {
+					st.ids.Put(id)
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+	}
 	st.children(doc)
 	st.sections[st.secIdx].text = st.keep(st.bufs[0])
 	// Callout ids ("callout-1") are made once every heading has its id, so
@@ -322,7 +362,11 @@ func (st *docState) headingNode(h *ast.Heading) {
 		// Custom ids are all reserved by now: automatic ones go around
 		// them.
 		id = st.ids.generate(st.heading, ast.KindHeading)
-		h.SetAttributeString("id", id) // goldmark renders string values too
+		if h.Attributes() != nil {
+			h.SetAttributeString("id", id) // goldmark renders string values too
+		} else {
+			st.out.ids[h] = id
+		}
 	}
 	pos := h.Pos()
 	if pos < 0 && h.Lines().Len() > 0 {
