@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cmesite/cmesite/internal/config"
 	"github.com/cmesite/cmesite/internal/content"
@@ -26,10 +27,17 @@ import (
 // Credits formats a number of credits as badges and catalogue rows show it.
 func Credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// markup builds the HTML of a list helper. Each text goes in escaped as
-// html.EscapeString escapes it, without the intermediate strings that
-// escaping and concatenating would allocate.
-type markup struct{ strings.Builder }
+// markup builds the HTML of a list helper, into a slice of its own for a
+// template (html), or into the page a direct writer makes
+// (pageWriter.markup) without a string of its own. Each text goes in
+// escaped as html.EscapeString escapes it, without the intermediate
+// strings that escaping and concatenating would allocate.
+type markup struct{ b []byte }
+
+func (b *markup) WriteString(s string) { b.b = append(b.b, s...) }
+func (b *markup) byte(c byte)          { b.b = append(b.b, c) }
+func (b *markup) Write(p []byte)       { b.b = append(b.b, p...) }
+func (b *markup) Grow(n int)           { b.b = slices.Grow(b.b, n) }
 
 // text writes s escaped: & ' < > " as &amp; &#39; &lt; &gt; &#34;, and a
 // NUL byte as U+FFFD, as html/template writes it (html.EscapeString
@@ -79,15 +87,18 @@ func (b *markup) href(root string, segments ...string) {
 			if !more {
 				break
 			}
-			b.WriteByte('/')
+			b.byte('/')
 			s = rest
 		}
 	}
 }
 
 // html returns what b holds, every part of which was escaped as it was
-// written.
-func (b *markup) html() template.HTML { return template.HTML(b.String()) }
+// written, as strings.Builder does: without a copy, so b is written no
+// more.
+func (b *markup) html() template.HTML {
+	return template.HTML(unsafe.String(unsafe.SliceData(b.b), len(b.b)))
+}
 
 // termLinks joins links to the term pages of terms with ", ":
 // {{termLinks $.Root "topics" .Module.Topics}}.
@@ -182,6 +193,12 @@ func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
 	}
 	var b markup
 	b.Grow(n)
+	b.crumbs(root, trail)
+	return b.html()
+}
+
+// crumbs writes sectionCrumbs of the sections of trail.
+func (b *markup) crumbs(root string, trail []*curriculum.Section) {
 	for _, s := range trail {
 		b.raw(`<li><a href="`)
 		b.href(root, s.URL)
@@ -189,7 +206,6 @@ func sectionCrumbs(root string, s *curriculum.Section) template.HTML {
 		b.text(s.Title)
 		b.raw(`</a></li>`)
 	}
-	return b.html()
 }
 
 // appendTrail appends to dst section s and the sections it is in, up to
@@ -224,17 +240,24 @@ func (t *Theme) sayer(b *markup, err *error) func(key string) {
 // passed in the reader's calendar), and none when the module gives no
 // review_by: {{overdueNotice .Module}}.
 func (t *Theme) overdueNotice(m *curriculum.Module) (template.HTML, error) {
+	var b markup
+	b.Grow(140)
+	if err := t.writeOverdueNotice(&b, m); err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+func (t *Theme) writeOverdueNotice(b *markup, m *curriculum.Module) error {
 	if m.Front.ReviewBy.IsZero() {
-		return "", nil
+		return nil
 	}
 	w, err := t.T("overdue_notice")
 	if err != nil {
-		return "", err
+		return err
 	}
 	var buf [10]byte
 	d := m.Front.ReviewBy.AppendFormat(buf[:0], time.DateOnly)
-	var b markup
-	b.Grow(112 + len(w))
 	b.raw(`<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="`)
 	b.Write(d)
 	b.raw(`"`)
@@ -246,7 +269,7 @@ func (t *Theme) overdueNotice(m *curriculum.Module) (template.HTML, error) {
 	b.raw(" ")
 	b.Write(d)
 	b.raw(".</p>")
-	return b.html(), nil
+	return nil
 }
 
 // moduleFooter is the end of a module page: its authors, its
@@ -264,8 +287,16 @@ func (t *Theme) moduleFooter(m *curriculum.Module) (template.HTML, error) {
 		n += len(d) + 2
 	}
 	b.Grow(n)
+	if err := t.writeModuleFooter(&b, m); err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+func (t *Theme) writeModuleFooter(b *markup, m *curriculum.Module) error {
+	f := m.Front
 	var err error
-	say := t.sayer(&b, &err)
+	say := t.sayer(b, &err)
 	if len(f.Authors) > 0 {
 		b.raw(`<p class="authors"><strong>`)
 		say("authors_title")
@@ -309,10 +340,7 @@ func (t *Theme) moduleFooter(m *curriculum.Module) (template.HTML, error) {
 		}
 		b.raw("</p>")
 	}
-	if err != nil {
-		return "", err
-	}
-	return b.html(), nil
+	return err
 }
 
 // time writes " <time>" with date d, as the date function prints it.
@@ -369,8 +397,15 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 		n += len(d) + 2
 	}
 	b.Grow(n + 200*(len(m.Prerequisites)+len(m.NeededFor)+len(m.Paths)) + 120*(len(m.Topics)+len(m.Audiences)+len(m.Competencies)))
+	if err := t.writeModuleDetails(&b, root, m); err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+func (t *Theme) writeModuleDetails(b *markup, root string, m *curriculum.Module) error {
 	var err error
-	say := t.sayer(&b, &err)
+	say := t.sayer(b, &err)
 	// row writes a row of the list when it has n items: the UI string
 	// key as its term, then what write writes.
 	row := func(key string, n int, write func()) {
@@ -427,10 +462,7 @@ func (t *Theme) moduleDetails(root string, m *curriculum.Module) (template.HTML,
 		b.raw("\n</section>\n")
 	}
 	b.raw("\n")
-	if err != nil {
-		return "", err
-	}
-	return b.html(), nil
+	return err
 }
 
 // tocList is the <ol> of a table of contents: {{tocList .TOC}}; entries
@@ -442,6 +474,12 @@ func tocList(hs []Heading) template.HTML {
 		n += len(h.ID) + len(h.Text) + 40
 	}
 	b.Grow(n)
+	b.toc(hs)
+	return b.html()
+}
+
+// toc writes tocList of hs.
+func (b *markup) toc(hs []Heading) {
 	b.raw("<ol>")
 	for _, h := range hs {
 		b.raw(`<li class="toc-`, strconv.Itoa(h.Level), `"><a href="#`)
@@ -451,7 +489,6 @@ func tocList(hs []Heading) template.HTML {
 		b.raw(`</a></li>`)
 	}
 	b.raw("</ol>")
-	return b.html()
 }
 
 // termIDs joins the ids of terms with spaces (for data- attributes).
@@ -485,24 +522,31 @@ func numbers(ns []int) []string {
 // section, then along each learning path it is on:
 // {{pagers $.Root .Module}}.
 func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error) {
+	var b markup
+	b.Grow(512 + 256*len(m.Paths))
+	if err := t.writePagers(&b, root, m); err != nil {
+		return "", err
+	}
+	return b.html(), nil
+}
+
+func (t *Theme) writePagers(b *markup, root string, m *curriculum.Module) error {
 	label, err := t.T("pager_label")
 	if err != nil {
-		return "", err
+		return err
 	}
 	prev, err := t.T("previous")
 	if err != nil {
-		return "", err
+		return err
 	}
 	next, err := t.T("next")
 	if err != nil {
-		return "", err
+		return err
 	}
 	step, err := t.T("path_step")
 	if err != nil {
-		return "", err
+		return err
 	}
-	var b markup
-	b.Grow(512 + 256*len(m.Paths))
 	link := func(class, word string, o *curriculum.Module) {
 		if o == nil {
 			return
@@ -538,7 +582,7 @@ func (t *Theme) pagers(root string, m *curriculum.Module) (template.HTML, error)
 		link("next", next, nav.Next)
 		b.raw("\n</nav>\n")
 	}
-	return b.html(), nil
+	return nil
 }
 
 // badges shows a module's level, format, duration, credits and an

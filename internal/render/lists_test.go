@@ -126,7 +126,7 @@ func TestMarkupText(t *testing.T) {
 	for _, s := range []string{"", "plain", `&'<>"`, `a&&b''c<<d>>e""f`, "ü & € <\x00> 'x", "&amp;", "x&", "\x00", "a\x00\x00b"} {
 		var b markup
 		b.text(s)
-		if got, want := b.String(), strings.ReplaceAll(html.EscapeString(s), "\x00", "\uFFFD"); got != want {
+		if got, want := string(b.html()), strings.ReplaceAll(html.EscapeString(s), "\x00", "\uFFFD"); got != want {
 			t.Errorf("text(%q) = %q; want %q", s, got, want)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cmesite/cmesite/internal/curriculum"
 	"github.com/cmesite/cmesite/themes"
 )
 
@@ -139,25 +140,29 @@ func (p *pageWriter) moduleMain(d *Data) {
 	p.s("\">")
 	p.T("home")
 	p.s("</a></li>")
-	p.html(sectionCrumbs(d.Root, m.Section), nil)
+	p.markup(func(b *markup) error {
+		var buf [8]*curriculum.Section
+		b.crumbs(d.Root, appendTrail(buf[:0], m.Section))
+		return nil
+	})
 	p.s("\n</ol></nav>\n<header class=\"module-header\">\n<h1>")
 	p.esc(f.Title)
 	p.s("</h1>\n")
-	p.html(t.badges(d.Root, m, d.Config))
+	p.markup(func(b *markup) error { return t.writeBadges(b, d.Root, m, d.Config) })
 	p.s("\n<p class=\"lead\">")
 	p.esc(f.Summary)
 	p.s("</p>\n</header>\n")
-	p.html(t.overdueNotice(m))
+	p.markup(func(b *markup) error { return t.writeOverdueNotice(b, m) })
 	p.s("\n")
 	quick := m.IsQuickReference()
 	if !quick {
-		p.html(t.moduleDetails(d.Root, m))
+		p.markup(func(b *markup) error { return t.writeModuleDetails(b, d.Root, m) })
 		p.s("\n")
 		if len(d.TOC) > 0 {
 			p.s("\n<nav class=\"toc\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\">")
 			p.T("toc_title")
 			p.s("</h2>")
-			p.html(tocList(d.TOC), nil)
+			p.markup(func(b *markup) error { b.toc(d.TOC); return nil })
 			p.s("</nav>\n")
 		}
 	}
@@ -184,7 +189,7 @@ func (p *pageWriter) moduleMain(d *Data) {
 		p.s("<details class=\"card-details\">\n<summary>")
 		p.T("card_details")
 		p.s("</summary>\n")
-		p.html(t.moduleDetails(d.Root, m))
+		p.markup(func(b *markup) error { return t.writeModuleDetails(b, d.Root, m) })
 		p.s("\n</details>")
 	}
 	p.s("\n")
@@ -194,7 +199,7 @@ func (p *pageWriter) moduleMain(d *Data) {
 	p.s("</script>\n")
 	p.shared("record-end", d)
 	p.s("\n<footer class=\"module-footer\">\n")
-	p.html(t.moduleFooter(m))
+	p.markup(func(b *markup) error { return t.writeModuleFooter(b, m) })
 	p.s("\n</footer>\n")
 	if len(d.Config.Contacts) > 0 {
 		p.s("<aside class=\"call-team\" aria-label=\"")
@@ -206,7 +211,7 @@ func (p *pageWriter) moduleMain(d *Data) {
 		p.s("</a></aside>")
 	}
 	p.s("\n")
-	p.html(t.pagers(d.Root, m))
+	p.markup(func(b *markup) error { return t.writePagers(b, d.Root, m) })
 	p.s("\n</article>\n")
 }
 
@@ -326,6 +331,17 @@ func (p *pageWriter) html(h template.HTML, err error) {
 		return
 	}
 	p.w.WriteString(string(h))
+}
+
+// markup writes what write writes with a helper's writer straight into
+// the page, with no string of its own.
+func (p *pageWriter) markup(write func(b *markup) error) {
+	b := markup{b: p.w.AvailableBuffer()}
+	if err := write(&b); err != nil {
+		p.failed = true
+		return
+	}
+	p.w.Write(b.b)
 }
 
 func (p *pageWriter) shared(name string, d *Data) { p.html(p.t.shared(name, d)) }
