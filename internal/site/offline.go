@@ -50,6 +50,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -298,6 +299,32 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	sums := rec.files
 	big := rec.indexBig
 	rec.mu.Unlock()
+	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
+	// The version covers every file, saved or not: the worker keeps any
+	// page it fetched (an organizer page, a redirect), and a change to
+	// one must give a new worker, whose cache starts without it. Its
+	// lines are hashed on a goroutine of their own, while the list is
+	// made.
+	version := sha256.New()
+	hashed := make(chan struct{})
+	go func() {
+		defer close(hashed)
+		all := make([]string, 0, len(sums))
+		for name := range sums {
+			all = append(all, name)
+		}
+		slices.Sort(all)
+		// Each line "<name>\x00<size>\x00<sha256 in hex>\n", appended
+		// rather than printed: a large site has hundreds of thousands.
+		var line []byte
+		for _, name := range all {
+			s := sums[name]
+			line = append(append(line[:0], name...), 0)
+			line = append(strconv.AppendInt(line, int64(s.size), 10), 0)
+			line = append(hex.AppendEncode(line, s.sha[:]), '\n')
+			version.Write(line)
+		}
+	}()
 	// By URL: "" (the home page) first. Each URL is made once, not at
 	// each comparison: a large site has hundreds of thousands of files.
 	type saved struct{ url, name string }
@@ -306,33 +333,20 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 		byURL[i] = saved{saveURL(name), name}
 	}
 	slices.SortFunc(byURL, func(a, b saved) int { return strings.Compare(a.url, b.url) })
-
-	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
-	// The version covers every file, saved or not: the worker keeps any
-	// page it fetched (an organizer page, a redirect), and a change to
-	// one must give a new worker, whose cache starts without it.
-	version := sha256.New()
-	all := make([]string, 0, len(sums))
-	for name := range sums {
-		all = append(all, name)
-	}
-	slices.Sort(all)
-	for _, name := range all {
-		s := sums[name]
-		fmt.Fprintf(version, "%s\x00%d\x00%x\n", name, s.size, s.sha)
-	}
-	var list bytes.Buffer
-	list.WriteString("{\"files\":[")
+	// Each file [url,size,"<first 16 hex digits of its sha256>"].
+	list := []byte("{\"files\":[")
 	total := 0
 	for i, sv := range byURL {
 		s := sums[sv.name]
 		if i > 0 {
-			list.WriteString(",\n")
+			list = append(list, ",\n"...)
 		}
-		fmt.Fprintf(&list, "[%s,%d,%q]", jsonString(sv.url), s.size, short(s))
+		list = append(appendJSONString(append(list, '['), sv.url), ',')
+		list = append(strconv.AppendInt(list, int64(s.size), 10), ",\""...)
+		list = append(hex.AppendEncode(list, s.sha[:8]), "\"]"...)
 		total += s.size
 	}
-	list.WriteString("]}\n")
+	list = append(list, "]}\n"...)
 
 	// What the first visit caches.
 	want := []string{"index.html", "help/index.html", "search/index.html", fileOf(offlineURL), manifestFile}
@@ -367,6 +381,7 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 		text[k] = f.t(k)
 	}
 	textJSON, _ := json.Marshal(text)
+	<-hashed
 	fmt.Fprintf(version, "%s\x00%s\x00%s\x00", pre.String(), date, textJSON)
 	version.Write(f.theme.Worker)
 
@@ -388,7 +403,7 @@ const SAVE = {files: %d, bytes: %d};
 const TEXT = %s;
 `, jsComment(f.cfg.Title), hex.EncodeToString(version.Sum(nil)), date, pre.String(), len(names), total, textJSON)
 	sw.Write(f.theme.Worker) // the built-in theme's, unless a site's theme has its own
-	return map[string][]byte{workerFile: sw.Bytes(), savedList: list.Bytes()}, nil
+	return map[string][]byte{workerFile: sw.Bytes(), savedList: list}, nil
 }
 
 // contentDate is the date pages show offline: the newest review of a
@@ -410,6 +425,18 @@ func (f *Files) contentDate() string {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// appendJSONString appends s as jsonString makes it: as it is, quoted,
+// when it has only printable ASCII that JSON (and json.Marshal's HTML
+// escaping) leaves as it is, as a file's URL mostly has.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return append(b, jsonString(s)...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // jsComment is s made safe for a line comment.
