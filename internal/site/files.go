@@ -292,6 +292,11 @@ func (f *Files) writeAll(out Output) error {
 			todo = append(todo, p)
 		}
 	}
+	// The pages that list no modules first: among them the few large
+	// ones (the sitemap, the catalogue's data, the organizer pages),
+	// which then do not end the build alone on one core.
+	lists := func(p *page) int { return min(len(p.lists), 1) }
+	slices.SortStableFunc(todo, func(a, b *page) int { return lists(a) - lists(b) })
 	w := newWriter(out)
 	w.rec = f.record()
 	// The search index's files come first: the index holds a share of
@@ -303,11 +308,27 @@ func (f *Files) writeAll(out Output) error {
 		w.drain(f.searchFiles)
 		lap = f.b.trace(lap, "  search index files")
 	}
+	// What pages share (entry.prepare) is made first, each as one task
+	// among the pages: the other cores make pages meanwhile, and the
+	// pages that need it come later in the table.
+	var prep []func(*Files)
+	seen := map[*entry]bool{}
+	for _, p := range todo {
+		if e := p.entry; e.prepare != nil && !seen[e] {
+			seen[e] = true
+			prep = append(prep, e.prepare)
+		}
+	}
 	results := make(chan streamed, 64)
 	go func() {
-		forEach(len(todo), func(i int) {
-			data, buf, err := f.makeOut(todo[i])
-			results <- streamed{todo[i].file, data, err, buf}
+		forEach(len(prep)+len(todo), func(i int) {
+			if i < len(prep) {
+				prep[i](f)
+				return
+			}
+			p := todo[i-len(prep)]
+			data, buf, err := f.makeOut(p)
+			results <- streamed{p.file, data, err, buf}
 		})
 		close(results)
 	}()

@@ -31,6 +31,7 @@ const organizersDir = "organizers"
 
 func organizerEntry() *entry {
 	return &entry{name: "the organizer pages", templates: []string{"coverage", "reviews"}, reserve: []string{organizersDir}, noSave: true,
+		prepare: func(f *Files) { f.report() },
 		pages: func(f *Files, add func(page)) {
 			if f.b.opts.NoOrganizerPages || !f.cfg.OrganizerPages {
 				return

@@ -30,6 +30,10 @@ type entry struct {
 	// size and sha256 of each other file (offline.go).
 	final  func(f *Files, sums *fileSums) (map[string][]byte, error)
 	finals []string
+	// prepare, when set, makes what the entry's pages share (and would
+	// each wait for) as a task of its own, before a one-off build makes
+	// any page (Files.writeAll).
+	prepare func(f *Files)
 	// noSave leaves the entry's files out of what the service worker may
 	// cache (the sitemap, the feed, the organizer pages, ...).
 	noSave bool
