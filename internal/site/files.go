@@ -70,7 +70,9 @@ type Files struct {
 // frag holds a module's list fragments: its card, with RootMarker in
 // place of the page's root, and its catalogue row.
 type frag struct {
-	card, row string
+	// card and row are split at each RootMarker, where a page puts its
+	// root: found once, not on every page that lists the module.
+	card, row []string
 }
 
 // newFiles plans the pages of c from the Builder's table.

@@ -246,7 +246,7 @@ func (f *Files) frag(m *curriculum.Module) *frag {
 	if err2 != nil {
 		row = "<!-- " + template.HTMLEscapeString(err2.Error()) + " -->"
 	}
-	fr := &frag{card: card, row: row}
+	fr := &frag{card: strings.Split(card, render.RootMarker), row: strings.Split(row, render.RootMarker)}
 	slot.Store(fr)
 	return fr
 }
@@ -286,36 +286,34 @@ func (f *Files) listed(dst []byte, d *render.Data, list fill) ([]byte, error) {
 
 // cards is the list of the cards of ms for a page at root.
 func (f *Files) cards(ms []*curriculum.Module, root string) fill {
-	return f.fragments(ms, root, func(fr *frag) string { return fr.card })
+	return f.fragments(ms, root, func(fr *frag) []string { return fr.card })
 }
 
 // rows is the list of the catalogue rows of ms for a page at root.
 func (f *Files) rows(ms []*curriculum.Module, root string) fill {
-	return f.fragments(ms, root, func(fr *frag) string { return fr.row })
+	return f.fragments(ms, root, func(fr *frag) []string { return fr.row })
 }
 
 // fragments is the list of one fragment of each of ms, which of them
 // pick says, with the page's root in place of RootMarker.
-func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag) string) fill {
-	const marker = render.RootMarker
+func (f *Files) fragments(ms []*curriculum.Module, root string, pick func(*frag) []string) fill {
 	n := 0
 	for _, m := range ms {
-		c := pick(f.frag(m))
-		n += len(c) + strings.Count(c, marker)*(len(root)-len(marker))
+		parts := pick(f.frag(m))
+		n += (len(parts) - 1) * len(root)
+		for _, p := range parts {
+			n += len(p)
+		}
 	}
 	done := false
 	return fill{n, func(dst []byte) []byte {
 		for _, m := range ms {
-			c := pick(f.frag(m))
-			for {
-				i := strings.Index(c, marker)
-				if i < 0 {
-					break
+			for i, p := range pick(f.frag(m)) {
+				if i > 0 {
+					dst = append(dst, root...)
 				}
-				dst = append(append(dst, c[:i]...), root...)
-				c = c[i+len(marker):]
+				dst = append(dst, p...)
 			}
-			dst = append(dst, c...)
 		}
 		if !done {
 			done = true
