@@ -434,3 +434,24 @@ func TestCatalogueFiltersOnBuiltSite(t *testing.T) {
 		t.Errorf("without the data file, page 2 shows\n%s\nwant its own rows\n%s", got, want)
 	}
 }
+
+// FuzzAppendJSON: a string written into a data file (the catalogue's,
+// offline/files.json) reads back as itself, as from json.Marshal.
+func FuzzAppendJSON(f *testing.F) {
+	for _, s := range []string{"", "pain/opioids/", "a b/", `q"x`, `back\slash`, "a&b<c>", "ü/", "\u2028", "\x7f", "\x1f", "\xff", "a\xffb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := appendJSON([]byte("["), s)
+		var got []string
+		if err := json.Unmarshal(append(b, ']'), &got); err != nil {
+			t.Fatalf("appendJSON(%q) = %s: %v", s, b[1:], err)
+		}
+		var want string
+		m, _ := json.Marshal(s)
+		json.Unmarshal(m, &want)
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("appendJSON(%q) = %s reads as %q, want %q", s, b[1:], got, want)
+		}
+	})
+}

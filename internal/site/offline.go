@@ -341,7 +341,7 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 		if i > 0 {
 			list = append(list, ",\n"...)
 		}
-		list = append(appendJSONString(append(list, '['), sv.url), ',')
+		list = append(appendJSON(append(list, '['), sv.url), ',')
 		list = append(strconv.AppendInt(list, int64(s.size), 10), ",\""...)
 		list = append(hex.AppendEncode(list, s.sha[:8]), "\"]"...)
 		total += s.size
@@ -425,18 +425,6 @@ func (f *Files) contentDate() string {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// appendJSONString appends s as jsonString makes it: as it is, quoted,
-// when it has only printable ASCII that JSON (and json.Marshal's HTML
-// escaping) leaves as it is, as a file's URL mostly has.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return append(b, jsonString(s)...)
-		}
-	}
-	return append(append(append(b, '"'), s...), '"')
 }
 
 // jsComment is s made safe for a line comment.

@@ -216,16 +216,3 @@ func TestOfflineLargeIndex(t *testing.T) {
 		}
 	}
 }
-
-// FuzzAppendJSONString: a URL in offline/files.json is written as
-// json.Marshal writes it, whatever its characters.
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "pain/opioids/", "a b/", `q"x`, `back\slash`, "a&b", "a<b", "a>b", "ü/", "\u2028", "\x7f", "\x1f", "\xff", "search/p/ab.0.json", "~$x/"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(appendJSONString([]byte("x"), s)), "x"+jsonString(s); got != want {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	})
-}
