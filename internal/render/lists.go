@@ -32,12 +32,13 @@ func Credits(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // (pageWriter.markup) without a string of its own. Each text goes in
 // escaped as html.EscapeString escapes it, without the intermediate
 // strings that escaping and concatenating would allocate.
+// Its methods are strings.Builder's, which it was.
 type markup struct{ b []byte }
 
-func (b *markup) WriteString(s string) { b.b = append(b.b, s...) }
-func (b *markup) byte(c byte)          { b.b = append(b.b, c) }
-func (b *markup) Write(p []byte)       { b.b = append(b.b, p...) }
-func (b *markup) Grow(n int)           { b.b = slices.Grow(b.b, n) }
+func (b *markup) WriteString(s string) (int, error) { b.b = append(b.b, s...); return len(s), nil }
+func (b *markup) WriteByte(c byte) error            { b.b = append(b.b, c); return nil }
+func (b *markup) Write(p []byte) (int, error)       { b.b = append(b.b, p...); return len(p), nil }
+func (b *markup) Grow(n int)                        { b.b = slices.Grow(b.b, n) }
 
 // text writes s escaped: & ' < > " as &amp; &#39; &lt; &gt; &#34;, and a
 // NUL byte as U+FFFD, as html/template writes it (html.EscapeString
@@ -87,7 +88,7 @@ func (b *markup) href(root string, segments ...string) {
 			if !more {
 				break
 			}
-			b.byte('/')
+			b.WriteByte('/')
 			s = rest
 		}
 	}
@@ -241,7 +242,6 @@ func (t *Theme) sayer(b *markup, err *error) func(key string) {
 // review_by: {{overdueNotice .Module}}.
 func (t *Theme) overdueNotice(m *curriculum.Module) (template.HTML, error) {
 	var b markup
-	b.Grow(140)
 	if err := t.writeOverdueNotice(&b, m); err != nil {
 		return "", err
 	}
@@ -258,6 +258,7 @@ func (t *Theme) writeOverdueNotice(b *markup, m *curriculum.Module) error {
 	}
 	var buf [10]byte
 	d := m.Front.ReviewBy.AppendFormat(buf[:0], time.DateOnly)
+	b.Grow(112 + len(w))
 	b.raw(`<p class="notice notice-overdue" role="note" data-overdue-notice data-review-by="`)
 	b.Write(d)
 	b.raw(`"`)
