@@ -299,7 +299,6 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	sums := rec.files
 	big := rec.indexBig
 	rec.mu.Unlock()
-	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
 	// The version covers every file, saved or not: the worker keeps any
 	// page it fetched (an organizer page, a redirect), and a change to
 	// one must give a new worker, whose cache starts without it. Its
@@ -349,6 +348,7 @@ func (f *Files) offlineFiles(rec *fileSums) (map[string][]byte, error) {
 	list = append(list, "]}\n"...)
 
 	// What the first visit caches.
+	short := func(s fileSum) string { return hex.EncodeToString(s.sha[:8]) }
 	want := []string{"index.html", "help/index.html", "search/index.html", fileOf(offlineURL), manifestFile}
 	for _, a := range f.theme.Assets {
 		want = append(want, a.Path)
