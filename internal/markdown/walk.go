@@ -49,7 +49,8 @@ func (r nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 // renderHeading is goldmark's heading renderer, but for the id of a
 // heading without attributes, which the walk keeps in the writer
-// (outBuf.ids) rather than in an attribute list of the heading's own.
+// (outBuf.ids) rather than in an attribute list of the heading's own:
+// every render of this package writes into an outBuf.
 func renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
 	if !entering {
