@@ -277,7 +277,9 @@ func (p *pageWriter) bottom(d *Data) {
 // attribute or in <title>: NUL " & ' + < > replaced (its
 // htmlReplacementTable), everything else, invalid UTF-8 too, as it is.
 // It is markup.text's loop with '+' added: one loop for both, writing
-// through an io.StringWriter, made the card helper 15% slower.
+// through an io.StringWriter, made the card helper 15% slower; one
+// appending to a slice (markup's, or the page buffer's spare room), the
+// card helper and a module page 7% and 15% slower (medians of 5).
 func (p *pageWriter) esc(s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
