@@ -372,14 +372,15 @@ func (b *Builder) readDocs(paths []string) diag.List {
 			return
 		}
 		var doc *content.Doc
+		var st *docState
 		if slab != nil {
-			doc, states[i] = &slab[i].doc, &slab[i].state
-			content.ParseInto(doc, p, data)
-			*states[i] = docState{doc: doc, hash: doc.Hash}
+			doc, st = &slab[i].doc, &slab[i].state
 		} else {
-			doc = content.Parse(p, data)
-			states[i] = &docState{doc: doc, hash: doc.Hash}
+			doc, st = new(content.Doc), new(docState)
 		}
+		content.ParseInto(doc, p, data)
+		*st = docState{doc: doc, hash: doc.Hash}
+		states[i] = st
 		if b.opts.Stream && doc.Body != nil {
 			// A one-off build reads the body again when it renders it:
 			// the Markdown of a large site need not all be in memory.
